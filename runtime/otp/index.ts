@@ -1,0 +1,16 @@
+/** The OTP behaviours, built on the process layer. */
+export { GenServer, sys } from './genServer';
+export type {
+  CallResult,
+  ChildSpec,
+  ChildSpecDefaults,
+  From,
+  GenServerCallbacks,
+  GenServerModule,
+  InitResult,
+  NoReplyResult,
+  ServerName,
+  ServerRef,
+  StartOptions,
+  StartResult,
+} from './genServer';

@@ -1,0 +1,291 @@
+import { describe, expect, it } from 'vitest';
+import {
+  after,
+  cellSupport,
+  createRuntime,
+  instrumentAwaits,
+  on,
+  Process,
+  receive,
+  self,
+  send,
+  sleep,
+  spawn,
+} from '../index';
+import type { Pid } from '../index';
+import { virtualRuntime } from './helpers';
+
+/** Compiles `body` the way cells are compiled and runs it as an async function with the API in scope. */
+function compileCell(body: string): (...args: unknown[]) => Promise<unknown> {
+  const AsyncFunction = (async () => {}).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<unknown>;
+  const js = instrumentAwaits(body);
+  return new AsyncFunction('__ab', 'spawn', 'self', 'send', 'receive', 'sleep', 'Process', 'log', js);
+}
+
+const hostTick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+describe('scheduling', () => {
+  it('two busy processes interleave at their awaits', async () => {
+    const { rt } = virtualRuntime();
+    const order: string[] = [];
+    await rt.run(async () => {
+      const me = self();
+      const busy = (name: string) => async () => {
+        for (let i = 0; i < 3; i++) {
+          order.push(`${name}${i}`);
+          await Process.yield();
+        }
+        send(me, 'done');
+      };
+      spawn(busy('a'));
+      spawn(busy('b'));
+      await receive('done');
+      await receive('done');
+    });
+    expect(order).toEqual(['a0', 'b0', 'a1', 'b1', 'a2', 'b2']);
+  });
+
+  it('a process that always finds a message waiting still lets others run', async () => {
+    const { rt } = virtualRuntime();
+    const got = await rt.run(async () => {
+      const me = self();
+      let handled = 0;
+      const greedy = spawn(async () => {
+        for (let i = 0; i < 20_000; i++) {
+          await receive();
+          handled++;
+        }
+      });
+      for (let i = 0; i < 20_000; i++) send(greedy, i);
+      spawn(() => send(me, ['observer ran', handled]));
+      const [, seen] = await receive();
+      return seen as number;
+    });
+    expect(got).toBeLessThan(20_000);
+  });
+
+  it('counts reductions per process as it works', async () => {
+    const { rt } = virtualRuntime();
+    const got = await rt.run(async () => {
+      const worker = spawn(async () => {
+        for (;;) await receive();
+      });
+      await sleep(1);
+      const [, before] = Process.info(worker, 'reductions');
+      for (let i = 0; i < 50; i++) send(worker, i);
+      await sleep(1);
+      const [, afterwards] = Process.info(worker, 'reductions');
+      return (afterwards as number) - (before as number);
+    });
+    expect(got).toBeGreaterThanOrEqual(50);
+  });
+
+  it('yields to the host between slices while a heavy workload runs', async () => {
+    const rt = createRuntime({ clock: 'real', sliceMs: 2 });
+    let exchanged = 0;
+    const total = 200_000;
+    const done = rt.run(async () => {
+      const me = self();
+      const echo = spawn(async () => {
+        for (;;) {
+          const [from, n] = await receive();
+          send(from as Pid, n);
+        }
+      });
+      for (let i = 0; i < total; i++) {
+        send(echo, [me, i]);
+        await receive();
+        exchanged++;
+      }
+    });
+    await hostTick();
+    await hostTick();
+    const seenByHost = exchanged;
+    await done;
+    expect(seenByHost).toBeGreaterThan(0);
+    expect(seenByHost).toBeLessThan(total);
+    expect(rt.stats().slices).toBeGreaterThan(1);
+    rt.shutdown();
+  });
+});
+
+describe('pause, step and resume', () => {
+  it('pause stops processes, step runs one message at a time, resume finishes the work', async () => {
+    const rt = createRuntime({ clock: 'real' });
+    const log: number[] = [];
+    let counter: Pid | null = null;
+    await rt.run(() => {
+      counter = spawn(async () => {
+        for (;;) log.push((await receive()) as number);
+      });
+    });
+    rt.pause();
+    const sender = rt.run(() => {
+      for (let i = 0; i < 5; i++) send(counter!, i);
+    });
+    await hostTick();
+    expect(rt.paused).toBe(true);
+    expect(log).toEqual([]);
+    rt.step(); // the sender runs and queues five messages
+    await hostTick();
+    expect(log).toEqual([]);
+    rt.step(); // the counter takes one message
+    await hostTick();
+    expect(log).toEqual([0]);
+    rt.step();
+    await hostTick();
+    expect(log).toEqual([0, 1]);
+    rt.resume();
+    await sender;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(log).toEqual([0, 1, 2, 3, 4]);
+    rt.shutdown();
+  });
+});
+
+describe('virtual time', () => {
+  it('jumps straight to the next timer when every process waits', async () => {
+    const { rt } = virtualRuntime();
+    const wall = Date.now();
+    const got = await rt.run(async () => {
+      const me = self();
+      spawn(async () => {
+        await sleep(3_600_000);
+        send(me, ['slow', rt.clock.now()]);
+      });
+      spawn(async () => {
+        await sleep(1_000);
+        send(me, ['fast', rt.clock.now()]);
+      });
+      return [await receive(), await receive()];
+    });
+    expect(got).toEqual([
+      ['fast', 1_000],
+      ['slow', 3_600_000],
+    ]);
+    expect(Date.now() - wall).toBeLessThan(2_000);
+  });
+
+  it('does not jump while a process waits on a plain promise', async () => {
+    const { rt } = virtualRuntime();
+    const cell = compileCell(`
+      const me = self();
+      spawn(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        send(me, 'external done');
+      });
+      spawn(async () => {
+        await sleep(5000);
+        send(me, 'timer done');
+      });
+      return [await receive(), await receive()];
+    `);
+    const got = await rt.run(() => cell(cellSupport, spawn, self, send, receive, sleep, Process));
+    expect(got).toEqual(['external done', 'timer done']);
+  });
+
+  it('runs the same timed program to the same result every time', async () => {
+    const program = async () => {
+      const { rt } = virtualRuntime();
+      return rt.run(async () => {
+        const me = self();
+        const events: unknown[] = [];
+        for (const [name, ms] of [['x', 30], ['y', 10], ['z', 20], ['w', 10]] as const) {
+          spawn(async () => {
+            await sleep(ms);
+            send(me, name);
+          });
+        }
+        for (let i = 0; i < 4; i++) events.push([await receive(), rt.clock.now()]);
+        return events;
+      });
+    };
+    const first = await program();
+    expect(first).toEqual([
+      ['y', 10],
+      ['w', 10],
+      ['z', 20],
+      ['x', 30],
+    ]);
+    expect(await program()).toEqual(first);
+  });
+});
+
+describe('compiled cell code', () => {
+  it('keeps self() right across awaits of plain promises while two processes interleave', async () => {
+    const { rt } = virtualRuntime();
+    const cell = compileCell(`
+      const me = self();
+      const worker = (name, delays) => async () => {
+        const mine = self();
+        const seen = [];
+        for (const ms of delays) {
+          await new Promise((resolve) => setTimeout(resolve, ms));
+          await Promise.resolve();
+          seen.push(self() === mine);
+          log.push(name);
+        }
+        send(me, [name, seen]);
+      };
+      spawn(worker('a', [1, 8, 1]));
+      spawn(worker('b', [4, 1, 10]));
+      return [await receive(), await receive()];
+    `);
+    const log: string[] = [];
+    const got = (await rt.run(() => cell(cellSupport, spawn, self, send, receive, sleep, Process, log))) as Array<
+      [string, boolean[]]
+    >;
+    const byName = Object.fromEntries(got);
+    expect(byName.a).toEqual([true, true, true]);
+    expect(byName.b).toEqual([true, true, true]);
+    // They really interleaved: neither ran all its steps first.
+    expect(log.join('')).not.toMatch(/^(aaabbb|bbbaaa)$/);
+  });
+
+  it('keeps self() right in async helpers and for-await loops', async () => {
+    const { rt } = virtualRuntime();
+    const cell = compileCell(`
+      async function helper() {
+        await new Promise((r) => setTimeout(r, 2));
+        return self();
+      }
+      async function* ticks() {
+        for (let i = 0; i < 3; i++) {
+          await new Promise((r) => setTimeout(r, 1));
+          yield i;
+        }
+      }
+      const me = self();
+      const checks = [];
+      const other = spawn(async () => {
+        for (;;) { await new Promise((r) => setTimeout(r, 1)); }
+      });
+      checks.push((await helper()) === me);
+      for await (const t of ticks()) checks.push(self() === me);
+      const viaArrow = await (async () => (await helper()))();
+      checks.push(viaArrow === me);
+      Process.exit(other, 'kill');
+      return checks;
+    `);
+    const got = await rt.run(() => cell(cellSupport, spawn, self, send, receive, sleep, Process));
+    expect(got).toEqual([true, true, true, true, true]);
+  });
+
+  it('a receive handler can be async and its result is what receive returns', async () => {
+    const { rt } = virtualRuntime();
+    const got = await rt.run(async () => {
+      send(self(), 21);
+      return receive(
+        on(
+          (n: number) => typeof n === 'number',
+          async (n: number) => {
+            await sleep(5);
+            return n * 2;
+          },
+        ),
+        after(1000, () => 'timeout'),
+      );
+    });
+    expect(got).toBe(42);
+  });
+});

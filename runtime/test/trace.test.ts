@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { _, Process, receive, self, send, sleep, spawn, spawnLink } from '../index';
+import type { TraceEvent } from '../index';
+import { virtualRuntime } from './helpers';
+
+describe('tracing', () => {
+  it('records spawn, send, receive, link, monitor, DOWN, exit, signals, names and timers as typed events', async () => {
+    const { rt } = virtualRuntime();
+    rt.trace.record(true);
+    await rt.run(async () => {
+      Process.flag('trap_exit', true);
+      const child = spawnLink(async () => {
+        Process.register(self(), 'child');
+        await receive('stop');
+      });
+      const ref = Process.monitor(child);
+      await sleep(1);
+      const timer = Process.sendAfter(self(), 'later', 5);
+      Process.cancelTimer(timer);
+      Process.sendAfter(self(), 'tick', 5);
+      await receive('tick');
+      send('child', 'stop');
+      await receive(['DOWN', ref, _, _, _]);
+      await receive(['EXIT', _, _]);
+    });
+    const types = new Set(rt.trace.events().map((e) => e.type));
+    for (const type of ['spawn', 'link', 'monitor', 'register', 'send', 'receive', 'timer_start', 'timer_cancel', 'timer_fire', 'exit', 'exit_signal', 'down', 'unregister', 'trap_exit']) {
+      expect(types, type).toContain(type);
+    }
+  });
+
+  it('numbers events in order with clock times, and pairs a receive with its send', async () => {
+    const { rt } = virtualRuntime();
+    rt.trace.record(true);
+    await rt.run(async () => {
+      send(self(), 'early');
+      await sleep(30);
+      await receive('early');
+    });
+    const events = rt.trace.events();
+    const seqs = events.map((e) => e.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    const sent = events.find((e) => e.type === 'send' && e.msg === 'early') as Extract<TraceEvent, { type: 'send' }>;
+    const got = events.find((e) => e.type === 'receive' && e.msg === 'early') as Extract<TraceEvent, { type: 'receive' }>;
+    expect(got.msgId).toBe(sent.msgId);
+    expect(sent.time).toBe(0);
+    expect(got.time).toBe(30);
+  });
+
+  it('marks a message sent to a dead process as dropped (no receiver)', async () => {
+    const { rt } = virtualRuntime();
+    rt.trace.record(true);
+    await rt.run(async () => {
+      const gone = spawn(() => null);
+      await sleep(1);
+      send(gone, 'anyone?');
+    });
+    const dropped = rt.trace.events().find((e) => e.type === 'send' && e.msg === 'anyone?');
+    expect(dropped).toMatchObject({ type: 'send', to: null });
+  });
+
+  it('keeps only the newest events in a bounded ring buffer', async () => {
+    const { rt } = virtualRuntime({ traceCapacity: 50 });
+    rt.trace.record(true);
+    await rt.run(async () => {
+      for (let i = 0; i < 200; i++) send(self(), i);
+      for (let i = 0; i < 200; i++) await receive();
+    });
+    const events = rt.trace.events();
+    expect(events).toHaveLength(50);
+    expect(events.at(-1)!.type).toBe('exit');
+  });
+
+  it('delivers events to subscribers until they unsubscribe, and builds none when nobody listens', async () => {
+    const { rt } = virtualRuntime();
+    const seen: TraceEvent[] = [];
+    expect(rt.trace.active).toBe(false);
+    const unsubscribe = rt.trace.subscribe((e) => seen.push(e));
+    expect(rt.trace.active).toBe(true);
+    await rt.run(() => send(self(), 'one'));
+    const count = seen.length;
+    expect(count).toBeGreaterThan(0);
+    unsubscribe();
+    expect(rt.trace.active).toBe(false);
+    await rt.run(() => send(self(), 'two'));
+    expect(seen).toHaveLength(count);
+    expect(rt.trace.events()).toEqual([]);
+  });
+});
