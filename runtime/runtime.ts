@@ -82,6 +82,8 @@ export interface RuntimeStats {
   spawned: number;
   slices: number;
   longestSliceMs: number;
+  /** Mailbox messages examined by receive scans (shows the scan marker at work). */
+  messagesScanned: number;
 }
 
 const PROMISE_TAG = Symbol('actorbook.runtimePromise');
@@ -144,6 +146,7 @@ export class Runtime {
   private nextRef = 0;
   private msgSeq = 0;
   private spawned = 0;
+  private scanned = 0;
 
   // Scheduler state.
   private looping = false;
@@ -398,10 +401,12 @@ export class Runtime {
   private takeMatching(proc: Proc, spec: ReceiveSpec): [unknown, number] | null {
     const mailbox = proc.mailbox;
     const n = mailbox.length;
-    for (let i = mailbox.indexFromSeq(spec.scanFrom); i < n; i++) {
+    const first = mailbox.indexFromSeq(spec.scanFrom);
+    for (let i = first; i < n; i++) {
       const message = mailbox.at(i);
       const clause = matchingClause(spec, message);
       if (clause >= 0) {
+        this.scanned += i - first + 1;
         if (this.trace.active) {
           this.trace.emit({ type: 'receive', pid: proc.pid, msg: message, msgId: mailbox.seqAt(i) });
         }
@@ -409,6 +414,7 @@ export class Runtime {
         return [message, clause];
       }
     }
+    this.scanned += n - first;
     return null;
   }
 
@@ -822,6 +828,7 @@ export class Runtime {
       spawned: this.spawned,
       slices: this.slices,
       longestSliceMs: this.longestSlice,
+      messagesScanned: this.scanned,
     };
   }
 

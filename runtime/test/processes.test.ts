@@ -451,4 +451,22 @@ describe('refs', () => {
     });
     expect(got).toEqual(['reply', false, ['message_queue_len', 1000]]);
   });
+
+  it('a reply wait on a fresh ref does not rescan the messages that were already queued', async () => {
+    const { rt } = virtualRuntime();
+    const scanned = await rt.run(async () => {
+      const { makeRef } = await import('../index');
+      for (let i = 0; i < 5000; i++) send(self(), ['old', i]);
+      const before = rt.stats().messagesScanned;
+      for (let round = 0; round < 10; round++) {
+        const ref = makeRef();
+        const me = self();
+        spawn(() => send(me, [ref, 'reply']));
+        await receive([ref, _]);
+      }
+      return rt.stats().messagesScanned - before;
+    });
+    // Without the marker each of the 10 waits would examine all 5000 old messages.
+    expect(scanned).toBeLessThan(50);
+  });
 });

@@ -143,6 +143,18 @@ describe('pause, step and resume', () => {
   });
 });
 
+describe('slow motion', () => {
+  it('runs a real clock at a fraction of real time', async () => {
+    const rt = createRuntime({ clock: 'real' });
+    rt.setSpeed(0.5);
+    const started = Date.now();
+    await rt.run(() => sleep(30));
+    // 30 ms of runtime time at half speed takes about 60 ms of real time.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(50);
+    rt.shutdown();
+  });
+});
+
 describe('virtual time', () => {
   it('jumps straight to the next timer when every process waits', async () => {
     const { rt } = virtualRuntime();
