@@ -10,7 +10,18 @@
 import { runningProc, setRunning } from './current';
 import type { Proc } from './process';
 
+/** Loop iterations between two clock reads of the loop guard (a power of two). */
+const GUARD_EVERY = 1024;
+let guardCount = 0;
+
 export const cellSupport = {
+  /** Called at the top of every loop body in compiled code: stops a runaway process. */
+  guard(): void {
+    if ((++guardCount & (GUARD_EVERY - 1)) !== 0) return;
+    const proc = runningProc();
+    if (proc !== null) proc.runtime.checkRunaway(proc);
+  },
+
   /** The process running the function that is starting (captured in its prologue). */
   proc(): Proc | null {
     return runningProc();

@@ -44,8 +44,19 @@ interface FunctionScope {
   usesAwait: boolean;
 }
 
-/** Rewrites every await and `for await` in `code` (an ES module or script body with top-level await). */
-export function instrumentAwaits(code: string): string {
+const LOOP_TYPES = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
+
+/** What to instrument. */
+export interface InstrumentOptions {
+  /** Also put a loop guard at the top of every loop body (default false). */
+  loopGuard?: boolean;
+}
+
+/**
+ * Rewrites every await and `for await` in `code` (an ES module or script body with top-level
+ * await) and, with `loopGuard`, every loop body.
+ */
+export function instrumentAwaits(code: string, options: InstrumentOptions = {}): string {
   const ast = parse(code, {
     ecmaVersion: 'latest',
     sourceType: 'module',
@@ -67,6 +78,15 @@ export function instrumentAwaits(code: string): string {
       visitChildren(node, inner);
       if (inner.isAsync) addPrologue(node);
       return;
+    }
+    if (options.loopGuard && LOOP_TYPES.has(node.type)) {
+      const body = node.body as AstNode;
+      const guard = `${SUPPORT_NAME}.guard();`;
+      if (body.type === 'BlockStatement') out.appendLeft(body.start + 1, guard);
+      else {
+        out.prependRight(body.start, `{${guard}`);
+        out.appendLeft(body.end, '}');
+      }
     }
     if (node.type === 'AwaitExpression' && scope.isAsync) {
       scope.usesAwait = true;

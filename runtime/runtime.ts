@@ -49,6 +49,11 @@ export interface RuntimeOptions {
   onOutput?: OutputSink;
   /** Carries process identity through plain promise chains (Node's AsyncLocalStorage). */
   asyncContext?: AsyncContext;
+  /**
+   * How long (real ms) compiled code may run without waiting before the loop guard kills its
+   * process (default 2,000).
+   */
+  runawayMs?: number;
 }
 
 /** Destination of a message: a pid, a registered name, or `['via', module, name]`. */
@@ -142,6 +147,9 @@ export class Runtime {
   private readonly timers = new TimerHeap();
   private readonly timerRefs = new Map<number, TimerEntry>();
   private readonly sliceMs: number;
+  private readonly runawayMs: number;
+  /** Real time at which the current holder was last resumed (for the loop guard). */
+  private resumedAt = 0;
   private nextPid = 80;
   private nextRef = 0;
   private msgSeq = 0;
@@ -179,6 +187,7 @@ export class Runtime {
     this.clock = clock === 'real' ? new RealClock() : clock === 'virtual' ? new VirtualClock() : clock;
     this.maxProcesses = options.maxProcesses ?? DEFAULT_MAX_PROCESSES;
     this.sliceMs = options.sliceMs ?? 4;
+    this.runawayMs = options.runawayMs ?? 2_000;
     this.trace = new Tracer(options.traceCapacity ?? 10_000, () => this.clock.now());
     if (options.asyncContext) setAsyncContext(options.asyncContext);
     const user = this.createIoDevice(options.onOutput ?? (() => {}), 'user');
@@ -655,6 +664,7 @@ export class Runtime {
           this.fastPathRun = 0;
         }
         setRunning(proc);
+        this.resumedAt = now;
         setInContinuation(true);
         try {
           continuation();
@@ -774,6 +784,24 @@ export class Runtime {
     this.externalWaits--;
     if (proc.status === 'suspended') proc.status = 'running';
     setRunning(proc);
+  }
+
+  /**
+   * The loop guard: compiled loops call this now and then. A process that has been running for
+   * longer than `runawayMs` without waiting is killed, alone: JavaScript cannot preempt it, but it
+   * can be stopped at its next loop iteration, and everything else keeps running.
+   */
+  checkRunaway(proc: Proc): void {
+    this.checkAlive(proc);
+    const ran = hostNow() - this.resumedAt;
+    if (ran <= this.runawayMs || (this.holder !== proc && !this.looping)) return;
+    this.output(
+      proc,
+      `[error] Process ${proc.pid.toString()} was stopped by the loop guard: it ran for ${Math.round(ran)} ms without waiting\n`,
+      'stderr',
+    );
+    this.terminate(proc, 'killed');
+    throw new ExitSignal('killed');
   }
 
   // ---------------------------------------------------------------- control (panels, tests)

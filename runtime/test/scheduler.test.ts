@@ -18,7 +18,7 @@ import { virtualRuntime } from './helpers';
 /** Compiles `body` the way cells are compiled and runs it as an async function with the API in scope. */
 function compileCell(body: string): (...args: unknown[]) => Promise<unknown> {
   const AsyncFunction = (async () => {}).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<unknown>;
-  const js = instrumentAwaits(body);
+  const js = instrumentAwaits(body, { loopGuard: true });
   return new AsyncFunction('__ab', 'spawn', 'self', 'send', 'receive', 'sleep', 'Process', 'log', js);
 }
 
@@ -299,5 +299,33 @@ describe('compiled cell code', () => {
       );
     });
     expect(got).toBe(42);
+  });
+});
+
+describe('the loop guard', () => {
+  it('kills a spawned while(true) loop alone: the parent and other processes keep running', async () => {
+    const { rt, text } = virtualRuntime({ runawayMs: 100 });
+    const cell = compileCell(`
+      const me = self();
+      const steady = spawn(async () => { for (;;) { const m = await receive(); send(me, ['echo', m]); } });
+      const [runaway, ref] = [spawn(() => { let n = 0; while (true) { n++; } }), null];
+      const down = Process.monitor(runaway);
+      const reason = await receive((m) => m[0] === 'DOWN' && m[1] === down);
+      send(steady, 'still here');
+      const echo = await receive((m) => m[0] === 'echo');
+      return [reason[4], echo[1], Process.alive(steady), Process.alive(self())];
+    `);
+    const got = await rt.run(() => cell(cellSupport, spawn, self, send, receive, sleep, Process));
+    expect(got).toEqual(['killed', 'still here', true, true]);
+    expect(text('stderr')).toMatch(/stopped by the loop guard: it ran for \d+ ms without waiting/);
+  });
+
+  it('stops a runaway loop in the calling process itself, which exits with killed', async () => {
+    const { rt } = virtualRuntime({ runawayMs: 50 });
+    const cell = compileCell('for (let i = 0; ; i++) { if (i < 0) break; }');
+    const result = await rt
+      .run(() => cell(cellSupport, spawn, self, send, receive, sleep, Process))
+      .catch((e: { reason?: unknown }) => e.reason);
+    expect(result).toBe('killed');
   });
 });
