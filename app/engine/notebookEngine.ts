@@ -1,0 +1,189 @@
+/**
+ * The notebook engine: runs a chapter's cells against one runtime, the same in the worker and
+ * headless in Node.
+ *
+ * Cells run inside the evaluator process, so `self()` in a cell is a process that persists from
+ * cell to cell. Each cell has its own I/O device (group leader): whatever the cell spawns writes
+ * there, also after the cell has finished. If the evaluator dies (exit(), a linked crash), the
+ * cell shows why and the next cell gets a fresh evaluator.
+ */
+import * as RuntimeApi from '../../runtime/index';
+import type { Pid, Runtime } from '../../runtime/index';
+import { cellSupport, inspect, isExitSignal } from '../../runtime/index';
+import type { BindingKind, CompileError, TsTransform } from './cellCompiler';
+import { compileCell } from './cellCompiler';
+
+/** The outcome of running one cell. */
+export type CellRun =
+  | { readonly status: 'ok'; readonly value: string | null; readonly raw: unknown }
+  | { readonly status: 'error'; readonly message: string; readonly raw: unknown }
+  | { readonly status: 'exit'; readonly reason: string; readonly raw: unknown }
+  | { readonly status: 'compile_error'; readonly error: CompileError };
+
+/** Text a cell (or a process it started) wrote. */
+export interface CellOutput {
+  readonly cellId: string;
+  readonly stream: 'stdout' | 'stderr';
+  readonly text: string;
+}
+
+/** Options of the engine. */
+export interface EngineOptions {
+  readonly runtime: Runtime;
+  readonly transform: TsTransform;
+  readonly onOutput: (output: CellOutput) => void;
+  /** Most characters one cell's output keeps before it is truncated with a notice (default 100,000). */
+  readonly outputLimit?: number;
+}
+
+/** Names of the runtime's exports that are not for cells. */
+const NOT_FOR_CELLS = new Set([
+  'createRuntime',
+  'Runtime',
+  'cellSupport',
+  'instrumentAwaits',
+  'SUPPORT_NAME',
+  'isRuntimePromise',
+  'Tracer',
+  'RealClock',
+  'VirtualClock',
+  'copyMessage',
+  'matches',
+]);
+
+/** The globals a cell sees: the runtime API, plus a console that writes to the cell. */
+function cellGlobals(): Record<string, unknown> {
+  const globals: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(RuntimeApi)) {
+    if (!NOT_FOR_CELLS.has(name)) globals[name] = value;
+  }
+  const write = (stream: 'stdio' | 'stderr') => (...values: unknown[]) => {
+    RuntimeApi.IO.write(stream, `${values.map((v) => (typeof v === 'string' ? v : inspect(v))).join(' ')}\n`);
+  };
+  globals.console = { log: write('stdio'), info: write('stdio'), warn: write('stderr'), error: write('stderr') };
+  return globals;
+}
+
+interface Job {
+  readonly fn: () => Promise<unknown>;
+  readonly device: Pid;
+  readonly done: (run: CellRun) => void;
+}
+
+export class NotebookEngine {
+  private readonly env: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  private readonly kinds = new Map<string, BindingKind>();
+  private readonly devices = new Map<string, Pid>();
+  private readonly written = new Map<string, number>();
+  private readonly globals = cellGlobals();
+  private evaluator: Pid | null = null;
+  private currentJob: Job | null = null;
+
+  constructor(private readonly options: EngineOptions) {}
+
+  get runtime(): Runtime {
+    return this.options.runtime;
+  }
+
+  /** The evaluator's pid, starting one if needed: `self()` in the next cell. */
+  evaluatorPid(): Pid {
+    if (this.evaluator && this.runtime.procOf(this.evaluator)) return this.evaluator;
+    const proc = this.runtime.spawn(null, evaluatorLoop, { label: 'evaluator' });
+    this.runtime.onExit(proc, (reason) => {
+      if (this.evaluator === proc.pid) this.evaluator = null;
+      const job = this.currentJob;
+      this.currentJob = null;
+      job?.done({ status: 'exit', reason: inspect(reason), raw: reason });
+    });
+    this.evaluator = proc.pid;
+    return proc.pid;
+  }
+
+  /** Compiles and runs one cell; its output goes to `onOutput` under `cellId`, now and later. */
+  async runCell(cellId: string, source: string): Promise<CellRun> {
+    const compiled = await compileCell(source, this.options.transform, this.kinds);
+    if (!compiled.ok) return { status: 'compile_error', error: compiled.error };
+    let fn: () => Promise<unknown>;
+    try {
+      const names = Object.keys(this.globals);
+      const factory = new Function('__ab', '__env', ...names, `return ${compiled.cell.code};`) as (
+        ...args: unknown[]
+      ) => () => Promise<unknown>;
+      fn = factory(cellSupport, this.env, ...names.map((n) => this.globals[n]));
+    } catch (e) {
+      return { status: 'compile_error', error: { message: (e as Error).message, line: 1, column: 0 } };
+    }
+    this.written.set(cellId, 0);
+    const device = this.deviceFor(cellId);
+    const evaluator = this.evaluatorPid();
+    const run = await new Promise<CellRun>((resolve) => {
+      const job: Job = {
+        fn,
+        device,
+        done: (result) => {
+          if (this.currentJob === job) this.currentJob = null;
+          resolve(result);
+        },
+      };
+      this.currentJob = job;
+      this.runtime.send(null, evaluator, ['$eval', job]);
+    });
+    if (run.status === 'ok') {
+      for (const [name, kind] of compiled.cell.declared) this.kinds.set(name, kind);
+      return compiled.cell.hasValue ? run : { ...run, value: null };
+    }
+    return run;
+  }
+
+  /** Stops the running cell by killing the evaluator; the next cell gets a fresh one. */
+  cancel(): void {
+    if (this.evaluator) this.runtime.exitPid(null, this.evaluator, 'kill');
+  }
+
+  /** Names bound by cells so far. */
+  bindings(): ReadonlyMap<string, BindingKind> {
+    return this.kinds;
+  }
+
+  private deviceFor(cellId: string): Pid {
+    const existing = this.devices.get(cellId);
+    if (existing && this.runtime.procOf(existing)) return existing;
+    const limit = this.options.outputLimit ?? 100_000;
+    const device = this.runtime.createIoDevice((output) => {
+      const before = this.written.get(cellId) ?? 0;
+      const after = before + output.text.length;
+      this.written.set(cellId, after);
+      if (after <= limit) {
+        this.options.onOutput({ cellId, stream: output.stream, text: output.text });
+      } else if (before <= limit) {
+        this.options.onOutput({
+          cellId,
+          stream: 'stderr',
+          text: `... output truncated: this cell wrote more than ${limit} characters\n`,
+        });
+      }
+    }, `cell ${cellId}`);
+    this.devices.set(cellId, device);
+    return device;
+  }
+}
+
+/**
+ * The evaluator: takes one cell at a time. A thrown error is reported and the evaluator carries
+ * on; an exit ends it (the engine's exit hook reports it and the next cell starts a new one).
+ */
+async function evaluatorLoop(): Promise<void> {
+  const { receive, Process, self, _ } = RuntimeApi;
+  for (;;) {
+    const [, job] = (await receive(['$eval', _])) as [string, Job];
+    Process.groupLeader(self(), job.device);
+    try {
+      const value = await job.fn();
+      job.done({ status: 'ok', value: value === undefined ? null : inspect(value), raw: value });
+    } catch (e) {
+      if (isExitSignal(e)) throw e;
+      const message = e instanceof Error ? `${e.name}: ${e.message}` : `uncaught throw: ${inspect(e)}`;
+      job.done({ status: 'error', message, raw: e });
+    }
+  }
+}
