@@ -1,0 +1,148 @@
+/**
+ * Proves the boundary rules in eslint.config.js are live: source text is linted as if it sat at
+ * a path in runtime/ or app/, so no probe file ever exists in the tree.
+ */
+import { ESLint } from 'eslint';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const eslint = new ESLint({ cwd: repoRoot });
+
+const BOUNDARY_RULES = ['no-restricted-imports', 'no-restricted-globals', 'no-restricted-syntax'];
+
+/** The boundary violations reported for `code` at `filePath`, as "line:rule" strings. */
+async function boundaryViolations(code: string, filePath: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath });
+  return (result?.messages ?? [])
+    .filter((message) => message.ruleId !== null && BOUNDARY_RULES.includes(message.ruleId))
+    .map((message) => `${message.line}:${message.ruleId}`);
+}
+
+const PAGE_CODE = [
+  "import React from 'react';",
+  "import { useStore } from '../app/store/useStore';",
+  'export const title = document.title;',
+  'export const element = React.createElement(useStore);',
+  '',
+].join('\n');
+
+describe('the runtime boundary lint', () => {
+  it('reports React, app/ imports and document in runtime/', async () => {
+    await expect(boundaryViolations(PAGE_CODE, 'runtime/__lint_probe__.ts')).resolves.toEqual([
+      '1:no-restricted-imports',
+      '2:no-restricted-imports',
+      '3:no-restricted-globals',
+    ]);
+  });
+
+  it('allows the same code in app/', async () => {
+    await expect(boundaryViolations(PAGE_CODE, 'app/__lint_probe__.ts')).resolves.toEqual([]);
+  });
+
+  it('reports every page library, including subpaths, in runtime/', async () => {
+    const code = [
+      "import { createRoot } from 'react-dom/client';",
+      "import { create } from 'zustand';",
+      "import * as monaco from 'monaco-editor';",
+      "import mermaid from 'mermaid';",
+      "import * as esbuild from 'esbuild-wasm';",
+      "import { App } from '/app/App';",
+      'export default [createRoot, create, monaco, mermaid, esbuild, App];',
+    ].join('\n');
+
+    await expect(boundaryViolations(code, 'runtime/__lint_probe__.ts')).resolves.toEqual([
+      '1:no-restricted-imports',
+      '2:no-restricted-imports',
+      '3:no-restricted-imports',
+      '4:no-restricted-imports',
+      '5:no-restricted-imports',
+      '6:no-restricted-imports',
+    ]);
+  });
+
+  it('reports host globals, directly and through globalThis, in runtime/', async () => {
+    const code = [
+      'export const w = window.innerWidth;',
+      'export const stored = localStorage.getItem("x");',
+      'export const agent = navigator.userAgent;',
+      'export const viaGlobal = globalThis.document;',
+      'self.postMessage(1);',
+    ].join('\n');
+
+    await expect(boundaryViolations(code, 'runtime/__lint_probe__.ts')).resolves.toEqual([
+      '1:no-restricted-globals',
+      '2:no-restricted-globals',
+      '3:no-restricted-globals',
+      '4:no-restricted-syntax',
+      '5:no-restricted-globals',
+    ]);
+  });
+
+  it('allows a function named self declared and used inside runtime/', async () => {
+    const code = [
+      "import { self as currentPid } from './api';",
+      'export function self(): unknown {',
+      '  return currentPid();',
+      '}',
+      'export const me = self();',
+    ].join('\n');
+
+    await expect(boundaryViolations(code, 'runtime/__lint_probe__.ts')).resolves.toEqual([]);
+  });
+
+  it('keeps host timers to runtime/host.ts', async () => {
+    const code = [
+      'export const handle = setTimeout(() => {}, 1);',
+      'clearTimeout(handle);',
+      'setInterval(() => {}, 1);',
+      'setImmediate(() => {});',
+    ].join('\n');
+
+    await expect(boundaryViolations(code, 'runtime/__lint_probe__.ts')).resolves.toEqual([
+      '1:no-restricted-globals',
+      '2:no-restricted-globals',
+      '3:no-restricted-globals',
+      '4:no-restricted-globals',
+    ]);
+    await expect(boundaryViolations(code, 'runtime/host.ts')).resolves.toEqual([]);
+  });
+
+  it('keeps the DOM out of runtime/host.ts too', async () => {
+    await expect(
+      boundaryViolations('export const t = document.title;\n', 'runtime/host.ts'),
+    ).resolves.toEqual(['1:no-restricted-globals']);
+  });
+});
+
+describe('the runtime test lint', () => {
+  it('lets runtime tests use Node built-ins but not the app', async () => {
+    const code = [
+      "import { AsyncLocalStorage } from 'node:async_hooks';",
+      "import { App } from '../../app/App';",
+      'export default [AsyncLocalStorage, App];',
+    ].join('\n');
+
+    await expect(boundaryViolations(code, 'runtime/test/__lint_probe__.test.ts')).resolves.toEqual([
+      '2:no-restricted-imports',
+    ]);
+    await expect(boundaryViolations(code, 'runtime/__lint_probe__.ts')).resolves.toEqual([
+      '1:no-restricted-imports',
+      '2:no-restricted-imports',
+    ]);
+  });
+});
+
+describe('the app boundary lint', () => {
+  it('lets app/ import the runtime only through runtime/index.ts', async () => {
+    const code = [
+      "import { createRuntime } from '../runtime/index';",
+      "import { Mailbox } from '../runtime/mailbox';",
+      'export default [createRuntime, Mailbox];',
+    ].join('\n');
+
+    await expect(boundaryViolations(code, 'app/__lint_probe__.ts')).resolves.toEqual([
+      '2:no-restricted-imports',
+    ]);
+  });
+});

@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+// Unit tests: the runtime, the app's engine code and the repo's tooling, all in Node.
+export default defineConfig({
+  test: {
+    environment: 'node',
+    include: ['runtime/test/**/*.test.ts', 'app/**/*.test.ts', 'scripts/test/**/*.test.ts'],
+    exclude: ['app/test/browser/**', 'node_modules/**', 'dist/**'],
+  },
+});
