@@ -1,0 +1,15 @@
+import react from '@vitejs/plugin-react';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+import { staticPagesPlugin } from './scripts/staticPagesPlugin.ts';
+
+const chaptersDir = fileURLToPath(new URL('./chapters', import.meta.url));
+
+export default defineConfig({
+  // Relative asset URLs let the same build run from any folder of any static host.
+  base: './',
+  plugins: [react(), staticPagesPlugin({ chaptersDir })],
+  server: { host: '127.0.0.1', port: 5173, strictPort: true },
+  preview: { host: '127.0.0.1', port: 4173, strictPort: true },
+  build: { outDir: 'dist', emptyOutDir: true },
+});
