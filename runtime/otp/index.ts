@@ -14,3 +14,5 @@ export type {
   StartOptions,
   StartResult,
 } from './genServer';
+export { Registry, RegistryViaModule } from './registry';
+export type { RegistryKeys, RegistryOptions } from './registry';
