@@ -16,3 +16,5 @@ export type {
 } from './genServer';
 export { Registry, RegistryViaModule } from './registry';
 export type { RegistryKeys, RegistryOptions } from './registry';
+export { Agent } from './agent';
+export type { AgentOptions, AgentRef } from './agent';
