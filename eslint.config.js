@@ -180,4 +180,11 @@ export default defineConfig(
       'no-restricted-syntax': ['error', restrictGlobalThisMembers(HOST_GLOBALS, HOST_MESSAGE)],
     },
   },
+  // The learner-facing API: messages, requests and states are untyped terms at run time, and
+  // cells destructure them freely (`const [from, n] = await receive()`), so `any` is the honest
+  // type there; `unknown` would force a cast into every chapter cell.
+  {
+    files: ['runtime/api.ts', 'runtime/pattern.ts', 'runtime/otp/**/*.ts', 'runtime/test/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
 );

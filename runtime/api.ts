@@ -18,7 +18,9 @@ import { Pid, Ref } from './terms';
 export function callerProc(what: string): Proc {
   const proc = runningProc();
   if (proc === null) {
-    throw new ArgumentError(`${what} can only be called inside a process (start one with spawn or rt.run)`);
+    throw new ArgumentError(
+      `${what} can only be called inside a process (start one with spawn or rt.run)`,
+    );
   }
   return proc;
 }
@@ -74,7 +76,9 @@ export function exit(reason: unknown): never {
 export function sleep(ms: number | 'infinity'): Promise<'ok'> {
   const proc = callerProc('sleep');
   if (ms !== 'infinity' && !(typeof ms === 'number' && ms >= 0)) {
-    throw new ArgumentError(`sleep needs a non-negative number of ms or 'infinity', got ${inspect(ms)}`);
+    throw new ArgumentError(
+      `sleep needs a non-negative number of ms or 'infinity', got ${inspect(ms)}`,
+    );
   }
   const spec = { clauses: [], timeout: after(ms, () => 'ok' as const), scanFrom: 0 };
   return proc.runtime.receive(proc, spec) as Promise<'ok'>;
@@ -90,7 +94,8 @@ export function makeRef(): Ref {
 /** Prints and removes every message in the caller's mailbox, like IEx's flush(); returns 'ok'. */
 export function flush(): 'ok' {
   const proc = callerProc('flush');
-  for (const message of proc.runtime.flush(proc)) proc.runtime.output(proc, `${inspect(message)}\n`, 'stdout');
+  for (const message of proc.runtime.flush(proc))
+    proc.runtime.output(proc, `${inspect(message)}\n`, 'stdout');
   return 'ok';
 }
 
@@ -98,7 +103,9 @@ export function flush(): 'ok' {
  * Resolves to `['ok', value]`, or to `['exit', reason]` if the operation exits the caller
  * (a call timeout, a call to a dead server, `exit(...)`); errors are not caught.
  */
-export async function catchExit<T>(operation: Promise<T> | (() => Promise<T> | T)): Promise<['ok', T] | ['exit', unknown]> {
+export async function catchExit<T>(
+  operation: Promise<T> | (() => Promise<T> | T),
+): Promise<['ok', T] | ['exit', unknown]> {
   try {
     const value = typeof operation === 'function' ? await operation() : await operation;
     return ['ok', value];
@@ -135,7 +142,8 @@ export type InfoKey = (typeof INFO_KEYS)[number];
 function memoryOf(proc: Proc): number {
   const mailbox = proc.mailbox.length * 24;
   const dictionary = (proc.dictionary?.size ?? 0) * 48;
-  const links = ((proc.links?.size ?? 0) + (proc.monitors?.size ?? 0) + (proc.monitoredBy?.size ?? 0)) * 32;
+  const links =
+    ((proc.links?.size ?? 0) + (proc.monitors?.size ?? 0) + (proc.monitoredBy?.size ?? 0)) * 32;
   return (proc.hibernating ? 200 : 400) + mailbox + dictionary + links;
 }
 
@@ -189,7 +197,8 @@ export const Process = {
     const target = liveProc(callerProc('Process.info'), pid);
     if (target === null) return null;
     if (key === undefined) return INFO_KEYS.map((k) => [k, infoValue(target, k)]);
-    if (!INFO_KEYS.includes(key)) throw new ArgumentError(`Process.info has no key ${inspect(key)}`);
+    if (!INFO_KEYS.includes(key))
+      throw new ArgumentError(`Process.info has no key ${inspect(key)}`);
     return [key, infoValue(target, key)];
   },
 
@@ -331,7 +340,8 @@ export const Process = {
     if (args.length === 0) return proc.groupLeader;
     const [pid, leader] = args;
     const target = liveProc(proc, pid);
-    if (!target) throw new ArgumentError(`cannot set the group leader of ${pid.toString()}: it is not alive`);
+    if (!target)
+      throw new ArgumentError(`cannot set the group leader of ${pid.toString()}: it is not alive`);
     if (!(leader instanceof Pid)) throw new ArgumentError('a group leader is a pid');
     target.groupLeader = leader;
     return true;
@@ -339,7 +349,9 @@ export const Process = {
 
   /** The pids of every live process. */
   list(): Pid[] {
-    return callerProc('Process.list').runtime.processes().map((p) => p.pid);
+    return callerProc('Process.list')
+      .runtime.processes()
+      .map((p) => p.pid);
   },
 };
 
@@ -349,7 +361,11 @@ export const Process = {
 export type Device = 'stdio' | 'stderr' | Pid;
 
 function text(value: unknown): string {
-  return typeof value === 'string' ? value : typeof value === 'object' && value !== null ? inspect(value) : String(value);
+  return typeof value === 'string'
+    ? value
+    : typeof value === 'object' && value !== null
+      ? inspect(value)
+      : String(value);
 }
 
 function write(proc: Proc, device: Device, chars: string): void {
@@ -363,7 +379,8 @@ function write(proc: Proc, device: Device, chars: string): void {
     } finally {
       proc.groupLeader = saved;
     }
-  } else throw new ArgumentError(`cannot write to ${inspect(device)}: use 'stdio', 'stderr' or a pid`);
+  } else
+    throw new ArgumentError(`cannot write to ${inspect(device)}: use 'stdio', 'stderr' or a pid`);
 }
 
 /** Output through the caller's group leader, named after Elixir's IO module. */

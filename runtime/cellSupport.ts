@@ -43,14 +43,20 @@ export const cellSupport = {
     const source = iterable as AsyncIterable<T> & Iterable<T>;
     if (proc === null) return source;
     const iterator: AsyncIterator<T> | Iterator<T> =
-      typeof source[Symbol.asyncIterator] === 'function' ? source[Symbol.asyncIterator]() : source[Symbol.iterator]();
+      typeof source[Symbol.asyncIterator] === 'function'
+        ? source[Symbol.asyncIterator]()
+        : source[Symbol.iterator]();
     return {
       [Symbol.asyncIterator]: () => ({
         next: (...args: [] | [unknown]) =>
-          Promise.resolve(proc.runtime.awaitValue(proc, iterator.next(...args))) as Promise<IteratorResult<T>>,
+          Promise.resolve(proc.runtime.awaitValue(proc, iterator.next(...args))) as Promise<
+            IteratorResult<T>
+          >,
         return: (value?: unknown) =>
           Promise.resolve(
-            iterator.return ? proc.runtime.awaitValue(proc, iterator.return(value)) : { done: true, value },
+            iterator.return
+              ? proc.runtime.awaitValue(proc, iterator.return(value))
+              : { done: true, value },
           ) as Promise<IteratorResult<T>>,
       }),
     };

@@ -17,7 +17,14 @@ export type { Wildcard } from './terms';
 export { after, matches, on } from './pattern';
 export type { AfterClause, OnClause, Pattern } from './pattern';
 export type { Output, OutputSink, ProcessStatus } from './process';
-export type { Dest, RuntimeOptions, RuntimeStats, SpawnOptions, ViaModule, ViaTuple } from './runtime';
+export type {
+  Dest,
+  RuntimeOptions,
+  RuntimeStats,
+  SpawnOptions,
+  ViaModule,
+  ViaTuple,
+} from './runtime';
 export { Runtime, isRuntimePromise } from './runtime';
 export type { MessageKind, TraceEvent, TraceEventBody, TraceListener } from './trace';
 export { Tracer } from './trace';

@@ -26,7 +26,9 @@ export function inspect(term: unknown, options: InspectOptions = {}): string {
   const seen = new Set<object>();
 
   const items = (values: string[], total: number): string =>
-    total > values.length ? [...values, `... ${total - values.length} more`].join(', ') : values.join(', ');
+    total > values.length
+      ? [...values, `... ${total - values.length} more`].join(', ')
+      : values.join(', ');
 
   const show = (v: unknown, depth: number): string => {
     switch (typeof v) {
@@ -47,7 +49,8 @@ export function inspect(term: unknown, options: InspectOptions = {}): string {
     if (v === null) return 'null';
     const obj = v as object;
     if (obj instanceof Pid || obj instanceof Ref) return obj.toString();
-    if (obj instanceof Date) return `Date(${Number.isNaN(obj.getTime()) ? 'Invalid' : obj.toISOString()})`;
+    if (obj instanceof Date)
+      return `Date(${Number.isNaN(obj.getTime()) ? 'Invalid' : obj.toISOString()})`;
     if (obj instanceof Error) return `${obj.name}(${quote(obj.message)})`;
     if (seen.has(obj)) return '[Circular]';
     if (depth > maxDepth) return Array.isArray(obj) ? '[...]' : '{...}';

@@ -35,7 +35,11 @@ interface AstNode {
 export const SUPPORT_NAME = '__ab';
 const PROC_VAR = '__abP';
 
-const FUNCTION_TYPES = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
+const FUNCTION_TYPES = new Set([
+  'FunctionDeclaration',
+  'FunctionExpression',
+  'ArrowFunctionExpression',
+]);
 
 interface FunctionScope {
   readonly node: AstNode | null; // null: the module's top level
@@ -44,7 +48,13 @@ interface FunctionScope {
   usesAwait: boolean;
 }
 
-const LOOP_TYPES = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
+const LOOP_TYPES = new Set([
+  'ForStatement',
+  'ForInStatement',
+  'ForOfStatement',
+  'WhileStatement',
+  'DoWhileStatement',
+]);
 
 /** What to instrument. */
 export interface InstrumentOptions {
@@ -90,7 +100,11 @@ export function instrumentAwaits(code: string, options: InstrumentOptions = {}):
     }
     if (node.type === 'AwaitExpression' && scope.isAsync) {
       scope.usesAwait = true;
-      out.overwrite(node.start, node.start + 'await'.length, `${resume}, await ${SUPPORT_NAME}.await(${PROC_VAR},`);
+      out.overwrite(
+        node.start,
+        node.start + 'await'.length,
+        `${resume}, await ${SUPPORT_NAME}.await(${PROC_VAR},`,
+      );
       out.appendLeft(node.end, '))');
     } else if (node.type === 'YieldExpression' && scope.isAsync && scope.isGenerator) {
       out.prependRight(node.start, `${resume}, (`);

@@ -34,7 +34,8 @@ export function matches(pattern: Pattern, value: unknown): boolean {
     }
     return true;
   }
-  if (pattern instanceof Date) return value instanceof Date && value.getTime() === pattern.getTime();
+  if (pattern instanceof Date)
+    return value instanceof Date && value.getTime() === pattern.getTime();
   return false;
 }
 
@@ -66,7 +67,9 @@ export function on<M = any, R = unknown>(pattern: Pattern, handler: (message: M)
  */
 export function after<R = 'timeout'>(ms: number | 'infinity', handler?: () => R): AfterClause {
   if (ms !== 'infinity' && !(typeof ms === 'number' && ms >= 0)) {
-    throw new ArgumentError(`after() needs a non-negative number of ms or 'infinity', got ${String(ms)}`);
+    throw new ArgumentError(
+      `after() needs a non-negative number of ms or 'infinity', got ${String(ms)}`,
+    );
   }
   return new AfterClause(ms, handler ?? (() => 'timeout'));
 }
@@ -86,7 +89,8 @@ const takeMessage = (message: unknown): unknown => message;
 
 /** Turns the arguments of `receive(...)` into a ReceiveSpec; `ownerId` is the receiving pid's id. */
 export function receiveSpec(args: readonly unknown[], ownerId: number): ReceiveSpec {
-  if (args.length === 0) return { clauses: [new OnClause(_, takeMessage)], timeout: null, scanFrom: 0 };
+  if (args.length === 0)
+    return { clauses: [new OnClause(_, takeMessage)], timeout: null, scanFrom: 0 };
   const clauses: OnClause[] = [];
   let timeout: AfterClause | null = null;
   for (const arg of args) {

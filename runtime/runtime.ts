@@ -101,7 +101,9 @@ let nextRuntimeId = 1;
 /** True for promises the runtime itself resolves through its run queue. */
 export function isRuntimePromise(value: unknown): boolean {
   return (
-    typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[PROMISE_TAG] === true
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[PROMISE_TAG] === true
   );
 }
 
@@ -118,7 +120,11 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
-function deferred<T>(): { promise: Promise<T>; resolve: (v: T | PromiseLike<T>) => void; reject: (e: unknown) => void } {
+function deferred<T>(): {
+  promise: Promise<T>;
+  resolve: (v: T | PromiseLike<T>) => void;
+  reject: (e: unknown) => void;
+} {
   let resolve!: (v: T | PromiseLike<T>) => void;
   let reject!: (e: unknown) => void;
   const promise = new Promise<T>((res, rej) => {
@@ -184,7 +190,8 @@ export class Runtime {
 
   constructor(options: RuntimeOptions = {}) {
     const clock = options.clock ?? 'real';
-    this.clock = clock === 'real' ? new RealClock() : clock === 'virtual' ? new VirtualClock() : clock;
+    this.clock =
+      clock === 'real' ? new RealClock() : clock === 'virtual' ? new VirtualClock() : clock;
     this.maxProcesses = options.maxProcesses ?? DEFAULT_MAX_PROCESSES;
     this.sliceMs = options.sliceMs ?? 4;
     this.runawayMs = options.runawayMs ?? 2_000;
@@ -199,7 +206,11 @@ export class Runtime {
   /** Starts a process running `fn` (async or not); `parent` is the caller, null from the host. */
   spawn(parent: Proc | null, fn: () => unknown, options: SpawnOptions = {}): Proc {
     if (parent) this.checkAlive(parent);
-    const proc = this.newProc(parent, options.groupLeader, options.label ?? (fn.name || 'anonymous'));
+    const proc = this.newProc(
+      parent,
+      options.groupLeader,
+      options.label ?? (fn.name || 'anonymous'),
+    );
     proc.resume = () => this.startFunction(proc, fn);
     if (options.link && parent) this.addLink(parent, proc);
     this.traceSpawn(proc, parent, options.link === true);
@@ -242,7 +253,12 @@ export class Runtime {
     proc.ioSink = sink;
     proc.groupLeader = proc.pid;
     proc.status = 'waiting';
-    proc.wait = { spec: { clauses: [], timeout: null, scanFrom: 0 }, onMessage() {}, onTimeout() {}, timer: null };
+    proc.wait = {
+      spec: { clauses: [], timeout: null, scanFrom: 0 },
+      onMessage() {},
+      onTimeout() {},
+      timer: null,
+    };
     this.traceSpawn(proc, null, false);
     return proc.pid;
   }
@@ -264,7 +280,13 @@ export class Runtime {
 
   private traceSpawn(proc: Proc, parent: Proc | null, linked: boolean): void {
     if (this.trace.active) {
-      this.trace.emit({ type: 'spawn', pid: proc.pid, parent: parent ? parent.pid : null, linked, label: proc.label });
+      this.trace.emit({
+        type: 'spawn',
+        pid: proc.pid,
+        parent: parent ? parent.pid : null,
+        linked,
+        label: proc.label,
+      });
       if (linked && parent) this.trace.emit({ type: 'link', from: parent.pid, to: proc.pid });
     }
   }
@@ -303,7 +325,11 @@ export class Runtime {
   /** Logs an error that killed a process to its group leader, like the BEAM's error logger. */
   crashReport(proc: Proc, e: unknown): void {
     const what = e instanceof Error ? `** (${e.name}) ${e.message}` : `** (throw) ${inspect(e)}`;
-    this.output(proc, `[error] Process ${proc.pid.toString()} raised an exception\n${what}\n`, 'stderr');
+    this.output(
+      proc,
+      `[error] Process ${proc.pid.toString()} raised an exception\n${what}\n`,
+      'stderr',
+    );
   }
 
   /** Refuses any operation by a process that has exited (a killed process may still be running JS). */
@@ -315,7 +341,8 @@ export class Runtime {
   /** Resolves a pid of this runtime to its live process, or null. */
   procOf(pid: Pid): Proc | null {
     if (!(pid instanceof Pid)) throw new ArgumentError(`expected a pid, got ${inspect(pid)}`);
-    if (pid.runtimeId !== this.id) throw new ArgumentError(`${pid.toString()} belongs to another runtime`);
+    if (pid.runtimeId !== this.id)
+      throw new ArgumentError(`${pid.toString()} belongs to another runtime`);
     return pid.proc as Proc | null;
   }
 
@@ -350,7 +377,10 @@ export class Runtime {
     }
     if (typeof dest === 'string') {
       const target = this.names.get(dest);
-      if (!target) throw new ArgumentError(`cannot send to '${dest}': no process is registered under that name`);
+      if (!target)
+        throw new ArgumentError(
+          `cannot send to '${dest}': no process is registered under that name`,
+        );
       this.deliver(target, copy, from ? from.pid : null, kind, dest);
       return;
     }
@@ -362,26 +392,57 @@ export class Runtime {
       }
       const pid = module.whereisName(name);
       if (!(pid instanceof Pid)) {
-        throw new ArgumentError(`cannot send to ${inspect(dest)}: no process is registered under that name`);
+        throw new ArgumentError(
+          `cannot send to ${inspect(dest)}: no process is registered under that name`,
+        );
       }
       const target = this.procOf(pid);
       if (target) this.deliver(target, copy, from ? from.pid : null, kind, null);
       return;
     }
-    throw new ArgumentError(`cannot send to ${inspect(dest)}: expected a pid, a name or a via tuple`);
+    throw new ArgumentError(
+      `cannot send to ${inspect(dest)}: expected a pid, a name or a via tuple`,
+    );
   }
 
-  private traceDropped(from: Proc | null, msg: unknown, kind: MessageKind, name: string | null): void {
-    this.trace.emit({ type: 'send', from: from ? from.pid : null, to: null, name, msg, msgId: ++this.msgSeq, kind });
+  private traceDropped(
+    from: Proc | null,
+    msg: unknown,
+    kind: MessageKind,
+    name: string | null,
+  ): void {
+    this.trace.emit({
+      type: 'send',
+      from: from ? from.pid : null,
+      to: null,
+      name,
+      msg,
+      msgId: ++this.msgSeq,
+      kind,
+    });
   }
 
   /** Puts an (already copied) message in `to`'s mailbox and wakes it if its receive matches. */
-  deliver(to: Proc, message: unknown, from: Pid | null, kind: MessageKind, name: string | null): void {
+  deliver(
+    to: Proc,
+    message: unknown,
+    from: Pid | null,
+    kind: MessageKind,
+    name: string | null,
+  ): void {
     const seq = ++this.msgSeq;
     if (this.trace.active) {
       // A plain message to a behaviour process is what OTP calls an info message.
       const shown = kind === 'send' && to.behaviour !== null ? 'info' : kind;
-      this.trace.emit({ type: 'send', from, to: to.pid, name, msg: message, msgId: seq, kind: shown });
+      this.trace.emit({
+        type: 'send',
+        from,
+        to: to.pid,
+        name,
+        msg: message,
+        msgId: seq,
+        kind: shown,
+      });
     }
     to.mailbox.push(message, seq);
     const wait = to.wait;
@@ -395,7 +456,8 @@ export class Runtime {
     const clause = matchingClause(wait.spec, message);
     if (clause < 0) return;
     to.mailbox.removeAt(to.mailbox.length - 1);
-    if (this.trace.active) this.trace.emit({ type: 'receive', pid: to.pid, msg: message, msgId: seq });
+    if (this.trace.active)
+      this.trace.emit({ type: 'receive', pid: to.pid, msg: message, msgId: seq });
     this.endWait(to, wait);
     this.makeRunnable(to, () => wait.onMessage(message, clause));
   }
@@ -417,7 +479,12 @@ export class Runtime {
       if (clause >= 0) {
         this.scanned += i - first + 1;
         if (this.trace.active) {
-          this.trace.emit({ type: 'receive', pid: proc.pid, msg: message, msgId: mailbox.seqAt(i) });
+          this.trace.emit({
+            type: 'receive',
+            pid: proc.pid,
+            msg: message,
+            msgId: mailbox.seqAt(i),
+          });
         }
         mailbox.removeAt(i);
         return [message, clause];
@@ -464,7 +531,12 @@ export class Runtime {
    * continuation with the matched message. A message already in the mailbox is still handled
    * through the run queue, so a busy native process cannot starve the others.
    */
-  waitFor(proc: Proc, spec: ReceiveSpec, onMessage: (message: unknown, clause: number) => void, onTimeout: () => void = () => {}): void {
+  waitFor(
+    proc: Proc,
+    spec: ReceiveSpec,
+    onMessage: (message: unknown, clause: number) => void,
+    onTimeout: () => void = () => {},
+  ): void {
     this.checkAlive(proc);
     proc.reductions++;
     const found = this.takeMatching(proc, spec);
@@ -482,7 +554,12 @@ export class Runtime {
     this.blockIn(proc, spec, onMessage, onTimeout);
   }
 
-  private blockIn(proc: Proc, spec: ReceiveSpec, onMessage: Wait['onMessage'], onTimeout: () => void): void {
+  private blockIn(
+    proc: Proc,
+    spec: ReceiveSpec,
+    onMessage: Wait['onMessage'],
+    onTimeout: () => void,
+  ): void {
     const wait: Wait = { spec, onMessage, onTimeout, timer: null };
     const timeout = spec.timeout;
     if (timeout && timeout.ms !== 'infinity') {
@@ -503,7 +580,12 @@ export class Runtime {
    * process that always finds a message still lets others run.
    */
   private continueWith(proc: Proc, fn: () => unknown): Promise<unknown> {
-    if (this.lastResumed === proc && ++this.fastPathRun < FAST_PATH_BUDGET && !this.pausedFlag && this.stepsLeft === 0) {
+    if (
+      this.lastResumed === proc &&
+      ++this.fastPathRun < FAST_PATH_BUDGET &&
+      !this.pausedFlag &&
+      this.stepsLeft === 0
+    ) {
       try {
         return tag(Promise.resolve(fn()));
       } catch (e) {
@@ -549,7 +631,8 @@ export class Runtime {
     this.checkAlive(proc);
     const messages = proc.mailbox.drain();
     if (this.trace.active) {
-      for (const msg of messages) this.trace.emit({ type: 'receive', pid: proc.pid, msg, msgId: -1 });
+      for (const msg of messages)
+        this.trace.emit({ type: 'receive', pid: proc.pid, msg, msgId: -1 });
     }
     return messages;
   }
@@ -597,7 +680,12 @@ export class Runtime {
 
   /** `await x` in compiled code: plain promises suspend the process (see suspendOn). */
   awaitValue(proc: Proc | null, value: unknown): unknown {
-    if (proc === null || proc.status !== 'running' || !isThenable(value) || isRuntimePromise(value)) {
+    if (
+      proc === null ||
+      proc.status !== 'running' ||
+      !isThenable(value) ||
+      isRuntimePromise(value)
+    ) {
       return value;
     }
     const { promise, resolve, reject } = deferred<unknown>();
@@ -622,7 +710,14 @@ export class Runtime {
 
   /** Starts the loop if nothing is driving it (called when work arrives from outside). */
   private kick(): void {
-    if (this.looping || this.holder !== null || this.loopQueued || this.sliceQueued || this.pausedFlag) return;
+    if (
+      this.looping ||
+      this.holder !== null ||
+      this.loopQueued ||
+      this.sliceQueued ||
+      this.pausedFlag
+    )
+      return;
     this.loopQueued = true;
     void Promise.resolve().then(() => {
       this.loopQueued = false;
@@ -738,7 +833,14 @@ export class Runtime {
     this.advanceQueued = true;
     scheduleMacrotask(() => {
       this.advanceQueued = false;
-      if (this.looping || this.holder !== null || this.runQueue.size > 0 || this.externalWaits > 0 || this.stopped) return;
+      if (
+        this.looping ||
+        this.holder !== null ||
+        this.runQueue.size > 0 ||
+        this.externalWaits > 0 ||
+        this.stopped
+      )
+        return;
       const next = this.timers.peek();
       if (!next) return;
       (this.clock as VirtualClock).advanceTo(next.at);
@@ -832,7 +934,8 @@ export class Runtime {
 
   /** Runs time at `rate` times real speed (real clock only): slow motion for the panels. */
   setSpeed(rate: number): void {
-    if (!(this.clock instanceof RealClock)) throw new ArgumentError('only a real clock has a speed');
+    if (!(this.clock instanceof RealClock))
+      throw new ArgumentError('only a real clock has a speed');
     this.clock.setRate(rate);
   }
 
@@ -917,7 +1020,8 @@ export class Runtime {
     if (proc.monitoredBy) {
       for (const [ref, watcher] of proc.monitoredBy) {
         watcher.monitors?.delete(ref);
-        if (this.trace.active) this.trace.emit({ type: 'down', ref, watcher: watcher.pid, target: proc.pid, reason });
+        if (this.trace.active)
+          this.trace.emit({ type: 'down', ref, watcher: watcher.pid, target: proc.pid, reason });
         this.deliver(watcher, ['DOWN', ref, 'process', proc.pid, reason], proc.pid, 'send', null);
       }
       proc.monitoredBy = null;
@@ -956,7 +1060,8 @@ export class Runtime {
     if (to.trapExit) outcome = 'trapped';
     else if (reason === 'normal') outcome = !viaLink && from === to.pid ? 'exited' : 'ignored';
     else outcome = 'exited';
-    if (this.trace.active) this.trace.emit({ type: 'exit_signal', from, to: to.pid, reason, outcome });
+    if (this.trace.active)
+      this.trace.emit({ type: 'exit_signal', from, to: to.pid, reason, outcome });
     if (outcome === 'trapped') this.deliver(to, ['EXIT', from, reason], from, 'send', null);
     else if (outcome === 'exited') this.terminate(to, reason);
   }
@@ -968,7 +1073,14 @@ export class Runtime {
     if (target) {
       const fromPid = from ? from.pid : target.pid;
       if (reason === 'kill') {
-        if (this.trace.active) this.trace.emit({ type: 'exit_signal', from: fromPid, to: target.pid, reason, outcome: 'exited' });
+        if (this.trace.active)
+          this.trace.emit({
+            type: 'exit_signal',
+            from: fromPid,
+            to: target.pid,
+            reason,
+            outcome: 'exited',
+          });
         this.terminate(target, 'killed');
       } else {
         this.deliverSignal(from ? from.pid : this.user, target, reason, false);
@@ -1029,9 +1141,15 @@ export class Runtime {
   monitor(proc: Proc, target: Pid | string): Ref {
     this.checkAlive(proc);
     const ref = this.makeRef(proc);
-    const watched = typeof target === 'string' ? (this.names.get(target) ?? null) : this.procOf(target);
+    const watched =
+      typeof target === 'string' ? (this.names.get(target) ?? null) : this.procOf(target);
     if (this.trace.active) {
-      this.trace.emit({ type: 'monitor', ref, watcher: proc.pid, target: watched ? watched.pid : target });
+      this.trace.emit({
+        type: 'monitor',
+        ref,
+        watcher: proc.pid,
+        target: watched ? watched.pid : target,
+      });
     }
     if (!watched) {
       const who = typeof target === 'string' ? target : target;
@@ -1050,11 +1168,16 @@ export class Runtime {
     if (target) {
       proc.monitors!.delete(ref);
       target.monitoredBy?.delete(ref);
-      if (this.trace.active) this.trace.emit({ type: 'demonitor', ref, watcher: proc.pid, target: target.pid });
+      if (this.trace.active)
+        this.trace.emit({ type: 'demonitor', ref, watcher: proc.pid, target: target.pid });
     }
     if (flush) {
       const mailbox = proc.mailbox;
-      for (let i = mailbox.indexFromSeq(ref.owner === proc.pid.id ? ref.mark : 0); i < mailbox.length; i++) {
+      for (
+        let i = mailbox.indexFromSeq(ref.owner === proc.pid.id ? ref.mark : 0);
+        i < mailbox.length;
+        i++
+      ) {
         const m = mailbox.at(i);
         if (Array.isArray(m) && m.length === 5 && m[0] === 'DOWN' && m[1] === ref) {
           mailbox.removeAt(i);
@@ -1070,7 +1193,8 @@ export class Runtime {
     this.checkAlive(proc);
     const previous = proc.trapExit;
     proc.trapExit = value;
-    if (this.trace.active && previous !== value) this.trace.emit({ type: 'trap_exit', pid: proc.pid, value });
+    if (this.trace.active && previous !== value)
+      this.trace.emit({ type: 'trap_exit', pid: proc.pid, value });
     return previous;
   }
 
@@ -1079,14 +1203,24 @@ export class Runtime {
   /** `Process.register`: fails with ArgumentError if the name is taken or the pid already named. */
   register(pid: Pid, name: string): true {
     if (typeof name !== 'string' || name === '' || name === 'undefined') {
-      throw new ArgumentError(`cannot register under ${inspect(name)}: a name is a non-empty string`);
+      throw new ArgumentError(
+        `cannot register under ${inspect(name)}: a name is a non-empty string`,
+      );
     }
     const proc = this.procOf(pid);
-    if (!proc) throw new ArgumentError(`cannot register ${pid.toString()} as '${name}': the process is not alive`);
+    if (!proc)
+      throw new ArgumentError(
+        `cannot register ${pid.toString()} as '${name}': the process is not alive`,
+      );
     const holder = this.names.get(name);
-    if (holder) throw new ArgumentError(`cannot register '${name}': it is already taken by ${holder.pid.toString()}`);
+    if (holder)
+      throw new ArgumentError(
+        `cannot register '${name}': it is already taken by ${holder.pid.toString()}`,
+      );
     if (proc.name !== null) {
-      throw new ArgumentError(`cannot register ${pid.toString()} as '${name}': it is already registered as '${proc.name}'`);
+      throw new ArgumentError(
+        `cannot register ${pid.toString()} as '${name}': it is already registered as '${proc.name}'`,
+      );
     }
     proc.name = name;
     this.names.set(name, proc);
@@ -1097,7 +1231,10 @@ export class Runtime {
   /** `Process.unregister`: fails with ArgumentError if nothing is registered under `name`. */
   unregister(name: string): true {
     const proc = this.names.get(name);
-    if (!proc) throw new ArgumentError(`cannot unregister '${name}': no process is registered under that name`);
+    if (!proc)
+      throw new ArgumentError(
+        `cannot unregister '${name}': no process is registered under that name`,
+      );
     this.unregisterProc(proc);
     return true;
   }
@@ -1121,7 +1258,12 @@ export class Runtime {
 
   private addTimer(at: number, fire: () => void): Timer {
     const timer = this.timers.add(at, fire);
-    if (this.clock.kind === 'real' && this.timers.peek() === timer && !this.looping && this.holder === null) {
+    if (
+      this.clock.kind === 'real' &&
+      this.timers.peek() === timer &&
+      !this.looping &&
+      this.holder === null
+    ) {
       this.clock.wakeAt(at, () => {
         this.sliceStart = hostNow();
         this.fireDueTimers();
@@ -1134,7 +1276,8 @@ export class Runtime {
   /** `Process.sendAfter`: the message is copied now and sent after `ms`; returns the timer's ref. */
   sendAfter(owner: Proc | null, dest: Pid | string, message: unknown, ms: number): Ref {
     if (owner) this.checkAlive(owner);
-    if (!(typeof ms === 'number' && ms >= 0)) throw new ArgumentError(`sendAfter needs a non-negative delay, got ${inspect(ms)}`);
+    if (!(typeof ms === 'number' && ms >= 0))
+      throw new ArgumentError(`sendAfter needs a non-negative delay, got ${inspect(ms)}`);
     const copy = copyMessage(message);
     const ref = this.makeRef(owner);
     const destProc = dest instanceof Pid ? this.procOf(dest) : null;
@@ -1145,11 +1288,19 @@ export class Runtime {
       destProc?.timers?.delete(ref);
       if (this.trace.active) this.trace.emit({ type: 'timer_fire', ref });
       const target = destProc ?? (typeof dest === 'string' ? this.names.get(dest) : undefined);
-      if (target && target.status !== 'dead') this.deliver(target, copy, owner ? owner.pid : null, 'timer', typeof dest === 'string' ? dest : null);
+      if (target && target.status !== 'dead')
+        this.deliver(
+          target,
+          copy,
+          owner ? owner.pid : null,
+          'timer',
+          typeof dest === 'string' ? dest : null,
+        );
     });
     this.timerRefs.set(ref.id, { timer, dest: destProc });
     if (destProc) (destProc.timers ??= new Set()).add(ref);
-    if (this.trace.active) this.trace.emit({ type: 'timer_start', ref, owner: owner ? owner.pid : null, at });
+    if (this.trace.active)
+      this.trace.emit({ type: 'timer_start', ref, owner: owner ? owner.pid : null, at });
     return ref;
   }
 
@@ -1182,7 +1333,13 @@ export class Runtime {
       return;
     }
     // A process acting as a group leader gets Erlang's I/O protocol request, as a message.
-    this.deliver(device, ['io_request', proc.pid, this.makeRef(proc), ['put_chars', 'unicode', text]], proc.pid, 'io', null);
+    this.deliver(
+      device,
+      ['io_request', proc.pid, this.makeRef(proc), ['put_chars', 'unicode', text]],
+      proc.pid,
+      'io',
+      null,
+    );
   }
 
   /** `Process.info` status of a live process. */

@@ -105,7 +105,9 @@ export async function compileCell(
   const injected = [...earlier].filter(([name]) => mentioned.has(name) && !declared.has(name));
   const prologue = [
     `let ${VALUE};`,
-    ...injected.map(([name, kind]) => `${kind === 'const' ? 'const' : 'let'} ${name} = __env.${name};`),
+    ...injected.map(
+      ([name, kind]) => `${kind === 'const' ? 'const' : 'let'} ${name} = __env.${name};`,
+    ),
   ].join(' ');
   const stored = [
     ...[...declared.keys()],
@@ -120,8 +122,9 @@ export async function compileCell(
 
 function toCompileError(e: unknown): CompileError {
   // esbuild: { errors: [{ text, location: { line, column } }] }; acorn: { message, loc }.
-  const esbuildError = (e as { errors?: Array<{ text: string; location?: { line: number; column: number } | null }> })
-    .errors?.[0];
+  const esbuildError = (
+    e as { errors?: Array<{ text: string; location?: { line: number; column: number } | null }> }
+  ).errors?.[0];
   if (esbuildError) {
     return {
       message: esbuildError.text,
@@ -178,7 +181,13 @@ function collectIdentifiers(node: Node, into: Set<string>): void {
   for (const key of Object.keys(node)) {
     if (key === 'loc') continue;
     if (node.type === 'MemberExpression' && key === 'property' && !node.computed) continue;
-    if ((node.type === 'Property' || node.type === 'MethodDefinition' || node.type === 'PropertyDefinition') && key === 'key' && !node.computed) {
+    if (
+      (node.type === 'Property' ||
+        node.type === 'MethodDefinition' ||
+        node.type === 'PropertyDefinition') &&
+      key === 'key' &&
+      !node.computed
+    ) {
       if (node.type === 'Property' && node.shorthand) collectIdentifiers(node.value as Node, into);
       continue;
     }

@@ -57,10 +57,20 @@ function cellGlobals(): Record<string, unknown> {
   for (const [name, value] of Object.entries(RuntimeApi)) {
     if (!NOT_FOR_CELLS.has(name)) globals[name] = value;
   }
-  const write = (stream: 'stdio' | 'stderr') => (...values: unknown[]) => {
-    RuntimeApi.IO.write(stream, `${values.map((v) => (typeof v === 'string' ? v : inspect(v))).join(' ')}\n`);
+  const write =
+    (stream: 'stdio' | 'stderr') =>
+    (...values: unknown[]) => {
+      RuntimeApi.IO.write(
+        stream,
+        `${values.map((v) => (typeof v === 'string' ? v : inspect(v))).join(' ')}\n`,
+      );
+    };
+  globals.console = {
+    log: write('stdio'),
+    info: write('stdio'),
+    warn: write('stderr'),
+    error: write('stderr'),
   };
-  globals.console = { log: write('stdio'), info: write('stdio'), warn: write('stderr'), error: write('stderr') };
   return globals;
 }
 
@@ -111,7 +121,10 @@ export class NotebookEngine {
       ) => () => Promise<unknown>;
       fn = factory(cellSupport, this.env, ...names.map((n) => this.globals[n]));
     } catch (e) {
-      return { status: 'compile_error', error: { message: (e as Error).message, line: 1, column: 0 } };
+      return {
+        status: 'compile_error',
+        error: { message: (e as Error).message, line: 1, column: 0 },
+      };
     }
     this.written.set(cellId, 0);
     const device = this.deviceFor(cellId);
@@ -182,7 +195,8 @@ async function evaluatorLoop(): Promise<void> {
       job.done({ status: 'ok', value: value === undefined ? null : inspect(value), raw: value });
     } catch (e) {
       if (isExitSignal(e)) throw e;
-      const message = e instanceof Error ? `${e.name}: ${e.message}` : `uncaught throw: ${inspect(e)}`;
+      const message =
+        e instanceof Error ? `${e.name}: ${e.message}` : `uncaught throw: ${inspect(e)}`;
       job.done({ status: 'error', message, raw: e });
     }
   }

@@ -31,7 +31,8 @@ type Maybe<T> = T | Promise<T>;
 type Continue = ['continue', unknown];
 
 /** Return values of init. */
-export type InitResult<S> = ['ok', S] | ['ok', S, Continue] | 'ignore' | ['stop', unknown] | ['error', unknown];
+export type InitResult<S> =
+  ['ok', S] | ['ok', S, Continue] | 'ignore' | ['stop', unknown] | ['error', unknown];
 /** Return values of handleCall. */
 export type CallResult<S> =
   | ['reply', unknown, S]
@@ -88,15 +89,27 @@ export interface StartOptions {
 /** What start and startLink resolve to. */
 export type StartResult = ['ok', Pid] | ['error', unknown] | 'ignore';
 
-const ANY: ReceiveSpec = { clauses: [new OnClause(_, (m: never) => m)], timeout: null, scanFrom: 0 };
+const ANY: ReceiveSpec = {
+  clauses: [new OnClause(_, (m: never) => m)],
+  timeout: null,
+  scanFrom: 0,
+};
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 /** True for reasons that end a process without an error report: normal and shutdown. */
 export function isNormalExit(reason: unknown): boolean {
-  return reason === 'normal' || reason === 'shutdown' || (Array.isArray(reason) && reason.length === 2 && reason[0] === 'shutdown');
+  return (
+    reason === 'normal' ||
+    reason === 'shutdown' ||
+    (Array.isArray(reason) && reason.length === 2 && reason[0] === 'shutdown')
+  );
 }
 
 /** Resolves a server reference to a live pid's process, or null. */
@@ -114,7 +127,12 @@ export function resolveServer(rt: Runtime, server: ServerRef): Pid | null {
  * Runs a callback that may return a promise; `onResult` gets its value, `onError` what it threw.
  * An async callback suspends the process until it settles, so other processes keep running.
  */
-export function invoke(proc: Proc, callback: () => unknown, onResult: (value: any) => void, onError: (e: unknown) => void): void {
+export function invoke(
+  proc: Proc,
+  callback: () => unknown,
+  onResult: (value: any) => void,
+  onError: (e: unknown) => void,
+): void {
   let result: unknown;
   try {
     result = callback();
@@ -171,7 +189,10 @@ export function startAndWait(
   const spec = receiveSpec(
     [
       new OnClause(['$ack', tag, _], (m: [string, Ref, StartResult]) => m[2]),
-      new OnClause(['DOWN', monitor, 'process', _, _], (m: unknown[]) => ['error', m[4]] as StartResult),
+      new OnClause(
+        ['DOWN', monitor, 'process', _, _],
+        (m: unknown[]) => ['error', m[4]] as StartResult,
+      ),
       after(timeout, () => 'timeout' as const),
     ],
     parent.pid.id,
@@ -185,7 +206,10 @@ export function startAndWait(
     }
     if (result !== 'ignore' && result[0] === 'error' && link && parent.trapExit) {
       // proc_lib consumes the EXIT of a child that failed to start.
-      void rt.receive(parent, receiveSpec([new OnClause(['EXIT', child.pid, _], () => null), after(0)], parent.pid.id));
+      void rt.receive(
+        parent,
+        receiveSpec([new OnClause(['EXIT', child.pid, _], () => null), after(0)], parent.pid.id),
+      );
     }
     return result;
   });
@@ -215,10 +239,17 @@ class Server {
     this.lastMessage = message;
     if (Array.isArray(message)) {
       const [type] = message;
-      if (type === '$gen_call' && message.length === 3) return this.handleCall(message[2], message[1] as From);
+      if (type === '$gen_call' && message.length === 3)
+        return this.handleCall(message[2], message[1] as From);
       if (type === '$gen_cast' && message.length === 2) return this.handleCast(message[1]);
-      if (type === '$system' && message.length === 3) return this.handleSystem(message[1] as From, message[2]);
-      if (type === 'EXIT' && message.length === 3 && message[1] === this.parent && this.proc.trapExit) {
+      if (type === '$system' && message.length === 3)
+        return this.handleSystem(message[1] as From, message[2]);
+      if (
+        type === 'EXIT' &&
+        message.length === 3 &&
+        message[1] === this.parent &&
+        this.proc.trapExit
+      ) {
         return this.stop(message[2], null);
       }
     }
@@ -229,7 +260,11 @@ class Server {
     this.debug(`got call ${inspect(request)} from ${from[0].toString()}`);
     const { handleCall } = this.module;
     if (!handleCall) {
-      return this.crash(new Error(`attempted to call GenServer ${this.proc.pid.toString()} but no handleCall callback was given`));
+      return this.crash(
+        new Error(
+          `attempted to call GenServer ${this.proc.pid.toString()} but no handleCall callback was given`,
+        ),
+      );
     }
     invoke(
       this.proc,
@@ -244,7 +279,9 @@ class Server {
       const [tag] = result;
       if (tag === 'reply' && (result.length === 3 || result.length === 4)) {
         reply(this.rt, this.proc, from, result[1]);
-        this.debug(`sent ${inspect(result[1])} to ${from[0].toString()}, new state ${inspect(result[2])}`);
+        this.debug(
+          `sent ${inspect(result[1])} to ${from[0].toString()}, new state ${inspect(result[2])}`,
+        );
         return this.next(result[2], result[3]);
       }
       if (tag === 'noreply' && (result.length === 2 || result.length === 3)) {
@@ -266,8 +303,18 @@ class Server {
   private handleCast(request: unknown): void {
     this.debug(`got cast ${inspect(request)}`);
     const { handleCast } = this.module;
-    if (!handleCast) return this.crash(new Error(`GenServer ${this.proc.pid.toString()} got a cast but has no handleCast callback`));
-    invoke(this.proc, () => handleCast.call(this.module, request, this.state), (r: unknown) => this.afterNoReply(r), (e) => this.crash(e));
+    if (!handleCast)
+      return this.crash(
+        new Error(
+          `GenServer ${this.proc.pid.toString()} got a cast but has no handleCast callback`,
+        ),
+      );
+    invoke(
+      this.proc,
+      () => handleCast.call(this.module, request, this.state),
+      (r: unknown) => this.afterNoReply(r),
+      (e) => this.crash(e),
+    );
   }
 
   private handleInfo(message: unknown): void {
@@ -275,10 +322,19 @@ class Server {
     const { handleInfo } = this.module;
     if (!handleInfo) {
       // Elixir's default: log the unexpected message and keep going.
-      this.rt.output(this.proc, `[warning] GenServer ${this.proc.pid.toString()} received unexpected message in handleInfo: ${inspect(message)}\n`, 'stderr');
+      this.rt.output(
+        this.proc,
+        `[warning] GenServer ${this.proc.pid.toString()} received unexpected message in handleInfo: ${inspect(message)}\n`,
+        'stderr',
+      );
       return this.serve();
     }
-    invoke(this.proc, () => handleInfo.call(this.module, message, this.state), (r: unknown) => this.afterNoReply(r), (e) => this.crash(e));
+    invoke(
+      this.proc,
+      () => handleInfo.call(this.module, message, this.state),
+      (r: unknown) => this.afterNoReply(r),
+      (e) => this.crash(e),
+    );
   }
 
   private afterNoReply(result: unknown): void {
@@ -299,12 +355,24 @@ class Server {
   next(state: unknown, continuation: unknown): void {
     this.state = state;
     if (continuation === undefined) return this.serve();
-    if (!Array.isArray(continuation) || continuation[0] !== 'continue' || continuation.length !== 2) {
+    if (
+      !Array.isArray(continuation) ||
+      continuation[0] !== 'continue' ||
+      continuation.length !== 2
+    ) {
       return this.crash(['bad_return_value', continuation]);
     }
     const { handleContinue } = this.module;
-    if (!handleContinue) return this.crash(new Error('a callback asked to continue but there is no handleContinue callback'));
-    invoke(this.proc, () => handleContinue.call(this.module, continuation[1], this.state), (r: unknown) => this.afterNoReply(r), (e) => this.crash(e));
+    if (!handleContinue)
+      return this.crash(
+        new Error('a callback asked to continue but there is no handleContinue callback'),
+      );
+    invoke(
+      this.proc,
+      () => handleContinue.call(this.module, continuation[1], this.state),
+      (r: unknown) => this.afterNoReply(r),
+      (e) => this.crash(e),
+    );
   }
 
   private handleSystem(from: From, request: unknown): void {
@@ -359,7 +427,10 @@ class Server {
 
   private report(reason: unknown): void {
     if (isNormalExit(reason)) return;
-    const what = reason instanceof Error ? `** (${reason.name}) ${reason.message}` : `** (stop) ${inspect(reason)}`;
+    const what =
+      reason instanceof Error
+        ? `** (${reason.name}) ${reason.message}`
+        : `** (stop) ${inspect(reason)}`;
     this.rt.output(
       this.proc,
       `[error] GenServer ${this.proc.pid.toString()} terminating\n${what}\nLast message: ${inspect(this.lastMessage)}\nState: ${inspect(this.state)}\n`,
@@ -368,7 +439,8 @@ class Server {
   }
 
   private debug(line: string): void {
-    if (this.traced) this.rt.output(this.proc, `*DBG* ${this.proc.pid.toString()} ${line}\n`, 'stdout');
+    if (this.traced)
+      this.rt.output(this.proc, `*DBG* ${this.proc.pid.toString()} ${line}\n`, 'stdout');
   }
 }
 
@@ -379,7 +451,13 @@ function reply(rt: Runtime, sender: Proc | null, from: From, value: unknown): vo
   rt.send(sender, pid, [tag, value], 'reply');
 }
 
-function start(module: GenServerCallbacks, arg: unknown, options: StartOptions, link: boolean, what: string): Promise<StartResult> {
+function start(
+  module: GenServerCallbacks,
+  arg: unknown,
+  options: StartOptions,
+  link: boolean,
+  what: string,
+): Promise<StartResult> {
   const parent = callerProc(what);
   const rt = parent.runtime;
   return startAndWait(
@@ -438,8 +516,9 @@ function start(module: GenServerCallbacks, arg: unknown, options: StartOptions, 
 }
 
 function moduleLabel(module: object): string {
-  return (module as { name?: unknown }).name && typeof (module as { name?: unknown }).name === 'string'
-    ? ((module as { name: string }).name)
+  return (module as { name?: unknown }).name &&
+    typeof (module as { name?: unknown }).name === 'string'
+    ? (module as { name: string }).name
     : 'GenServer';
 }
 
@@ -448,7 +527,11 @@ function moduleLabel(module: object): string {
  * `['timeout', ['GenServer', 'call', [server, request, timeout]]]` when no reply comes in time,
  * with `['noproc', ...]` if the server is not alive, and with the server's exit reason if it dies.
  */
-function call<R = any>(server: ServerRef, request: unknown, timeout: number | 'infinity' = 5000): Promise<R> {
+function call<R = any>(
+  server: ServerRef,
+  request: unknown,
+  timeout: number | 'infinity' = 5000,
+): Promise<R> {
   const caller = callerProc('GenServer.call');
   const rt = caller.runtime;
   const where = ['GenServer', 'call', [server, request, timeout]];
@@ -491,7 +574,11 @@ function cast(server: ServerRef, request: unknown): 'ok' {
  * Stops a server: it runs terminate with `reason` and exits. Resolves 'ok'; exits the caller with
  * noproc if the server is not alive, or with timeout if it does not stop in time.
  */
-function stop(server: ServerRef, reason: unknown = 'normal', timeout: number | 'infinity' = 'infinity'): Promise<'ok'> {
+function stop(
+  server: ServerRef,
+  reason: unknown = 'normal',
+  timeout: number | 'infinity' = 'infinity',
+): Promise<'ok'> {
   const caller = callerProc('GenServer.stop');
   const rt = caller.runtime;
   const where = ['GenServer', 'stop', [server, reason, timeout]];
@@ -501,7 +588,10 @@ function stop(server: ServerRef, reason: unknown = 'normal', timeout: number | '
   // Like proc_lib:stop, wait for the DOWN rather than a reply.
   rt.send(caller, pid, ['$system', [caller.pid, monitor], ['terminate', reason]], 'call');
   const spec = receiveSpec(
-    [new OnClause(['DOWN', monitor, 'process', _, _], (m: unknown[]) => ['down', m[4]]), after(timeout, () => ['timeout'])],
+    [
+      new OnClause(['DOWN', monitor, 'process', _, _], (m: unknown[]) => ['down', m[4]]),
+      after(timeout, () => ['timeout']),
+    ],
     caller.pid.id,
   );
   return (rt.receive(caller, spec) as Promise<[string, unknown?]>).then(([outcome, exitReason]) => {
@@ -512,7 +602,10 @@ function stop(server: ServerRef, reason: unknown = 'normal', timeout: number | '
   });
 }
 
-function define<T extends GenServerCallbacks & Record<string, any>>(callbacks: T, defaults: ChildSpecDefaults = {}): GenServerModule<T> {
+function define<T extends GenServerCallbacks & Record<string, any>>(
+  callbacks: T,
+  defaults: ChildSpecDefaults = {},
+): GenServerModule<T> {
   const module = callbacks as GenServerModule<T> & Record<string, unknown>;
   Object.defineProperty(module, '__behaviour', { value: 'gen_server' });
   if (typeof module.startLink !== 'function') {
@@ -540,12 +633,20 @@ export const GenServer = {
   define,
 
   /** Starts a server (not linked): runs init and resolves `['ok', pid]`, `['error', reason]` or `'ignore'`. */
-  start(module: GenServerCallbacks, arg?: unknown, options: StartOptions = {}): Promise<StartResult> {
+  start(
+    module: GenServerCallbacks,
+    arg?: unknown,
+    options: StartOptions = {},
+  ): Promise<StartResult> {
     return start(module, arg, options, false, 'GenServer.start');
   },
 
   /** Starts a server linked to the caller (see start). */
-  startLink(module: GenServerCallbacks, arg?: unknown, options: StartOptions = {}): Promise<StartResult> {
+  startLink(
+    module: GenServerCallbacks,
+    arg?: unknown,
+    options: StartOptions = {},
+  ): Promise<StartResult> {
     return start(module, arg, options, true, 'GenServer.startLink');
   },
 
@@ -574,7 +675,11 @@ export const sys = {
   },
 
   /** Replaces a server's state with `fn(state)`; resolves the new state. */
-  replaceState(server: ServerRef, fn: (state: any) => unknown, timeout: number | 'infinity' = 5000): Promise<any> {
+  replaceState(
+    server: ServerRef,
+    fn: (state: any) => unknown,
+    timeout: number | 'infinity' = 5000,
+  ): Promise<any> {
     return systemCall(server, ['replace_state', fn], timeout, 'replaceState');
   },
 
@@ -584,7 +689,12 @@ export const sys = {
   },
 };
 
-function systemCall(server: ServerRef, request: unknown, timeout: number | 'infinity', name: string): Promise<any> {
+function systemCall(
+  server: ServerRef,
+  request: unknown,
+  timeout: number | 'infinity',
+  name: string,
+): Promise<any> {
   const caller = callerProc(`sys.${name}`);
   const rt = caller.runtime;
   const pid = resolveServer(rt, server);

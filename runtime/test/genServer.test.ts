@@ -62,8 +62,12 @@ describe('GenServer lifecycle', () => {
       Process.flag('trap_exit', true);
       const starts = [
         await GenServer.start(GenServer.define({ init: () => 'ignore' as const })),
-        await GenServer.start(GenServer.define({ init: () => ['error', 'no config'] as ['error', string] })),
-        await GenServer.start(GenServer.define({ init: () => ['stop', 'bad arg'] as ['stop', string] })),
+        await GenServer.start(
+          GenServer.define({ init: () => ['error', 'no config'] as ['error', string] }),
+        ),
+        await GenServer.start(
+          GenServer.define({ init: () => ['stop', 'bad arg'] as ['stop', string] }),
+        ),
       ];
       const thrown = await GenServer.startLink(
         GenServer.define({
@@ -119,7 +123,10 @@ describe('GenServer lifecycle', () => {
       return [stopped, again, pid];
     });
     expect(got[0]).toBe('ok');
-    expect(got[1]).toEqual(['exit', ['noproc', ['GenServer', 'stop', [got[2], 'normal', 'infinity']]]]);
+    expect(got[1]).toEqual([
+      'exit',
+      ['noproc', ['GenServer', 'stop', [got[2], 'normal', 'infinity']]],
+    ]);
     expect(log).toContain('terminate shutdown');
   });
 });
@@ -135,7 +142,9 @@ describe('when terminate runs', () => {
         throw new Error('callback failed');
       },
       terminate: (reason: unknown) => {
-        log.push(reason instanceof Error ? `terminate ${reason.message}` : `terminate ${String(reason)}`);
+        log.push(
+          reason instanceof Error ? `terminate ${reason.message}` : `terminate ${String(reason)}`,
+        );
       },
     });
 
@@ -221,7 +230,11 @@ describe('GenServer.call', () => {
     const got = await rt.run(async () => {
       const dead = spawn(() => null);
       await sleep(1);
-      return [await catchExit(GenServer.call(dead, 'hi')), await catchExit(GenServer.call('nobody', 'hi', 100)), dead];
+      return [
+        await catchExit(GenServer.call(dead, 'hi')),
+        await catchExit(GenServer.call('nobody', 'hi', 100)),
+        dead,
+      ];
     });
     expect(got[0]).toEqual(['exit', ['noproc', ['GenServer', 'call', [got[2], 'hi', 5000]]]]);
     expect(got[1]).toEqual(['exit', ['noproc', ['GenServer', 'call', ['nobody', 'hi', 100]]]]);
@@ -230,11 +243,16 @@ describe('GenServer.call', () => {
   it('exits with the server exit reason when the server dies during the call', async () => {
     const { rt } = virtualRuntime();
     const got = await rt.run(async () => {
-      const Fragile = GenServer.define({ handleCall: () => ['stop', 'gave up', null] as ['stop', string, null] });
+      const Fragile = GenServer.define({
+        handleCall: () => ['stop', 'gave up', null] as ['stop', string, null],
+      });
       const [, pid] = (await GenServer.start(Fragile)) as ['ok', Pid];
       return catchExit(GenServer.call(pid, 'anything'));
     });
-    expect(got).toEqual(['exit', ['gave up', ['GenServer', 'call', [expect.anything(), 'anything', 5000]]]]);
+    expect(got).toEqual([
+      'exit',
+      ['gave up', ['GenServer', 'call', [expect.anything(), 'anything', 5000]]],
+    ]);
   });
 
   it('GenServer.reply lets a server answer later from another process and stay responsive', async () => {
@@ -256,7 +274,12 @@ describe('GenServer.call', () => {
       spawn(async () => send(me, ['cake', await GenServer.call(kitchen, 'cake')]));
       await sleep(10);
       const countWhileCooking = await GenServer.call(kitchen, 'count');
-      return [countWhileCooking, await receive(['soup', _]), await receive(['cake', _]), rt.clock.now()];
+      return [
+        countWhileCooking,
+        await receive(['soup', _]),
+        await receive(['cake', _]),
+        rt.clock.now(),
+      ];
     });
     expect(got).toEqual([2, ['soup', 'soup is ready'], ['cake', 'cake is ready'], 100]);
   });
@@ -309,7 +332,10 @@ describe('names', () => {
 
 describe('define and childSpec', () => {
   it('gives a child spec with the module as id and the defaults given to define', async () => {
-    const Worker = GenServer.define({ init: (x: number) => ['ok', x] as ['ok', number] }, { restart: 'transient', shutdown: 1000 });
+    const Worker = GenServer.define(
+      { init: (x: number) => ['ok', x] as ['ok', number] },
+      { restart: 'transient', shutdown: 1000 },
+    );
     expect(Worker.childSpec(3)).toEqual({
       id: Worker,
       start: [Worker, 'startLink', [3]],
@@ -353,7 +379,9 @@ describe('sys', () => {
       GenServer.cast(pid, 'explode');
       await sleep(1);
     });
-    expect(text('stderr')).toMatch(/GenServer #PID<0\.\d+\.0> terminating\n\*\* \(Error\) bad cast\nLast message: \['\$gen_cast', 'explode'\]\nState: \{ items: 1 \}/);
+    expect(text('stderr')).toMatch(
+      /GenServer #PID<0\.\d+\.0> terminating\n\*\* \(Error\) bad cast\nLast message: \['\$gen_cast', 'explode'\]\nState: \{ items: 1 \}/,
+    );
   });
 });
 

@@ -25,11 +25,15 @@ describe('instrumentAwaits', () => {
 
   it('wraps for-await iterables and restores the process at the top of the body', () => {
     const out = instrumentAwaits('for await (const x of xs) use(x);');
-    expect(compact(out)).toContain('for await (const x of __ab.iter(__abP, xs)) {__ab.resume(__abP);use(x);}');
+    expect(compact(out)).toContain(
+      'for await (const x of __ab.iter(__abP, xs)) {__ab.resume(__abP);use(x);}',
+    );
   });
 
   it('keeps nested awaits balanced and leaves sync functions alone', () => {
-    const out = instrumentAwaits('async function f() { return await (await a)(b); } function g() { return 1; }');
+    const out = instrumentAwaits(
+      'async function f() { return await (await a)(b); } function g() { return 1; }',
+    );
     expect(() => new Function(`return async function(__ab){ ${out} }`)).not.toThrow();
     expect(out).toContain('function g() { return 1; }');
   });

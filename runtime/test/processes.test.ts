@@ -79,13 +79,23 @@ describe('send and receive', () => {
   it('selective receive takes the first match and leaves the others in order', async () => {
     const { rt } = virtualRuntime();
     const got = await rt.run(async () => {
-      for (const m of [['a', 1], ['b', 2], ['a', 3], ['b', 4]]) send(self(), m);
+      for (const m of [
+        ['a', 1],
+        ['b', 2],
+        ['a', 3],
+        ['b', 4],
+      ])
+        send(self(), m);
       const b = await receive(['b', _]);
       const [, queued] = Process.info(self(), 'messages');
       return { b, queued };
     });
     expect(got.b).toEqual(['b', 2]);
-    expect(got.queued).toEqual([['a', 1], ['a', 3], ['b', 4]]);
+    expect(got.queued).toEqual([
+      ['a', 1],
+      ['a', 3],
+      ['b', 4],
+    ]);
   });
 
   it('clauses are tried in order for each message, and guards filter', async () => {
@@ -113,18 +123,30 @@ describe('send and receive', () => {
       const reply = await receive(['reply', _]);
       return [reply, Process.info(me, 'message_queue_len')];
     });
-    expect(got).toEqual([['reply', 7], ['message_queue_len', 1]]);
+    expect(got).toEqual([
+      ['reply', 7],
+      ['message_queue_len', 1],
+    ]);
   });
 
   it('after(ms) fires when nothing matches in time; after(0) only checks the mailbox', async () => {
     const { rt } = virtualRuntime();
     const got = await rt.run(async () => {
       const started = rt.clock.now();
-      const timedOut = await receive(on('never', () => 'no'), after(250, () => 'timeout'));
+      const timedOut = await receive(
+        on('never', () => 'no'),
+        after(250, () => 'timeout'),
+      );
       const waited = rt.clock.now() - started;
       send(self(), 'here');
-      const immediate = await receive(on('here', () => 'matched'), after(0, () => 'empty'));
-      const empty = await receive(on('here', () => 'matched'), after(0, () => 'empty'));
+      const immediate = await receive(
+        on('here', () => 'matched'),
+        after(0, () => 'empty'),
+      );
+      const empty = await receive(
+        on('here', () => 'matched'),
+        after(0, () => 'empty'),
+      );
       return [timedOut, waited, immediate, empty];
     });
     expect(got).toEqual(['timeout', 250, 'matched', 'empty']);
@@ -215,7 +237,8 @@ describe('Process.info and the dictionary', () => {
     expect(got.all.get('trap_exit')).toBe(false);
     expect(got.all.get('links')).toEqual([]);
     expect(got.all.get('reductions')).toBeGreaterThan(0);
-    for (const key of ['monitors', 'monitored_by', 'status', 'group_leader']) expect(got.all.has(key)).toBe(true);
+    for (const key of ['monitors', 'monitored_by', 'status', 'group_leader'])
+      expect(got.all.has(key)).toBe(true);
     expect(got.dead).toBeNull();
     expect(got.status).toEqual(['status', 'running']);
   });
@@ -303,7 +326,14 @@ describe('timers', () => {
       const read = Process.readTimer(kept);
       const left = Process.cancelTimer(cancelled);
       const msg = await receive();
-      return [read, left, msg, rt.clock.now() - t0, Process.cancelTimer(kept), Process.readTimer(kept)];
+      return [
+        read,
+        left,
+        msg,
+        rt.clock.now() - t0,
+        Process.cancelTimer(kept),
+        Process.readTimer(kept),
+      ];
     });
     expect(got).toEqual([60, 260, 'tick', 100, false, false]);
   });
@@ -386,10 +416,14 @@ describe('output and group leaders', () => {
     const { rt } = virtualRuntime();
     const device: string[] = [];
     const devicePid = rt.createIoDevice((o) => device.push(o.text));
-    await rt.run(() => void spawn(async () => {
-      await sleep(500);
-      IO.puts('late');
-    }), { groupLeader: devicePid });
+    await rt.run(
+      () =>
+        void spawn(async () => {
+          await sleep(500);
+          IO.puts('late');
+        }),
+      { groupLeader: devicePid },
+    );
     expect(device).toEqual([]);
     await rt.run(() => sleep(1000));
     expect(device).toEqual(['late\n']);
@@ -429,7 +463,9 @@ describe('output and group leaders', () => {
       });
       await sleep(1);
     });
-    expect(text('stderr')).toMatch(/\[error\] Process #PID<0\.\d+\.0> raised an exception\n\*\* \(Error\) kaboom/);
+    expect(text('stderr')).toMatch(
+      /\[error\] Process #PID<0\.\d+\.0> raised an exception\n\*\* \(Error\) kaboom/,
+    );
   });
 });
 

@@ -17,9 +17,21 @@ import { virtualRuntime } from './helpers';
 
 /** Compiles `body` the way cells are compiled and runs it as an async function with the API in scope. */
 function compileCell(body: string): (...args: unknown[]) => Promise<unknown> {
-  const AsyncFunction = (async () => {}).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<unknown>;
+  const AsyncFunction = (async () => {}).constructor as new (
+    ...args: string[]
+  ) => (...a: unknown[]) => Promise<unknown>;
   const js = instrumentAwaits(body, { loopGuard: true });
-  return new AsyncFunction('__ab', 'spawn', 'self', 'send', 'receive', 'sleep', 'Process', 'log', js);
+  return new AsyncFunction(
+    '__ab',
+    'spawn',
+    'self',
+    'send',
+    'receive',
+    'sleep',
+    'Process',
+    'log',
+    js,
+  );
 }
 
 const hostTick = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -202,7 +214,12 @@ describe('virtual time', () => {
       return rt.run(async () => {
         const me = self();
         const events: unknown[] = [];
-        for (const [name, ms] of [['x', 30], ['y', 10], ['z', 20], ['w', 10]] as const) {
+        for (const [name, ms] of [
+          ['x', 30],
+          ['y', 10],
+          ['z', 20],
+          ['w', 10],
+        ] as const) {
           spawn(async () => {
             await sleep(ms);
             send(me, name);
@@ -244,9 +261,9 @@ describe('compiled cell code', () => {
       return [await receive(), await receive()];
     `);
     const log: string[] = [];
-    const got = (await rt.run(() => cell(cellSupport, spawn, self, send, receive, sleep, Process, log))) as Array<
-      [string, boolean[]]
-    >;
+    const got = (await rt.run(() =>
+      cell(cellSupport, spawn, self, send, receive, sleep, Process, log),
+    )) as Array<[string, boolean[]]>;
     const byName = Object.fromEntries(got);
     expect(byName.a).toEqual([true, true, true]);
     expect(byName.b).toEqual([true, true, true]);

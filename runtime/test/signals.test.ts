@@ -16,7 +16,6 @@ import {
   spawnLink,
   spawnMonitor,
 } from '../index';
-import type { Pid } from '../index';
 import { virtualRuntime } from './helpers';
 
 describe('links', () => {
@@ -345,7 +344,12 @@ describe('monitors', () => {
     const got = await rt.run(async () => {
       const target = spawn(() => sleep('infinity'));
       Process.monitor(target);
-      return [Process.info(self(), 'monitors')[1], Process.info(target, 'monitored_by')[1], target, self()];
+      return [
+        Process.info(self(), 'monitors')[1],
+        Process.info(target, 'monitored_by')[1],
+        target,
+        self(),
+      ];
     });
     expect(got[0]).toEqual([['process', got[2]]]);
     expect(got[1]).toEqual([got[3]]);

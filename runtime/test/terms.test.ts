@@ -14,7 +14,9 @@ describe('inspect', () => {
 
   it('prints strings quoted, objects with keys, maps and sets with sizes', () => {
     expect(inspect('hi')).toBe("'hi'");
-    expect(inspect({ count: 1, 'odd key': [true, null] })).toBe("{ count: 1, 'odd key': [true, null] }");
+    expect(inspect({ count: 1, 'odd key': [true, null] })).toBe(
+      "{ count: 1, 'odd key': [true, null] }",
+    );
     expect(inspect(new Map([['a', 1]]))).toBe("Map(1) { 'a' => 1 }");
     expect(inspect(new Set([1, 2]))).toBe('Set(2) { 1, 2 }');
     expect(inspect(new Error('boom'))).toBe("Error('boom')");
@@ -33,7 +35,12 @@ describe('inspect', () => {
 describe('copyMessage', () => {
   it('copies arrays, plain objects, maps, sets and dates deeply', () => {
     const date = new Date(0);
-    const original = { list: [1, { n: 2 }], map: new Map([['k', { v: 1 }]]), set: new Set([[1]]), date };
+    const original = {
+      list: [1, { n: 2 }],
+      map: new Map([['k', { v: 1 }]]),
+      set: new Set([[1]]),
+      date,
+    };
     const copy = copyMessage(original);
     expect(copy).toEqual(original);
     expect(copy.list).not.toBe(original.list);

@@ -24,7 +24,22 @@ describe('tracing', () => {
       await receive(['EXIT', _, _]);
     });
     const types = new Set(rt.trace.events().map((e) => e.type));
-    for (const type of ['spawn', 'link', 'monitor', 'register', 'send', 'receive', 'timer_start', 'timer_cancel', 'timer_fire', 'exit', 'exit_signal', 'down', 'unregister', 'trap_exit']) {
+    for (const type of [
+      'spawn',
+      'link',
+      'monitor',
+      'register',
+      'send',
+      'receive',
+      'timer_start',
+      'timer_cancel',
+      'timer_fire',
+      'exit',
+      'exit_signal',
+      'down',
+      'unregister',
+      'trap_exit',
+    ]) {
       expect(types, type).toContain(type);
     }
   });
@@ -40,8 +55,14 @@ describe('tracing', () => {
     const events = rt.trace.events();
     const seqs = events.map((e) => e.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
-    const sent = events.find((e) => e.type === 'send' && e.msg === 'early') as Extract<TraceEvent, { type: 'send' }>;
-    const got = events.find((e) => e.type === 'receive' && e.msg === 'early') as Extract<TraceEvent, { type: 'receive' }>;
+    const sent = events.find((e) => e.type === 'send' && e.msg === 'early') as Extract<
+      TraceEvent,
+      { type: 'send' }
+    >;
+    const got = events.find((e) => e.type === 'receive' && e.msg === 'early') as Extract<
+      TraceEvent,
+      { type: 'receive' }
+    >;
     expect(got.msgId).toBe(sent.msgId);
     expect(sent.time).toBe(0);
     expect(got.time).toBe(30);

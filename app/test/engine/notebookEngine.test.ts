@@ -10,7 +10,12 @@ const transform = async (source: string) =>
 function notebook(options: { runawayMs?: number } = {}) {
   const runtime = createRuntime({ clock: 'virtual', runawayMs: options.runawayMs ?? 2000 });
   const outputs: CellOutput[] = [];
-  const engine = new NotebookEngine({ runtime, transform, onOutput: (o) => outputs.push(o), outputLimit: 2000 });
+  const engine = new NotebookEngine({
+    runtime,
+    transform,
+    onOutput: (o) => outputs.push(o),
+    outputLimit: 2000,
+  });
   const textOf = (cellId: string) =>
     outputs
       .filter((o) => o.cellId === cellId)
@@ -22,16 +27,31 @@ function notebook(options: { runawayMs?: number } = {}) {
 describe('running cells', () => {
   it('shows the value of the last expression, inspected', async () => {
     const { engine } = notebook();
-    expect(await engine.runCell('a', 'const n: number = 20;\nn + 22')).toMatchObject({ status: 'ok', value: '42' });
-    expect(await engine.runCell('b', "['ok', { count: 1 }]")).toMatchObject({ status: 'ok', value: "['ok', { count: 1 }]" });
-    expect(await engine.runCell('c', 'const quiet = 1;')).toMatchObject({ status: 'ok', value: null });
+    expect(await engine.runCell('a', 'const n: number = 20;\nn + 22')).toMatchObject({
+      status: 'ok',
+      value: '42',
+    });
+    expect(await engine.runCell('b', "['ok', { count: 1 }]")).toMatchObject({
+      status: 'ok',
+      value: "['ok', { count: 1 }]",
+    });
+    expect(await engine.runCell('c', 'const quiet = 1;')).toMatchObject({
+      status: 'ok',
+      value: null,
+    });
   });
 
   it('shares top-level bindings with later cells and rebinds them when a cell re-runs', async () => {
     const { engine } = notebook();
-    await engine.runCell('a', 'const greeting = "hello"; function shout(s: string) { return s.toUpperCase(); }');
+    await engine.runCell(
+      'a',
+      'const greeting = "hello"; function shout(s: string) { return s.toUpperCase(); }',
+    );
     expect(await engine.runCell('b', 'shout(greeting)')).toMatchObject({ value: "'HELLO'" });
-    await engine.runCell('a', 'const greeting = "bye"; function shout(s: string) { return s + "!"; }');
+    await engine.runCell(
+      'a',
+      'const greeting = "bye"; function shout(s: string) { return s + "!"; }',
+    );
     expect(await engine.runCell('b', 'shout(greeting)')).toMatchObject({ value: "'bye!'" });
   });
 
@@ -46,7 +66,10 @@ describe('running cells', () => {
 
   it('supports top-level await and destructured declarations', async () => {
     const { engine } = notebook();
-    await engine.runCell('a', 'const [first, { second }] = await Promise.resolve([1, { second: 2 }]);');
+    await engine.runCell(
+      'a',
+      'const [first, { second }] = await Promise.resolve([1, { second: 2 }]);',
+    );
     expect(await engine.runCell('b', 'first + second')).toMatchObject({ value: '3' });
   });
 
@@ -59,7 +82,10 @@ describe('running cells', () => {
       expect(run.error.column).toBe(15);
     }
     const imports = await engine.runCell('b', "import x from 'y';");
-    expect(imports).toMatchObject({ status: 'compile_error', error: { message: expect.stringMatching(/cannot import/) } });
+    expect(imports).toMatchObject({
+      status: 'compile_error',
+      error: { message: expect.stringMatching(/cannot import/) },
+    });
   });
 
   it('reports a thrown error and keeps the same evaluator', async () => {
@@ -76,7 +102,9 @@ describe('the evaluator process', () => {
   it('is self() in every cell, so a message sent in one cell is in the mailbox in the next', async () => {
     const { engine } = notebook();
     await engine.runCell('a', "send(self(), 'hello from cell a')");
-    expect(await engine.runCell('b', 'await receive()')).toMatchObject({ value: "'hello from cell a'" });
+    expect(await engine.runCell('b', 'await receive()')).toMatchObject({
+      value: "'hello from cell a'",
+    });
   });
 
   it('when it crashes, the cell shows why and the next cell gets a fresh evaluator', async () => {
@@ -86,7 +114,10 @@ describe('the evaluator process', () => {
     expect(crashed).toMatchObject({ status: 'exit', reason: "'boom'" });
     const second = (await engine.runCell('c', 'self()')) as { value: string };
     expect(second.value).not.toBe(first.value);
-    expect(await engine.runCell('d', "exit('normal')")).toMatchObject({ status: 'exit', reason: "'normal'" });
+    expect(await engine.runCell('d', "exit('normal')")).toMatchObject({
+      status: 'exit',
+      reason: "'normal'",
+    });
   });
 });
 
@@ -100,14 +131,20 @@ describe('output routing', () => {
     expect(textOf('a')).toBe('now\n');
     await engine.runCell('b', "console.log('b says', { n: 1 }); send(late, 'go'); await sleep(1);");
     expect(textOf('a')).toBe('now\nlate from a\n');
-    expect(textOf('b')).toBe("b says { n: 1 }\n");
+    expect(textOf('b')).toBe('b says { n: 1 }\n');
   });
 
   it('keeps stdout and stderr apart and logs crash reports to the cell', async () => {
     const { engine, outputs } = notebook();
-    await engine.runCell('a', "IO.puts('out'); IO.warn('careful'); spawn(() => { throw new Error('crash'); }); await sleep(1);");
+    await engine.runCell(
+      'a',
+      "IO.puts('out'); IO.warn('careful'); spawn(() => { throw new Error('crash'); }); await sleep(1);",
+    );
     expect(outputs.filter((o) => o.stream === 'stdout').map((o) => o.text)).toEqual(['out\n']);
-    const errors = outputs.filter((o) => o.stream === 'stderr').map((o) => o.text).join('');
+    const errors = outputs
+      .filter((o) => o.stream === 'stderr')
+      .map((o) => o.text)
+      .join('');
     expect(errors).toMatch(/warning: careful/);
     expect(errors).toMatch(/raised an exception\n\*\* \(Error\) crash/);
   });
@@ -124,8 +161,14 @@ describe('output routing', () => {
 describe('stopping', () => {
   it('the loop guard stops a runaway loop in a spawned process; bindings and other processes survive', async () => {
     const { engine, textOf } = notebook({ runawayMs: 100 });
-    await engine.runCell('a', "const keeper = spawn(async () => { for (;;) { const [from, m] = await receive(); send(from, m); } });");
-    await engine.runCell('b', 'const runaway = spawn(() => { while (true) {} }); const ref = Process.monitor(runaway);');
+    await engine.runCell(
+      'a',
+      'const keeper = spawn(async () => { for (;;) { const [from, m] = await receive(); send(from, m); } });',
+    );
+    await engine.runCell(
+      'b',
+      'const runaway = spawn(() => { while (true) {} }); const ref = Process.monitor(runaway);',
+    );
     const down = await engine.runCell('c', "(await receive(['DOWN', ref, _, _, _]))[4]");
     expect(down).toMatchObject({ value: "'killed'" });
     expect(textOf('b')).toMatch(/stopped by the loop guard/);
@@ -136,7 +179,10 @@ describe('stopping', () => {
   it('the loop guard stops a runaway cell, and the next cell runs', async () => {
     const { engine } = notebook({ runawayMs: 100 });
     await engine.runCell('a', 'const kept = 7;');
-    expect(await engine.runCell('b', 'while (true) {}')).toMatchObject({ status: 'exit', reason: "'killed'" });
+    expect(await engine.runCell('b', 'while (true) {}')).toMatchObject({
+      status: 'exit',
+      reason: "'killed'",
+    });
     expect(await engine.runCell('c', 'kept * 6')).toMatchObject({ value: '42' });
   });
 
@@ -149,4 +195,3 @@ describe('stopping', () => {
     expect(await engine.runCell('b', '1 + 1')).toMatchObject({ value: '2' });
   });
 });
-
