@@ -18,3 +18,5 @@ export { Registry, RegistryViaModule } from './registry';
 export type { RegistryKeys, RegistryOptions } from './registry';
 export { Agent } from './agent';
 export type { AgentOptions, AgentRef } from './agent';
+export { DEFAULT_MAX_CONCURRENCY, Task } from './task';
+export type { AsyncStreamOptions, MFA, StreamResult, YieldManyOptions, YieldResult } from './task';
