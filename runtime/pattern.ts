@@ -85,12 +85,19 @@ export interface ReceiveSpec {
   readonly scanFrom: number;
 }
 
-const takeMessage = (message: unknown): unknown => message;
+/** The handler of a bare pattern: the receive returns the message itself. */
+export const takeMessage = (message: unknown): unknown => message;
+
+/** `receive()`: the next message, whatever it is. Shared, since it never changes. */
+export const ANY_MESSAGE: ReceiveSpec = {
+  clauses: [new OnClause(_, takeMessage)],
+  timeout: null,
+  scanFrom: 0,
+};
 
 /** Turns the arguments of `receive(...)` into a ReceiveSpec; `ownerId` is the receiving pid's id. */
 export function receiveSpec(args: readonly unknown[], ownerId: number): ReceiveSpec {
-  if (args.length === 0)
-    return { clauses: [new OnClause(_, takeMessage)], timeout: null, scanFrom: 0 };
+  if (args.length === 0) return ANY_MESSAGE;
   const clauses: OnClause[] = [];
   let timeout: AfterClause | null = null;
   for (const arg of args) {

@@ -29,14 +29,36 @@ export interface Output {
   readonly text: string;
 }
 
-/** A pending receive: what the process waits for and what to do when it comes. */
-export interface Wait {
-  readonly spec: ReceiveSpec | null;
-  /** Called (as the process's continuation) with the matched message and clause index. */
-  readonly onMessage: (message: unknown, clause: number) => void;
-  /** Called (as the continuation) when the after() timeout fires. */
-  readonly onTimeout: () => void;
-  timer: Timer | null;
+/**
+ * What a Wait does when it completes: settle an async process's promise with the clause
+ * handler's result ('promise'), call a native process's onMessage/onTimeout ('native'), or wake
+ * a hibernating process with 'ok', leaving the message in the mailbox ('hibernate').
+ */
+export type WaitKind = 'promise' | 'native' | 'hibernate';
+
+/** `Wait.clause` when the after() timeout fired rather than a message. */
+export const TIMED_OUT = -1;
+
+/**
+ * A pending receive: what the process waits for and what to do when it comes. One small object
+ * per receive, with the outcome stored in it, instead of a closure per step: receive is the
+ * hottest path of the runtime and closures are what fills the garbage collector.
+ */
+export class Wait {
+  timer: Timer | null = null;
+  /** Filled in when the wait completes: the message and the clause that matched (or TIMED_OUT). */
+  message: unknown = undefined;
+  clause = 0;
+  /** For a receive that found its message at once but must queue: the handler to run. */
+  handler: ((message: never) => unknown) | null = null;
+  constructor(
+    readonly kind: WaitKind,
+    readonly spec: ReceiveSpec | null,
+    readonly resolve: ((value: unknown) => void) | null,
+    readonly reject: ((error: unknown) => void) | null,
+    readonly onMessage: ((message: unknown, clause: number) => void) | null,
+    readonly onTimeout: (() => void) | null,
+  ) {}
 }
 
 export class Proc {
@@ -54,8 +76,8 @@ export class Proc {
   timers: Set<Ref> | null = null;
   reductions = 0;
   wait: Wait | null = null;
-  /** What runs when the scheduler next picks this process. */
-  resume: (() => void) | null = null;
+  /** What runs when the scheduler next picks this process: a completed Wait, or a function. */
+  resume: Wait | (() => void) | null = null;
   exitReason: unknown = undefined;
   /** Called once at exit with the reason and, after a normal return, the function's value. */
   exitHooks: Array<(reason: unknown, returned: unknown) => void> | null = null;

@@ -25,9 +25,9 @@ import { ArgumentError, ExitSignal, SystemLimitError, exitReasonOf, isExitSignal
 import { hostNow, scheduleMacrotask } from './host';
 import { inspect } from './inspect';
 import type { ReceiveSpec } from './pattern';
-import { matchingClause } from './pattern';
-import type { OutputSink, ProcessStatus, Wait } from './process';
-import { Proc } from './process';
+import { matchingClause, takeMessage } from './pattern';
+import type { OutputSink, ProcessStatus, WaitKind } from './process';
+import { Proc, TIMED_OUT, Wait } from './process';
 import { RunQueue } from './runQueue';
 import type { Timer } from './timers';
 import { TimerHeap } from './timers';
@@ -91,24 +91,27 @@ export interface RuntimeStats {
   messagesScanned: number;
 }
 
-const PROMISE_TAG = Symbol('actorbook.runtimePromise');
 const DEFAULT_MAX_PROCESSES = 262_144;
 /** Resumptions of one process in a row that take the fast path before it must requeue. */
 const FAST_PATH_BUDGET = 2_000;
 
 let nextRuntimeId = 1;
 
-/** True for promises the runtime itself resolves through its run queue. */
+/**
+ * The promise the runtime handed out last. Compiled code asks `isRuntimePromise` right after the
+ * runtime call that made it (`await receive()`), so comparing with the last one is enough and
+ * costs nothing; an older runtime promise that is awaited later is treated as a plain promise,
+ * which is slower but still correct (see suspendOn).
+ */
+let lastIssued: Promise<unknown> | null = null;
+
+/** True for the promise a runtime operation just returned (resolved through the run queue). */
 export function isRuntimePromise(value: unknown): boolean {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as Record<symbol, unknown>)[PROMISE_TAG] === true
-  );
+  return value === lastIssued && value !== null;
 }
 
 function tag<T>(promise: Promise<T>): Promise<T> {
-  (promise as unknown as Record<symbol, unknown>)[PROMISE_TAG] = true;
+  lastIssued = promise;
   return promise;
 }
 
@@ -253,12 +256,14 @@ export class Runtime {
     proc.ioSink = sink;
     proc.groupLeader = proc.pid;
     proc.status = 'waiting';
-    proc.wait = {
-      spec: { clauses: [], timeout: null, scanFrom: 0 },
-      onMessage() {},
-      onTimeout() {},
-      timer: null,
-    };
+    proc.wait = new Wait(
+      'native',
+      { clauses: [], timeout: null, scanFrom: 0 },
+      null,
+      null,
+      null,
+      null,
+    );
     this.traceSpawn(proc, null, false);
     return proc.pid;
   }
@@ -447,31 +452,66 @@ export class Runtime {
     to.mailbox.push(message, seq);
     const wait = to.wait;
     if (wait === null) return;
-    if (wait.spec === null) {
-      // Hibernating: any message wakes the process, and stays in the mailbox.
-      this.endWait(to, wait);
-      this.makeRunnable(to, () => wait.onMessage(message, -1));
+    if (wait.kind === 'hibernate') {
+      // Any message wakes a hibernating process, and stays in the mailbox.
+      this.complete(to, wait, message, 0);
       return;
     }
-    const clause = matchingClause(wait.spec, message);
+    const clause = matchingClause(wait.spec!, message);
     if (clause < 0) return;
     to.mailbox.removeAt(to.mailbox.length - 1);
     if (this.trace.active)
       this.trace.emit({ type: 'receive', pid: to.pid, msg: message, msgId: seq });
-    this.endWait(to, wait);
-    this.makeRunnable(to, () => wait.onMessage(message, clause));
+    this.complete(to, wait, message, clause);
   }
 
-  private endWait(proc: Proc, wait: Wait): void {
+  /** A wait is over: record its outcome and queue the process to act on it. */
+  private complete(proc: Proc, wait: Wait, message: unknown, clause: number): void {
     proc.wait = null;
-    if (wait.timer) this.timers.cancel(wait.timer);
     proc.hibernating = false;
+    if (wait.timer) this.timers.cancel(wait.timer);
+    wait.message = message;
+    wait.clause = clause;
+    proc.resume = wait;
+    proc.status = 'runnable';
+    this.runQueue.push(proc);
+    this.kick();
   }
 
-  /** Takes the first mailbox message any clause matches; returns [message, clause] or null. */
-  private takeMatching(proc: Proc, spec: ReceiveSpec): [unknown, number] | null {
+  /** Runs what a completed wait leads to, as the process's continuation. */
+  private finishWait(wait: Wait): void {
+    const { message, clause } = wait;
+    if (wait.kind === 'native') {
+      if (clause === TIMED_OUT) wait.onTimeout!();
+      else wait.onMessage!(message, clause);
+      return;
+    }
+    if (wait.kind === 'hibernate') {
+      wait.resolve!('ok');
+      return;
+    }
+    const handler =
+      wait.handler ??
+      (clause === TIMED_OUT ? wait.spec!.timeout!.handler : wait.spec!.clauses[clause]!.handler);
+    if (handler === takeMessage) {
+      wait.resolve!(message);
+      return;
+    }
+    try {
+      wait.resolve!(handler(message as never));
+    } catch (e) {
+      wait.reject!(e);
+    }
+  }
+
+  /** The message `takeMatching` found (kept in a field to avoid allocating a pair). */
+  private taken: unknown = undefined;
+
+  /** Takes the first mailbox message any clause matches into `taken`; returns the clause or -1. */
+  private takeMatching(proc: Proc, spec: ReceiveSpec): number {
     const mailbox = proc.mailbox;
     const n = mailbox.length;
+    if (n === 0) return -1;
     const first = mailbox.indexFromSeq(spec.scanFrom);
     for (let i = first; i < n; i++) {
       const message = mailbox.at(i);
@@ -487,11 +527,12 @@ export class Runtime {
           });
         }
         mailbox.removeAt(i);
-        return [message, clause];
+        this.taken = message;
+        return clause;
       }
     }
     this.scanned += n - first;
-    return null;
+    return -1;
   }
 
   /**
@@ -502,27 +543,21 @@ export class Runtime {
     this.checkAlive(proc);
     proc.reductions++;
     if (proc.wait) throw new ArgumentError('this process is already waiting in another receive');
-    const found = this.takeMatching(proc, spec);
-    if (found) {
-      const [message, clause] = found;
-      return this.continueWith(proc, () => spec.clauses[clause]!.handler(message as never));
+    const clause = this.takeMatching(proc, spec);
+    if (clause >= 0) {
+      const message = this.taken;
+      this.taken = undefined;
+      return this.continueWith(proc, spec.clauses[clause]!.handler, message);
     }
     const timeout = spec.timeout;
-    if (timeout && timeout.ms === 0) return this.continueWith(proc, timeout.handler);
-    const { promise, resolve, reject } = deferred<unknown>();
-    const run = (fn: () => unknown) => {
-      try {
-        resolve(fn());
-      } catch (e) {
-        reject(e);
-      }
-    };
-    this.blockIn(
-      proc,
-      spec,
-      (message, clause) => run(() => spec.clauses[clause]!.handler(message as never)),
-      () => run(timeout!.handler),
-    );
+    if (timeout && timeout.ms === 0) return this.continueWith(proc, timeout.handler, undefined);
+    let resolve!: (value: unknown) => void;
+    let reject!: (error: unknown) => void;
+    const promise = new Promise<unknown>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    this.block(proc, new Wait('promise', spec, resolve, reject, null, null));
     return tag(promise);
   }
 
@@ -539,34 +574,28 @@ export class Runtime {
   ): void {
     this.checkAlive(proc);
     proc.reductions++;
-    const found = this.takeMatching(proc, spec);
-    if (found) {
-      const [message, clause] = found;
-      this.makeRunnable(proc, () => onMessage(message, clause));
+    const wait = new Wait('native', spec, null, null, onMessage, onTimeout);
+    const clause = this.takeMatching(proc, spec);
+    if (clause >= 0) {
+      const message = this.taken;
+      this.taken = undefined;
+      this.complete(proc, wait, message, clause);
       this.yielded(proc);
       return;
     }
     if (spec.timeout && spec.timeout.ms === 0) {
-      this.makeRunnable(proc, onTimeout);
+      this.complete(proc, wait, undefined, TIMED_OUT);
       this.yielded(proc);
       return;
     }
-    this.blockIn(proc, spec, onMessage, onTimeout);
+    this.block(proc, wait);
   }
 
-  private blockIn(
-    proc: Proc,
-    spec: ReceiveSpec,
-    onMessage: Wait['onMessage'],
-    onTimeout: () => void,
-  ): void {
-    const wait: Wait = { spec, onMessage, onTimeout, timer: null };
-    const timeout = spec.timeout;
+  private block(proc: Proc, wait: Wait): void {
+    const timeout = wait.spec?.timeout;
     if (timeout && timeout.ms !== 'infinity') {
       wait.timer = this.addTimer(this.clock.now() + timeout.ms, () => {
-        if (proc.wait !== wait) return;
-        proc.wait = null;
-        this.makeRunnable(proc, onTimeout);
+        if (proc.wait === wait) this.complete(proc, wait, undefined, TIMED_OUT);
       });
     }
     proc.wait = wait;
@@ -579,27 +608,33 @@ export class Runtime {
    * after a long run of such resumptions it goes to the back of the run queue, which is how a
    * process that always finds a message still lets others run.
    */
-  private continueWith(proc: Proc, fn: () => unknown): Promise<unknown> {
+  private continueWith(
+    proc: Proc,
+    handler: (message: never) => unknown,
+    message: unknown,
+  ): Promise<unknown> {
     if (
       this.lastResumed === proc &&
       ++this.fastPathRun < FAST_PATH_BUDGET &&
       !this.pausedFlag &&
       this.stepsLeft === 0
     ) {
+      if (handler === takeMessage) return tag(Promise.resolve(message));
       try {
-        return tag(Promise.resolve(fn()));
+        return tag(Promise.resolve(handler(message as never)));
       } catch (e) {
         return tag(Promise.reject(e));
       }
     }
-    const { promise, resolve, reject } = deferred<unknown>();
-    this.makeRunnable(proc, () => {
-      try {
-        resolve(fn());
-      } catch (e) {
-        reject(e);
-      }
+    let resolve!: (value: unknown) => void;
+    let reject!: (error: unknown) => void;
+    const promise = new Promise<unknown>((res, rej) => {
+      resolve = res;
+      reject = rej;
     });
+    const wait = new Wait('promise', null, resolve, reject, null, null);
+    wait.handler = handler;
+    this.complete(proc, wait, message, 0);
     this.yielded(proc);
     return tag(promise);
   }
@@ -607,8 +642,15 @@ export class Runtime {
   /** Puts the caller at the back of the run queue (Process.yield). */
   yieldNow(proc: Proc): Promise<'ok'> {
     this.checkAlive(proc);
-    const { promise, resolve } = deferred<'ok'>();
-    this.makeRunnable(proc, () => resolve('ok'));
+    return this.continueWithQueued(proc) as Promise<'ok'>;
+  }
+
+  private continueWithQueued(proc: Proc): Promise<unknown> {
+    let resolve!: (value: unknown) => void;
+    const promise = new Promise<unknown>((res) => {
+      resolve = res;
+    });
+    this.complete(proc, new Wait('hibernate', null, resolve, null, null, null), undefined, 0);
     this.yielded(proc);
     return tag(promise);
   }
@@ -616,11 +658,14 @@ export class Runtime {
   /** Waits until any message is in the mailbox, without taking it (Process.hibernate). */
   hibernate(proc: Proc): Promise<unknown> {
     this.checkAlive(proc);
-    if (proc.mailbox.length > 0) return this.continueWith(proc, () => 'ok');
-    const { promise, resolve } = deferred<unknown>();
+    if (proc.mailbox.length > 0) return this.continueWithQueued(proc);
+    let resolve!: (value: unknown) => void;
+    const promise = new Promise<unknown>((res) => {
+      resolve = res;
+    });
     proc.mailbox.compact();
     proc.hibernating = true;
-    proc.wait = { spec: null, onMessage: () => resolve('ok'), onTimeout() {}, timer: null };
+    proc.wait = new Wait('hibernate', null, resolve, null, null, null);
     proc.status = 'waiting';
     this.yielded(proc);
     return tag(promise);
@@ -750,7 +795,7 @@ export class Runtime {
         }
         this.runQueue.shift();
         if (proc.status !== 'runnable') continue;
-        const continuation = proc.resume!;
+        const next = proc.resume!;
         proc.resume = null;
         proc.status = 'running';
         proc.reductions++;
@@ -762,7 +807,8 @@ export class Runtime {
         this.resumedAt = now;
         setInContinuation(true);
         try {
-          continuation();
+          if (typeof next === 'function') next();
+          else this.finishWait(next);
         } catch (e) {
           this.processThrew(proc, e);
         } finally {
@@ -998,7 +1044,8 @@ export class Runtime {
       proc.untracked = false;
       this.externalWaits--;
     }
-    if (proc.wait) this.endWait(proc, proc.wait);
+    if (proc.wait?.timer) this.timers.cancel(proc.wait.timer);
+    proc.wait = null;
     proc.resume = null;
     if (proc.timers) {
       for (const ref of proc.timers) this.cancelTimer(ref);
