@@ -26,7 +26,7 @@ import { hostNow, scheduleMacrotask } from './host';
 import { inspect } from './inspect';
 import type { ReceiveSpec } from './pattern';
 import { matchingClause, takeMessage } from './pattern';
-import type { OutputSink, ProcessStatus, WaitKind } from './process';
+import type { OutputSink, ProcessStatus } from './process';
 import { Proc, TIMED_OUT, Wait } from './process';
 import { RunQueue } from './runQueue';
 import type { Timer } from './timers';
