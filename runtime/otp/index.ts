@@ -20,3 +20,23 @@ export { Agent } from './agent';
 export type { AgentOptions, AgentRef } from './agent';
 export { DEFAULT_MAX_CONCURRENCY, Task } from './task';
 export type { AsyncStreamOptions, MFA, StreamResult, YieldManyOptions, YieldResult } from './task';
+export { Supervisor } from './supervisor';
+export type {
+  ChildCounts,
+  ChildModule,
+  ChildPid,
+  ChildSpecInput,
+  ChildType,
+  RestartType,
+  ShutdownType,
+  StartChildResult,
+  Strategy,
+  SupervisorCallbacks,
+  SupervisorChildState,
+  SupervisorFlags,
+  SupervisorInitResult,
+  SupervisorModule,
+  SupervisorOptions,
+  SupervisorState,
+  WhichChildrenRow,
+} from './supervisor';
