@@ -6,6 +6,7 @@ import {
   GenServer,
   Process,
   Registry,
+  Supervisor,
   catchExit,
   receive,
   self,
@@ -259,5 +260,42 @@ describe('child specs', () => {
       shutdown: 5000,
       type: 'worker',
     });
+  });
+});
+
+describe('an Agent under a supervisor', () => {
+  it('restarts with its initial state after a crash, through Agent.childSpec and a plain spec', async () => {
+    const { rt } = virtualRuntime();
+    const got = await rt.run(async () => {
+      const initial = () => ({ count: 0 });
+      const [, sup] = (await Supervisor.startLink(
+        [
+          { ...Agent.childSpec(initial), id: 'a' },
+          { id: 'b', start: [Agent, 'startLink', [() => 100, { name: 'b' }]] },
+        ],
+        { strategy: 'one_for_one' },
+      )) as ['ok', Pid];
+      const pidOf = async (id: string) =>
+        ((await Supervisor.whichChildren(sup)) as unknown[][]).find(
+          (row) => row[0] === id,
+        )![1] as Pid;
+      const a1 = await pidOf('a');
+      await Agent.update(a1, (s: { count: number }) => ({ count: s.count + 1 }));
+      await Agent.update('b', (n: number) => n + 1);
+      const before = [
+        await Agent.get(a1, (s: { count: number }) => s.count),
+        await Agent.get('b', (n: number) => n),
+      ];
+      Process.exit(a1, 'kill');
+      Process.exit(Process.whereis('b')!, 'kill');
+      await sleep(1);
+      const a2 = await pidOf('a');
+      const after = [
+        await Agent.get(a2, (s: { count: number }) => s.count),
+        await Agent.get('b', (n: number) => n),
+      ];
+      return { before, after, restarted: a1 !== a2 };
+    });
+    expect(got).toEqual({ before: [1, 101], after: [0, 100], restarted: true });
   });
 });
