@@ -40,3 +40,11 @@ export type {
   SupervisorState,
   WhichChildrenRow,
 } from './supervisor';
+export { DynamicSupervisor } from './dynamicSupervisor';
+export type {
+  DynamicStartChildResult,
+  DynamicSupervisorCallbacks,
+  DynamicSupervisorFlags,
+  DynamicSupervisorModule,
+  DynamicSupervisorOptions,
+} from './dynamicSupervisor';
