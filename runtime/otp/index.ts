@@ -48,3 +48,5 @@ export type {
   DynamicSupervisorModule,
   DynamicSupervisorOptions,
 } from './dynamicSupervisor';
+export { TaskSupervised, TaskSupervisor } from './taskSupervisor';
+export type { TaskChildOptions, TaskSupervisorOptions } from './taskSupervisor';

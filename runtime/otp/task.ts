@@ -20,6 +20,7 @@ import type { Runtime } from '../runtime';
 import { Pid, Ref, _ } from '../terms';
 import type { ChildSpec, ChildSpecDefaults } from './genServer';
 import { invoke, isNormalExit } from './genServer';
+import { TaskSupervisor } from './taskSupervisor';
 
 /** `[module, functionName, arity]` of what the task runs (`['erlang', 'apply', 2]` for a function). */
 export type MFA = [module: unknown, fn: string, arity: number];
@@ -718,4 +719,8 @@ export const Task = {
   /** `{id: Task, start: [Task, 'startLink', [arg]], restart: 'temporary'}`. */
   childSpec,
   define,
+  /** Task.Supervisor: a DynamicSupervisor for tasks (see taskSupervisor.ts). */
+  get Supervisor(): typeof TaskSupervisor {
+    return TaskSupervisor;
+  },
 };
