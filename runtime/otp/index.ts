@@ -50,3 +50,5 @@ export type {
 } from './dynamicSupervisor';
 export { TaskSupervised, TaskSupervisor } from './taskSupervisor';
 export type { TaskChildOptions, TaskSupervisorOptions } from './taskSupervisor';
+export { DEFAULT_PARTITIONS, PartitionSupervisor } from './partitionSupervisor';
+export type { PartitionSupervisorOptions } from './partitionSupervisor';
