@@ -34,7 +34,7 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 const PAGE = `<!doctype html>
-<html><head><meta charset="utf-8"><title>Actorbook benchmarks</title></head>
+<html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Actorbook benchmarks</title></head>
 <body><script src="page.js"></script></body></html>`;
 
 const [buildDir, resultsPath, scaleArg] = process.argv.slice(2);

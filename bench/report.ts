@@ -92,72 +92,88 @@ print('=== Baselines, as ratios to ours (>1x: the baseline is faster) ===');
 if (beam.available) print(`  BEAM: ${beam.version}, one scheduler (erl +S 1:1)`);
 else print(`  BEAM: ${beam.note}`);
 
-for (const [id, title] of [
-  ['pingpong', 'PingPong'],
-  ['counting', 'Counting (ours: producer as written, a plain loop like every baseline)'],
-  ['threadring', 'ThreadRing'],
-] as const) {
+/** A workload compared with baselines: our variants of it, the first being the reference. */
+interface Comparison {
+  readonly title: string;
+  readonly id: string;
+  readonly ours: ReadonlyArray<readonly [id: string, name: string]>;
+}
+
+const comparisons: Comparison[] = [
+  {
+    title: 'PingPong',
+    id: 'pingpong',
+    ours: [
+      ['pingpong', 'ours'],
+      ['pingpong+trace', 'ours+trace'],
+    ],
+  },
+  {
+    // Every baseline's producer is a plain loop, like ours as written; the BEAM preempts its
+    // producer, which is closer to ours yielding. Both are shown.
+    title: 'Counting ("ours" = producer as written; "yielding" = yields every 1000 sends)',
+    id: 'counting',
+    ours: [
+      ['counting', 'ours'],
+      ['counting+trace', 'ours+trace'],
+      ['counting-yield', 'yielding'],
+      ['counting-yield+trace', 'yielding+trace'],
+    ],
+  },
+  { title: 'ThreadRing', id: 'threadring', ours: [['threadring', 'ours']] },
+];
+
+for (const { title, id, ours } of comparisons) {
   print('');
   print(`  ${title}`);
-  const header = ['engine'];
-  for (const s of suites) header.push(s.platform, 'x / ours', 'x / ours+trace');
-  const rows = [header];
-  const engines = new Set<string>();
-  for (const s of suites) for (const m of s.measurements) if (m.id === id) engines.add(m.engine);
-  const oursRow = ['ours'];
-  const tracedRow = ['ours +trace'];
-  for (const s of suites) {
-    const m = find(s, id);
-    const t = find(s, `${id}+trace`);
-    oursRow.push(m ? `${formatRate(m.perSecond)} ${m.unit}/s` : '-', '', '');
-    tracedRow.push(t ? `${formatRate(t.perSecond)} ${t.unit}/s` : '-', '', '');
-  }
-  rows.push(oursRow);
-  if (suites.some((s) => find(s, `${id}+trace`))) rows.push(tracedRow);
-  for (const engine of [...engines].filter((e) => e !== 'ours')) {
-    const row = [engine];
+  const rows = [['engine', ...suites.flatMap((s) => [s.platform, 'x / ours'])]];
+  for (const [oursId, name] of ours) {
+    const row = [name];
     for (const s of suites) {
-      const b = find(s, id, engine);
-      const m = find(s, id);
-      const t = find(s, `${id}+trace`);
-      if (!b || !m) {
-        row.push('n/a', '', '');
-        continue;
-      }
-      row.push(
-        `${formatRate(b.perSecond)} msg/s${b.correct ? '' : ' (WRONG)'}`,
-        ratio(b.perSecond / m.perSecond),
-        t ? ratio(b.perSecond / t.perSecond) : '',
-      );
+      const m = find(s, oursId);
+      const reference = find(s, ours[0]![0]);
+      row.push(m ? `${formatRate(m.perSecond)} ${m.unit}/s` : '-');
+      row.push(m && reference && m !== reference ? ratio(m.perSecond / reference.perSecond) : '');
     }
     rows.push(row);
   }
+  const engines = new Set<string>();
+  for (const s of suites) {
+    for (const m of s.measurements) if (m.id === id && m.engine !== 'ours') engines.add(m.engine);
+  }
   const beamFigure = beam.available ? beam.figures[id] : undefined;
-  if (beamFigure) {
-    const row = ['BEAM +S 1:1'];
+  /** Each baseline's rate on a host, or undefined where it did not run. */
+  const baselines: Array<[string, (s: SuiteResult) => number | undefined]> = [
+    ...[...engines].map((engine): [string, (s: SuiteResult) => number | undefined] => [
+      engine,
+      (s) => find(s, id, engine)?.perSecond,
+    ]),
+    ...(beamFigure ? [['BEAM +S 1:1', () => beamFigure.perSecond] as [string, () => number]] : []),
+  ];
+  for (const [engine, rateOn] of baselines) {
+    const row = [engine];
     for (const s of suites) {
-      const m = find(s, id);
-      const t = find(s, `${id}+trace`);
-      row.push(
-        `${formatRate(beamFigure.perSecond)} ${m?.unit ?? 'msg'}/s`,
-        m ? ratio(beamFigure.perSecond / m.perSecond) : '',
-        t ? ratio(beamFigure.perSecond / t.perSecond) : '',
-      );
+      const rate = rateOn(s);
+      const reference = find(s, ours[0]![0]);
+      const unit = reference?.unit ?? 'msg';
+      row.push(rate === undefined ? 'n/a' : `${formatRate(rate)} ${unit}/s`);
+      row.push(rate !== undefined && reference ? ratio(rate / reference.perSecond) : '');
     }
     rows.push(row);
   }
   table(rows);
+  // The ratios once more, one line each, against every variant of ours.
   for (const s of suites) {
-    for (const engine of engines) {
-      if (engine === 'ours') continue;
-      const b = find(s, id, engine);
-      const m = find(s, id);
-      if (b && m)
-        print(`    ${s.platform}: ${engine} / ours = ${ratio(b.perSecond / m.perSecond)}`);
-    }
-    const m = find(s, id);
-    if (beamFigure && m) {
-      print(`    ${s.platform}: BEAM / ours = ${ratio(beamFigure.perSecond / m.perSecond)}`);
+    for (const [engine, rateOn] of baselines) {
+      const rate = rateOn(s);
+      if (rate === undefined) continue;
+      const against = ours
+        .map(([oursId, name]) => {
+          const m = find(s, oursId);
+          return m ? `${engine} / ${name} = ${ratio(rate / m.perSecond)}` : null;
+        })
+        .filter((text): text is string => text !== null);
+      print(`    ${s.platform}: ${against.join('; ')}`);
     }
   }
 }
@@ -177,17 +193,17 @@ const verdictCell = (v: Verdict) =>
   `${v.value}  ${v.pass === null ? 'n/a ' : v.pass ? 'PASS' : 'MISS'}`;
 
 /** Ours traced against the bare loop: the goal is at least a quarter of its rate. */
-function quarterOfBare(s: SuiteResult, id: string): Verdict {
-  const bare = find(s, id, 'bare loop');
-  const traced = find(s, `${id}+trace`);
+function quarterOfBare(s: SuiteResult, oursId: string, baselineId: string): Verdict {
+  const bare = find(s, baselineId, 'bare loop');
+  const traced = find(s, `${oursId}+trace`);
   if (!bare || !traced) return { value: 'n/a', pass: null };
   const share = traced.perSecond / bare.perSecond;
   return { value: `ours traced = ${(share * 100).toFixed(0)}% of bare`, pass: share >= 0.25 };
 }
 
-function aheadOfBeam(s: SuiteResult, id: string): Verdict {
-  const figure = beam.available ? beam.figures[id] : undefined;
-  const m = find(s, id);
+function aheadOfBeam(s: SuiteResult, oursId: string, beamId: string): Verdict {
+  const figure = beam.available ? beam.figures[beamId] : undefined;
+  const m = find(s, oursId);
   if (!figure || !m) return { value: 'n/a (no BEAM)', pass: null };
   return {
     value: `ours / BEAM = ${ratio(m.perSecond / figure.perSecond)}`,
@@ -212,14 +228,22 @@ function longestSlice(s: SuiteResult, include: (m: Measurement) => boolean): Ver
 const asWritten = (m: Measurement) => m.id === 'counting' || m.id === 'counting+trace';
 
 const goals: Array<[string, (s: SuiteResult) => Verdict]> = [
-  ['PingPong, copying + tracing on, >= 1/4 of bare loop', (s) => quarterOfBare(s, 'pingpong')],
-  ['Counting, copying + tracing on, >= 1/4 of bare loop', (s) => quarterOfBare(s, 'counting')],
-  ['PingPong ahead of BEAM +S 1:1', (s) => aheadOfBeam(s, 'pingpong')],
-  ['Counting ahead of BEAM +S 1:1', (s) => aheadOfBeam(s, 'counting')],
-  ['ThreadRing ahead of BEAM +S 1:1', (s) => aheadOfBeam(s, 'threadring')],
+  ['PingPong +trace >= 1/4 of bare loop', (s) => quarterOfBare(s, 'pingpong', 'pingpong')],
+  [
+    'Counting as written +trace >= 1/4 of bare loop',
+    (s) => quarterOfBare(s, 'counting', 'counting'),
+  ],
+  [
+    'Counting yielding +trace >= 1/4 of bare loop',
+    (s) => quarterOfBare(s, 'counting-yield', 'counting'),
+  ],
+  ['PingPong ahead of BEAM +S 1:1', (s) => aheadOfBeam(s, 'pingpong', 'pingpong')],
+  ['Counting as written ahead of BEAM +S 1:1', (s) => aheadOfBeam(s, 'counting', 'counting')],
+  ['Counting yielding ahead of BEAM +S 1:1', (s) => aheadOfBeam(s, 'counting-yield', 'counting')],
+  ['ThreadRing ahead of BEAM +S 1:1', (s) => aheadOfBeam(s, 'threadring', 'threadring')],
   ['Idle process well under 1 KB', idleUnderKilobyte],
-  ['No slice > 10 ms (Counting with yields)', (s) => longestSlice(s, (m) => !asWritten(m))],
-  ['No slice > 10 ms (Counting as written)', (s) => longestSlice(s, asWritten)],
+  ['No slice > 10 ms, all but Counting as written', (s) => longestSlice(s, (m) => !asWritten(m))],
+  ['No slice > 10 ms in Counting as written', (s) => longestSlice(s, asWritten)],
 ];
 
 {

@@ -4,9 +4,11 @@
  * what its host offers (a heap reading, nact), so the two columns of the report come from the
  * same code.
  *
- * Every workload first runs once at a tenth of its size, so the figures are for compiled code,
- * not for V8's interpreter. The benchmarks the goals are about run three times and keep the
- * fastest time (the least disturbed by GC and the host) and the longest slice seen in any run.
+ * Every workload first runs untimed at full size, at least twice and for at least half a second,
+ * so the figures are for code V8 has finished optimising: after a single warm-up run, PingPong's
+ * next runs still came out at half speed with 20 ms slices (optimising compiles and deopts).
+ * The benchmarks the goals are about then run three times and keep the fastest time (the least
+ * disturbed by GC and the host) and the longest slice seen in any timed run.
  */
 import type { Runtime } from '../runtime/index';
 import type { EffectLib, Nact } from './baselines';
@@ -122,6 +124,21 @@ interface BaselineSpec {
 
 const now = () => performance.now();
 
+/** Untimed runs before measuring: at least this many, and for at least `WARM_UP_MS` in all. */
+const WARM_UP_RUNS = 2;
+const WARM_UP_MS = 500;
+/** Enough for the quickest workload to reach WARM_UP_MS even at the smallest scale. */
+const MAX_WARM_UP_RUNS = 50;
+
+/** Runs `once` untimed until the code it exercises is warm (see the module comment). */
+async function warmUp(once: () => Promise<unknown>): Promise<void> {
+  const start = now();
+  for (let runs = 0; runs < MAX_WARM_UP_RUNS; runs++) {
+    if (runs >= WARM_UP_RUNS && now() - start >= WARM_UP_MS) return;
+    await once();
+  }
+}
+
 function oursSpecs(api: RuntimeApi): OursSpec[] {
   const traced = (spec: OursSpec): OursSpec => ({
     ...spec,
@@ -227,14 +244,16 @@ function baselineSpecs(host: Host): BaselineSpec[] {
       id: 'pingpong',
       label: 'PingPong',
       engine: 'bare loop',
-      repeats: 3,
+      // A run takes milliseconds, so one GC pause moves it a lot: keep the best of many.
+      repeats: 10,
       run: (size) => barePingPong(size.pingPongRoundTrips),
     },
     {
       id: 'counting',
       label: 'Counting',
       engine: 'bare loop',
-      repeats: 3,
+      // A run takes milliseconds, so one GC pause moves it a lot: keep the best of many.
+      repeats: 10,
       run: (size) => bareCounting(size.countingMessages),
     },
     {
@@ -364,7 +383,7 @@ function toMeasurement(
 }
 
 /** One line of progress for the console. */
-export function describe(m: Measurement): string {
+export function progressLine(m: Measurement): string {
   const rate = `${formatRate(m.perSecond)} ${m.unit}/s`;
   const also = m.alsoPerSecond
     ? `  (${formatRate(m.alsoPerSecond.perSecond)} ${m.alsoPerSecond.unit}/s)`
@@ -387,13 +406,12 @@ export function formatRate(n: number): string {
 
 export async function runSuite(api: RuntimeApi, host: Host): Promise<SuiteResult> {
   const size = sizes(host.scale);
-  const warmSize = sizes(host.scale / 10);
   const measurements: Measurement[] = [];
   const notes: string[] = [];
   const settle = () => host.collectGarbage?.();
   host.log(`${host.platform}: our runtime`);
   for (const spec of oursSpecs(api)) {
-    await runOurs(api, spec, warmSize);
+    await warmUp(() => runOurs(api, spec, size));
     const runs: Run[] = [];
     for (let i = 0; i < spec.repeats; i++) {
       settle();
@@ -401,11 +419,11 @@ export async function runSuite(api: RuntimeApi, host: Host): Promise<SuiteResult
     }
     const m = toMeasurement(spec.id, spec.label, 'ours', spec.unit, combine(runs), spec.perSpawn);
     measurements.push(m);
-    host.log(`  ${describe(m)}`);
+    host.log(`  ${progressLine(m)}`);
   }
   host.log(`${host.platform}: baselines`);
   for (const spec of baselineSpecs(host)) {
-    await spec.run(warmSize);
+    await warmUp(async () => spec.run(size));
     const runs: Run[] = [];
     for (let i = 0; i < spec.repeats; i++) {
       settle();
@@ -415,7 +433,7 @@ export async function runSuite(api: RuntimeApi, host: Host): Promise<SuiteResult
     }
     const m = toMeasurement(spec.id, spec.label, spec.engine, 'msg', combine(runs), false);
     measurements.push(m);
-    host.log(`  ${describe(m)}`);
+    host.log(`  ${progressLine(m)}`);
   }
   if (!host.nact) notes.push('nact skipped: it needs Node (setImmediate, assert, crypto).');
   if (!host.effect) notes.push('effect skipped: not available on this host.');
