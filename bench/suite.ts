@@ -408,25 +408,26 @@ export async function runSuite(api: RuntimeApi, host: Host): Promise<SuiteResult
   const size = sizes(host.scale);
   const measurements: Measurement[] = [];
   const notes: string[] = [];
+  // A full GC clears what the previous workload left, before this one warms up. Not before
+  // each timed run: V8 shrinks the young generation on a full GC, and PingPong then ran at half
+  // speed until the heap had grown back, which no real program would see.
   const settle = () => host.collectGarbage?.();
   host.log(`${host.platform}: our runtime`);
   for (const spec of oursSpecs(api)) {
+    settle();
     await warmUp(() => runOurs(api, spec, size));
     const runs: Run[] = [];
-    for (let i = 0; i < spec.repeats; i++) {
-      settle();
-      runs.push(await runOurs(api, spec, size));
-    }
+    for (let i = 0; i < spec.repeats; i++) runs.push(await runOurs(api, spec, size));
     const m = toMeasurement(spec.id, spec.label, 'ours', spec.unit, combine(runs), spec.perSpawn);
     measurements.push(m);
     host.log(`  ${progressLine(m)}`);
   }
   host.log(`${host.platform}: baselines`);
   for (const spec of baselineSpecs(host)) {
+    settle();
     await warmUp(async () => spec.run(size));
     const runs: Run[] = [];
     for (let i = 0; i < spec.repeats; i++) {
-      settle();
       const start = now();
       const outcome = await spec.run(size);
       runs.push({ outcome, ms: now() - start, longestSliceMs: null, spawned: 0 });

@@ -3,7 +3,7 @@
 %% this file with erlc and runs it on one scheduler (erl +S 1:1), our runtime's situation: one
 %% thread for every process.
 %%
-%% Each benchmark runs once at a tenth of its size to warm up, then three times; the fastest run
+%% Each benchmark runs once at a tenth of its size to warm up, then five times; the fastest run
 %% is printed as "figure <name> <operations> <microseconds>".
 -module(savina).
 -export([main/1]).
@@ -25,11 +25,11 @@ main([ScaleArg]) ->
 list_to_float_or_int(Text) ->
     try list_to_float(Text) catch error:badarg -> list_to_integer(Text) end.
 
-%% Runs Bench once on a tenth of each size, then three times in full; prints the fastest.
+%% Runs Bench once on a tenth of each size, then five times in full; prints the fastest.
 figure(Name, Operations, Bench) ->
     Bench(fun(N) -> max(1, N div 10) end),
     Full = fun(N) -> N end,
-    Micros = lists:min([time_us(fun() -> Bench(Full) end) || _ <- lists:seq(1, 3)]),
+    Micros = lists:min([time_us(fun() -> Bench(Full) end) || _ <- lists:seq(1, 5)]),
     io:format("figure ~s ~B ~B~n", [Name, Operations, Micros]).
 
 time_us(Fun) ->
