@@ -851,7 +851,9 @@ export class Runtime {
     setRunning(null);
     this.lastResumed = null;
     if (this.fireDueTimers() > 0) {
-      // Timers due now made processes runnable: keep going in a fresh turn.
+      // Timers due now made processes runnable: keep going in a fresh turn. Called from runLoop,
+      // the loop is unwinding, and kick() would do nothing while `looping` is still set.
+      this.looping = false;
       this.kick();
       return;
     }

@@ -20,6 +20,7 @@ import type {
   SupervisorState,
   WhichChildrenRow,
 } from '../index';
+import { createRuntime } from '../index';
 import { virtualRuntime } from './helpers';
 
 /**
@@ -985,4 +986,64 @@ describe('protocol and panels', () => {
       /Supervisor #PID<0\.\d+\.0> received unexpected message: 'hello\?'/,
     );
   });
+});
+
+describe('in real time', () => {
+  // Found through a restart storm under the real clock: Runtime.becameIdle fired timers that came
+  // due while runLoop was draining its queue, then its kick() did nothing because the loop was
+  // still marked as running, so the woken processes waited forever. It lives here because that
+  // is where it showed; the fix is one line in runtime.ts.
+  it('a timer that comes due while the scheduler drains its queue still wakes its process', async () => {
+    const rt = createRuntime({ clock: 'real' });
+    const got = await rt.run(async () => {
+      const me = self();
+      spawn(async () => {
+        await sleep(1);
+        Process.send(me, 'woke');
+      });
+      await Process.yield(); // the other process starts its 1 ms timer
+      const until = performance.now() + 3;
+      while (performance.now() < until) {
+        // busy: the timer comes due meanwhile
+      }
+      return receive();
+    });
+    expect(got).toBe('woke');
+  }, 2000);
+
+  it('restarts nested supervisors with async starts, again and again', async () => {
+    const rt = createRuntime({ clock: 'real' });
+    const got = await rt.run(async () => {
+      const Worker = (id: string) =>
+        GenServer.define(
+          {
+            async init(n: unknown) {
+              await sleep(1);
+              return ['ok', n];
+            },
+          },
+          { id },
+        );
+      const Starter = {
+        async go(id: string) {
+          await sleep(1);
+          return GenServer.startLink(Worker(id), id);
+        },
+      };
+      const Inner = Supervisor.define({
+        init: () => Supervisor.init([Worker('x'), Worker('y')], { strategy: 'rest_for_one' }),
+      });
+      const [, sup] = (await Supervisor.startLink(
+        [{ id: 'a', start: [Starter, 'go', ['a']] }, Inner, Worker('b')],
+        { strategy: 'one_for_all', maxRestarts: 100 },
+      )) as ['ok', Pid];
+      for (let i = 0; i < 15; i++) {
+        const rows = await Supervisor.whichChildren(sup);
+        Process.exit(rows[i % 3]![1] as Pid, 'kill');
+        await sleep(2);
+      }
+      return Supervisor.countChildren(sup);
+    });
+    expect(got).toEqual({ specs: 3, active: 3, supervisors: 1, workers: 2 });
+  }, 5000);
 });
