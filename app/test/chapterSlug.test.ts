@@ -14,4 +14,8 @@ describe('chapterSlugFromFile', () => {
   it('ignores files that are not Markdown', () => {
     expect(chapterSlugFromFile('chapters/notes.txt')).toBeNull();
   });
+
+  it('does not take the README that documents the chapter format for a chapter', () => {
+    expect(chapterSlugFromFile('/chapters/README.md')).toBeNull();
+  });
 });
