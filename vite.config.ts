@@ -12,4 +12,6 @@ export default defineConfig({
   server: { host: '127.0.0.1', port: 5173, strictPort: true },
   preview: { host: '127.0.0.1', port: 4173, strictPort: true },
   build: { outDir: 'dist', emptyOutDir: true },
+  // The runtime worker is a module worker: it lazy-loads esbuild-wasm as a chunk of its own.
+  worker: { format: 'es' },
 });

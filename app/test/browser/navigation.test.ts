@@ -56,11 +56,16 @@ describe('the static build', () => {
     await expect(page.title()).resolves.toBe('Start here · Actorbook');
   });
 
-  it('opens a chapter by a deep link and shows its code as code', async () => {
+  it('opens a chapter by a deep link and shows its cells as editable code', async () => {
     await page.goto(`${siteUrl}chapters/start`);
 
     await heading('Start here').waitFor();
-    await expect(page.locator('pre code.language-ts').textContent()).resolves.toContain('spawn(');
+    await expect(
+      page.getByRole('textbox', { name: 'Code of cell 1', exact: true }).inputValue(),
+    ).resolves.toContain('spawn(');
+    // Expect blocks are for the chapter check, never for readers.
+    await expect(page.locator('code.language-expect').count()).resolves.toBe(0);
+    await expect(page.getByText('value:').count()).resolves.toBe(0);
     await page.screenshot({ path: `${SCREENSHOTS}/chapter.png`, fullPage: true });
   });
 

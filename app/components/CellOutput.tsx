@@ -1,0 +1,72 @@
+import type { CellResult } from '../engine/protocol';
+import type { CellView } from '../notebook/notebookView';
+
+/**
+ * Under a cell: what it and its processes wrote (stdout and stderr kept apart, stderr styled),
+ * then how the run ended. Output that arrives after the run keeps appending here.
+ */
+export function CellOutput({ cell, number }: { cell: CellView; number: number }) {
+  const { outputs, result } = cell;
+  if (outputs.length === 0 && !shows(result)) return null;
+  return (
+    <div className="cell-output" role="log" aria-label={`Output of cell ${number}`}>
+      {outputs.map((run, index) => (
+        <pre key={index} className={`cell-output__text cell-output__text--${run.stream}`}>
+          {run.stream === 'stderr' && <span className="visually-hidden">Error output: </span>}
+          {run.text}
+        </pre>
+      ))}
+      {result && <CellResultView result={result} />}
+    </div>
+  );
+}
+
+function shows(result: CellResult | null): boolean {
+  return result !== null && !(result.status === 'ok' && result.value === null);
+}
+
+function CellResultView({ result }: { result: CellResult }) {
+  switch (result.status) {
+    case 'ok':
+      return result.value === null ? null : (
+        <Outcome kind="value" label="Value" text={result.value} />
+      );
+    case 'error':
+      return <Outcome kind="error" label="Error" text={result.message} />;
+    case 'exit':
+      return (
+        <Outcome
+          kind="error"
+          label="Evaluator exited"
+          text={result.reason}
+          note="The next cell runs in a fresh evaluator: self() will be a new pid."
+        />
+      );
+    case 'compile_error': {
+      // esbuild's columns are 0-based; people and editors count from 1.
+      const { line, column, message } = result.error;
+      return (
+        <Outcome kind="error" label={`Compile error at ${line}:${column + 1}`} text={message} />
+      );
+    }
+    case 'cancelled':
+      return <Outcome kind="notice" label="Stopped" text="The run was stopped." />;
+    case 'lost':
+      return <Outcome kind="notice" label="Not finished" text={result.message} />;
+  }
+}
+
+function Outcome(props: {
+  kind: 'value' | 'error' | 'notice';
+  label: string;
+  text: string;
+  note?: string;
+}) {
+  return (
+    <div className={`cell-result cell-result--${props.kind}`}>
+      <span className="cell-result__label">{props.label}</span>
+      <pre className="cell-result__text">{props.text}</pre>
+      {props.note && <p className="cell-result__note">{props.note}</p>}
+    </div>
+  );
+}

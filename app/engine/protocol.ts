@@ -1,0 +1,211 @@
+/**
+ * The one protocol between the page and the runtime worker: every message either side may send,
+ * as closed discriminated unions, plus one validator per direction.
+ *
+ * Everything that crosses is structured-cloneable data (strings, numbers, plain objects): results
+ * carry inspected text, never live terms. Validators run where messages arrive (the worker host
+ * and the worker client), so a malformed message is reported as a clear error instead of
+ * crashing either side. Nothing here touches the DOM or the worker globals.
+ */
+
+/** Where a cell's output went: kept apart so the page can style errors. */
+export type OutputStream = 'stdout' | 'stderr';
+
+/** A compile error at the cell's line (1-based) and column (0-based, as esbuild reports it). */
+export interface CellCompileError {
+  readonly message: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+/** How one run of a cell ended, as the page sees it. */
+export type CellResult =
+  /** Finished; `value` is the inspected value of the last expression, or null. */
+  | { readonly status: 'ok'; readonly value: string | null }
+  /** The cell threw; the evaluator carries on. */
+  | { readonly status: 'error'; readonly message: string }
+  /** The evaluator process exited (a linked crash, exit()); the next cell gets a fresh one. */
+  | { readonly status: 'exit'; readonly reason: string }
+  /** The cell did not compile. */
+  | { readonly status: 'compile_error'; readonly error: CellCompileError }
+  /** Stopped on request, before or while it ran. */
+  | { readonly status: 'cancelled' }
+  /** The runtime was restarted or replaced while the run was pending; `message` says why. */
+  | { readonly status: 'lost'; readonly message: string };
+
+/** One piece of text a cell, or a process it started, wrote. */
+export interface OutputChunk {
+  readonly cellId: string;
+  readonly stream: OutputStream;
+  readonly text: string;
+}
+
+/** Page -> worker. */
+export type ToWorker =
+  /** Compile and run `source` as cell `cellId`; runs are queued and run one at a time. */
+  | {
+      readonly type: 'cell/run';
+      readonly runId: number;
+      readonly cellId: string;
+      readonly source: string;
+    }
+  /** Stop run `runId`: drop it if queued, kill the evaluator if it is running. */
+  | { readonly type: 'cell/cancel'; readonly runId: number }
+  /** Throw away the runtime and the engine (every process, every binding) and make new ones. */
+  | { readonly type: 'runtime/restart' }
+  /** Heartbeat: answered by a `pong` with the same `seq` as soon as the worker is free. */
+  | { readonly type: 'ping'; readonly seq: number };
+
+/** Worker -> page. */
+export type FromWorker =
+  /** The worker is up and accepts messages (the compiler may still be starting). */
+  | { readonly type: 'ready' }
+  /** The TypeScript compiler started (or failed to) after `ms` milliseconds. */
+  | {
+      readonly type: 'compiler/status';
+      readonly ok: boolean;
+      readonly ms: number;
+      readonly message: string | null;
+    }
+  /** Run `runId` left the queue and is running now. */
+  | { readonly type: 'cell/started'; readonly runId: number; readonly cellId: string }
+  /** Output of any cells since the last batch, in the order it was written. */
+  | { readonly type: 'cell/output'; readonly chunks: readonly OutputChunk[] }
+  /** Run `runId` ended; all of its output so far was sent before this message. */
+  | {
+      readonly type: 'cell/done';
+      readonly runId: number;
+      readonly cellId: string;
+      readonly result: CellResult;
+      readonly ms: number;
+    }
+  /** A fresh runtime replaced the old one after `runtime/restart`. */
+  | { readonly type: 'runtime/restarted' }
+  | { readonly type: 'pong'; readonly seq: number }
+  /** Something went wrong in the worker outside any cell (including a rejected message). */
+  | { readonly type: 'worker/error'; readonly message: string };
+
+/** The outcome of validating an arriving message. */
+export type Parsed<T> =
+  { readonly ok: true; readonly message: T } | { readonly ok: false; readonly error: string };
+
+type Shape = Record<string, 'string' | 'number' | 'boolean' | 'string|null' | Check>;
+type Check = (value: unknown) => string | null;
+
+const TO_WORKER: Record<ToWorker['type'], Shape> = {
+  'cell/run': { runId: 'number', cellId: 'string', source: 'string' },
+  'cell/cancel': { runId: 'number' },
+  'runtime/restart': {},
+  ping: { seq: 'number' },
+};
+
+const FROM_WORKER: Record<FromWorker['type'], Shape> = {
+  ready: {},
+  'compiler/status': { ok: 'boolean', ms: 'number', message: 'string|null' },
+  'cell/started': { runId: 'number', cellId: 'string' },
+  'cell/output': { chunks: checkChunks },
+  'cell/done': { runId: 'number', cellId: 'string', result: checkResult, ms: 'number' },
+  'runtime/restarted': {},
+  pong: { seq: 'number' },
+  'worker/error': { message: 'string' },
+};
+
+/** Validates a message arriving in the worker. */
+export function parseToWorker(data: unknown): Parsed<ToWorker> {
+  return parse<ToWorker>(data, TO_WORKER, 'page -> worker');
+}
+
+/** Validates a message arriving on the page from the worker. */
+export function parseFromWorker(data: unknown): Parsed<FromWorker> {
+  return parse<FromWorker>(data, FROM_WORKER, 'worker -> page');
+}
+
+function parse<T>(data: unknown, shapes: Record<string, Shape>, direction: string): Parsed<T> {
+  const fail = (why: string): Parsed<T> => ({
+    ok: false,
+    error: `Rejected a malformed ${direction} message: ${why}.`,
+  });
+  if (!isRecord(data)) return fail(`expected an object, got ${describe(data)}`);
+  const { type } = data;
+  if (typeof type !== 'string') return fail('it has no string "type"');
+  const shape = Object.hasOwn(shapes, type) ? shapes[type] : undefined;
+  if (!shape) return fail(`unknown type ${JSON.stringify(type)}`);
+  const problem = checkShape(data, shape);
+  if (problem) return fail(`${type}: ${problem}`);
+  return { ok: true, message: data as T };
+}
+
+function checkShape(data: Record<string, unknown>, shape: Shape): string | null {
+  for (const [key, expected] of Object.entries(shape)) {
+    const value = data[key];
+    if (typeof expected === 'function') {
+      const problem = expected(value);
+      if (problem) return `"${key}" ${problem}`;
+    } else if (expected === 'string|null') {
+      if (value !== null && typeof value !== 'string')
+        return `"${key}" should be a string or null, got ${describe(value)}`;
+    } else if (expected === 'number') {
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        return `"${key}" should be a finite number, got ${describe(value)}`;
+    } else if (typeof value !== expected) {
+      return `"${key}" should be a ${expected}, got ${describe(value)}`;
+    }
+  }
+  return null;
+}
+
+function checkChunks(value: unknown): string | null {
+  if (!Array.isArray(value)) return `should be an array, got ${describe(value)}`;
+  for (const [index, chunk] of value.entries()) {
+    if (!isRecord(chunk)) return `[${index}] should be an object`;
+    const problem = checkShape(chunk, { cellId: 'string', text: 'string', stream: checkStream });
+    if (problem) return `[${index}].${problem}`;
+  }
+  return null;
+}
+
+function checkStream(value: unknown): string | null {
+  return value === 'stdout' || value === 'stderr'
+    ? null
+    : `should be "stdout" or "stderr", got ${describe(value)}`;
+}
+
+const RESULT_SHAPES: Record<CellResult['status'], Shape> = {
+  ok: { value: 'string|null' },
+  error: { message: 'string' },
+  exit: { reason: 'string' },
+  compile_error: {
+    error: (value) =>
+      isRecord(value)
+        ? checkShape(value, { message: 'string', line: 'number', column: 'number' })
+        : `should be an object, got ${describe(value)}`,
+  },
+  cancelled: {},
+  lost: { message: 'string' },
+};
+
+function checkResult(value: unknown): string | null {
+  if (!isRecord(value)) return `should be an object, got ${describe(value)}`;
+  const { status } = value;
+  const shape =
+    typeof status === 'string' && Object.hasOwn(RESULT_SHAPES, status)
+      ? RESULT_SHAPES[status as CellResult['status']]
+      : undefined;
+  if (!shape) return `has an unknown status ${describe(status)}`;
+  const problem = checkShape(value, shape);
+  return problem ? `(${status}) ${problem}` : null;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value} ${String(value)}`;
+}

@@ -1,0 +1,285 @@
+/**
+ * The page's side of the runtime worker: starts it, runs cells in it, tracks which cells are
+ * queued or running, and replaces the worker when it stops answering.
+ *
+ * Why a heartbeat: the loop guard stops runaway loops in compiled cell code, but JavaScript can
+ * still hang for good where no guard runs (a catastrophic regular expression, a huge sort). While
+ * anything is pending, the client pings the worker every `pingIntervalMs`; a ping unanswered for
+ * `hangTimeoutMs` means the worker is stuck, so it is terminated and a new one started, every
+ * pending run ends as `lost` and subscribers get a notice. The timeout is longer than the
+ * runtime's loop guard (2 s), so a loop the guard is about to stop is not mistaken for a hang.
+ *
+ * Everything arriving from the worker is validated (protocol.ts) before it is believed.
+ */
+import type { CellResult, OutputChunk, ToWorker } from './protocol';
+import { parseFromWorker } from './protocol';
+
+/** Where a cell's latest run is. */
+export type CellPhase = 'idle' | 'queued' | 'running';
+
+/** Whether the worker can take cells. */
+export type RuntimeStatus = 'starting' | 'ready' | 'restarting';
+
+/** What subscribers hear, in order. */
+export type ClientEvent =
+  | { readonly type: 'run/queued'; readonly runId: number; readonly cellId: string }
+  | { readonly type: 'run/started'; readonly runId: number; readonly cellId: string }
+  | {
+      readonly type: 'run/done';
+      readonly runId: number;
+      readonly cellId: string;
+      readonly result: CellResult;
+      readonly ms: number;
+    }
+  | { readonly type: 'output'; readonly chunks: readonly OutputChunk[] }
+  | { readonly type: 'status'; readonly status: RuntimeStatus }
+  | {
+      readonly type: 'compiler';
+      readonly ok: boolean;
+      readonly ms: number;
+      readonly message: string | null;
+    }
+  /** Something the person should know about the runtime as a whole. */
+  | { readonly type: 'notice'; readonly tone: 'info' | 'error'; readonly text: string };
+
+/** The part of a Worker the client uses, so tests can stand in for it. */
+export interface WorkerLike {
+  postMessage(message: ToWorker): void;
+  terminate(): void;
+  onmessage: ((event: MessageEvent<unknown>) => void) | null;
+  onerror: ((event: ErrorEvent) => void) | null;
+  onmessageerror: ((event: MessageEvent<unknown>) => void) | null;
+}
+
+export interface WorkerClientOptions {
+  /** Makes a worker; the default starts app/worker/runtimeWorker.ts as a module worker. */
+  readonly createWorker?: () => WorkerLike;
+  readonly pingIntervalMs?: number;
+  readonly hangTimeoutMs?: number;
+}
+
+/** The notice shown when a stuck worker was replaced. */
+export const HANG_NOTICE = 'The runtime stopped answering and was restarted: bindings were lost.';
+
+interface Pending {
+  readonly runId: number;
+  readonly cellId: string;
+  phase: 'queued' | 'running';
+  readonly resolve: (result: CellResult) => void;
+}
+
+function startRuntimeWorker(): WorkerLike {
+  return new Worker(new URL('../worker/runtimeWorker.ts', import.meta.url), {
+    type: 'module',
+    name: 'actorbook-runtime',
+  }) as unknown as WorkerLike;
+}
+
+export class WorkerClient {
+  private readonly createWorker: () => WorkerLike;
+  private readonly pingIntervalMs: number;
+  private readonly hangTimeoutMs: number;
+  private readonly listeners = new Set<(event: ClientEvent) => void>();
+  private readonly pending = new Map<number, Pending>();
+  private worker: WorkerLike;
+  private statusNow: RuntimeStatus = 'starting';
+  /** True once the current worker said `ready`; until then messages wait in the outbox. */
+  private workerReady = false;
+  /** Messages posted before the worker said `ready`. */
+  private outbox: ToWorker[] = [];
+  private nextRunId = 1;
+  private nextSeq = 1;
+  /** When the unanswered ping was sent, or null when none is outstanding. */
+  private pingSentAt: number | null = null;
+  private readonly heartbeat: ReturnType<typeof setInterval>;
+  private disposed = false;
+
+  constructor(options: WorkerClientOptions = {}) {
+    this.createWorker = options.createWorker ?? startRuntimeWorker;
+    this.pingIntervalMs = options.pingIntervalMs ?? 500;
+    this.hangTimeoutMs = options.hangTimeoutMs ?? 3000;
+    this.worker = this.attach(this.createWorker());
+    this.heartbeat = setInterval(() => this.beat(), this.pingIntervalMs);
+  }
+
+  /** The worker's current status. */
+  get status(): RuntimeStatus {
+    return this.statusNow;
+  }
+
+  /** Listens to everything the client reports; returns the unsubscribe function. */
+  subscribe(listener: (event: ClientEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Queues cell `cellId` to run `source`; resolves with how the run ended. */
+  run(cellId: string, source: string): Promise<CellResult> {
+    const runId = this.nextRunId++;
+    return new Promise<CellResult>((resolve) => {
+      if (this.disposed) {
+        resolve({ status: 'lost', message: 'The notebook was closed.' });
+        return;
+      }
+      this.pending.set(runId, { runId, cellId, phase: 'queued', resolve });
+      this.emit({ type: 'run/queued', runId, cellId });
+      this.send({ type: 'cell/run', runId, cellId, source });
+    });
+  }
+
+  /** Stops the cell's pending run, whether it is still queued or running. */
+  cancel(cellId: string): void {
+    for (const run of this.pending.values()) {
+      if (run.cellId === cellId) this.send({ type: 'cell/cancel', runId: run.runId });
+    }
+  }
+
+  /** Where the cell's latest run is. */
+  phaseOf(cellId: string): CellPhase {
+    for (const run of this.pending.values()) if (run.cellId === cellId) return run.phase;
+    return 'idle';
+  }
+
+  /** Throws away every process and binding: a fresh runtime in the same worker. */
+  restart(): void {
+    this.setStatus('restarting');
+    this.send({ type: 'runtime/restart' });
+  }
+
+  /** Terminates the worker and the heartbeat; pending runs end as lost. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    clearInterval(this.heartbeat);
+    this.worker.terminate();
+    this.loseAll('The notebook was closed.');
+    this.listeners.clear();
+  }
+
+  private attach(worker: WorkerLike): WorkerLike {
+    worker.onmessage = (event) => {
+      if (worker === this.worker) this.receive(event.data);
+    };
+    worker.onerror = (event) => {
+      if (worker !== this.worker) return;
+      event.preventDefault?.();
+      const detail = event.message || 'the worker script failed to load or threw';
+      this.emit({ type: 'notice', tone: 'error', text: `The runtime worker failed: ${detail}` });
+    };
+    worker.onmessageerror = () => {
+      if (worker !== this.worker) return;
+      this.emit({
+        type: 'notice',
+        tone: 'error',
+        text: 'A message from the runtime worker could not be read.',
+      });
+    };
+    return worker;
+  }
+
+  private receive(data: unknown): void {
+    const parsed = parseFromWorker(data);
+    if (!parsed.ok) {
+      this.emit({ type: 'notice', tone: 'error', text: parsed.error });
+      return;
+    }
+    const message = parsed.message;
+    switch (message.type) {
+      case 'ready': {
+        this.workerReady = true;
+        this.setStatus('ready');
+        const outbox = this.outbox;
+        this.outbox = [];
+        for (const queued of outbox) this.worker.postMessage(queued);
+        return;
+      }
+      case 'compiler/status':
+        this.emit({ type: 'compiler', ok: message.ok, ms: message.ms, message: message.message });
+        if (!message.ok && message.message) {
+          this.emit({ type: 'notice', tone: 'error', text: message.message });
+        }
+        return;
+      case 'cell/started': {
+        const run = this.pending.get(message.runId);
+        if (!run) return;
+        run.phase = 'running';
+        this.emit({ type: 'run/started', runId: run.runId, cellId: run.cellId });
+        return;
+      }
+      case 'cell/output':
+        this.emit({ type: 'output', chunks: message.chunks });
+        return;
+      case 'cell/done':
+        this.settle(message.runId, message.result, message.ms);
+        return;
+      case 'runtime/restarted':
+        this.setStatus('ready');
+        this.emit({
+          type: 'notice',
+          tone: 'info',
+          text: 'The runtime was restarted: every process and binding is gone.',
+        });
+        return;
+      case 'pong':
+        this.pingSentAt = null;
+        return;
+      case 'worker/error':
+        this.emit({ type: 'notice', tone: 'error', text: message.message });
+        return;
+    }
+  }
+
+  private settle(runId: number, result: CellResult, ms: number): void {
+    const run = this.pending.get(runId);
+    if (!run) return;
+    this.pending.delete(runId);
+    this.emit({ type: 'run/done', runId, cellId: run.cellId, result, ms });
+    run.resolve(result);
+  }
+
+  private loseAll(message: string): void {
+    for (const run of [...this.pending.values()]) {
+      this.settle(run.runId, { status: 'lost', message }, 0);
+    }
+  }
+
+  private send(message: ToWorker): void {
+    if (this.workerReady) this.worker.postMessage(message);
+    else this.outbox.push(message);
+  }
+
+  /** One heartbeat tick: replace a stuck worker, else ping it while anything is pending. */
+  private beat(): void {
+    const now = performance.now();
+    if (this.pingSentAt !== null) {
+      if (now - this.pingSentAt >= this.hangTimeoutMs) this.replace();
+      return;
+    }
+    const busy = this.pending.size > 0 || this.statusNow === 'restarting';
+    if (!this.workerReady || !busy) return;
+    this.pingSentAt = now;
+    this.worker.postMessage({ type: 'ping', seq: this.nextSeq++ });
+  }
+
+  /** Terminates the stuck worker and starts a new one. */
+  private replace(): void {
+    this.worker.terminate();
+    this.pingSentAt = null;
+    this.workerReady = false;
+    this.outbox = [];
+    this.setStatus('starting');
+    this.worker = this.attach(this.createWorker());
+    this.loseAll(HANG_NOTICE);
+    this.emit({ type: 'notice', tone: 'error', text: HANG_NOTICE });
+  }
+
+  private setStatus(status: RuntimeStatus): void {
+    if (this.statusNow === status) return;
+    this.statusNow = status;
+    this.emit({ type: 'status', status });
+  }
+
+  private emit(event: ClientEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Splits a chapter's Markdown into prose and runnable cells, without rendering anything: the page
+ * renders each prose piece with renderMarkdownToSafeHtml, so this stays pure and Node-testable.
+ */
+import type { Tokens } from 'marked';
+import { Lexer } from 'marked';
+
+/** A piece of a chapter: Markdown prose, or a runnable cell. */
+export type ChapterSegment =
+  | { readonly kind: 'prose'; readonly markdown: string }
+  | { readonly kind: 'cell'; readonly id: string; readonly source: string };
+
+/** Fenced blocks in these languages are runnable cells. */
+const CELL_LANGUAGES = new Set(['ts']);
+/** Fenced blocks in these languages are for machines (the chapter check), never shown. */
+const HIDDEN_LANGUAGES = new Set(['expect']);
+/** The `id=` option of a cell fence (chapters/README.md). */
+const CELL_ID = /^id=[A-Za-z][\w-]*$/;
+
+/**
+ * Each ```ts block becomes a cell, ```expect blocks are dropped, everything else stays prose. A
+ * cell's id is the one its fence gives (```ts id=greet), else `cell-<n>` with n its position
+ * among the chapter's cells. Link reference definitions are repeated in every prose piece, so
+ * `[text][ref]` links still resolve once the chapter is cut up.
+ */
+export function splitChapterMarkdown(source: string): ChapterSegment[] {
+  const tokens = new Lexer({ gfm: true }).lex(source);
+  const definitions = tokens
+    .filter((token) => token.type === 'def')
+    .map((token) => token.raw.trim())
+    .join('\n');
+  const segments: ChapterSegment[] = [];
+  const ids = new Set<string>();
+  let prose = '';
+  const flushProse = () => {
+    const text = prose.trim();
+    if (text !== '') {
+      segments.push({
+        kind: 'prose',
+        markdown: definitions ? `${text}\n\n${definitions}\n` : text,
+      });
+    }
+    prose = '';
+  };
+  for (const token of tokens) {
+    if (token.type === 'def') continue;
+    if (token.type === 'code') {
+      const code = token as Tokens.Code;
+      const [language = '', ...options] = (code.lang ?? '').trim().split(/\s+/);
+      if (HIDDEN_LANGUAGES.has(language)) continue;
+      if (CELL_LANGUAGES.has(language)) {
+        flushProse();
+        const given = options.find((option) => CELL_ID.test(option))?.slice('id='.length);
+        const id = given && !ids.has(given) ? given : `cell-${ids.size + 1}`;
+        ids.add(id);
+        segments.push({ kind: 'cell', id, source: code.text });
+        continue;
+      }
+    }
+    prose += token.raw;
+  }
+  flushProse();
+  return segments;
+}

@@ -1,0 +1,130 @@
+/**
+ * Cells on a chapter page, run for real: the static build, its runtime worker and esbuild-wasm in
+ * headless Chromium. Each test types its own code into the chapter's cells, so the chapter's text
+ * may change freely.
+ */
+import { mkdir } from 'node:fs/promises';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { launchChromium } from './chromium';
+
+const SCREENSHOTS = 'test-results/browser';
+const siteUrl = inject('siteUrl');
+
+let browser: Browser;
+let page: Page;
+let pageErrors: string[];
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  await mkdir(SCREENSHOTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+beforeEach(async () => {
+  page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  page.setDefaultTimeout(15_000);
+  pageErrors = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(`${siteUrl}chapters/start`);
+  await page.getByRole('status').getByText('Runtime ready').waitFor();
+});
+
+afterEach(async () => {
+  await page.close();
+  expect(pageErrors).toEqual([]);
+});
+
+const cell = (n: number) => page.getByRole('region', { name: `Cell ${n}`, exact: true });
+const output = (n: number) => page.getByRole('log', { name: `Output of cell ${n}`, exact: true });
+
+/** Types `code` into cell `n` and runs it. */
+async function run(n: number, code: string) {
+  await page.getByRole('textbox', { name: `Code of cell ${n}`, exact: true }).fill(code);
+  await cell(n).getByRole('button', { name: 'Run', exact: true }).click();
+}
+
+/** Everything cell `n` and its processes printed, stdout and stderr. */
+const printed = async (n: number) =>
+  (await output(n).locator('.cell-output__text').allTextContents()).join('');
+
+/** Waits until cell `n` has no run pending (its Run button is back). */
+async function finished(n: number) {
+  await cell(n).getByRole('button', { name: 'Run', exact: true }).waitFor();
+}
+
+describe('cells on a chapter page', () => {
+  it('runs a cell in the worker and shows the value of its last expression', async () => {
+    await run(1, 'const n: number = 20;\nn + 22');
+
+    await output(1).getByText('42', { exact: true }).waitFor();
+    await expect(output(1).textContent()).resolves.toMatch(/^Value42$/);
+    await page.screenshot({ path: `${SCREENSHOTS}/cell-value.png` });
+  });
+
+  it('shows the compile error of a cell at its line and column', async () => {
+    await run(1, 'const fine = 1;\nconst broken = ;');
+
+    await output(1).getByText('Compile error at 2:16').waitFor();
+    await expect(output(1).textContent()).resolves.toContain('Unexpected ";"');
+  });
+
+  it('puts what a spawned process prints after its cell finished under that cell', async () => {
+    await run(
+      1,
+      "spawn(async () => {\n  await sleep(1500);\n  IO.puts('late hello');\n});\nIO.puts('cell done');",
+    );
+    await finished(1);
+    await expect(printed(1)).resolves.toBe('cell done\n');
+
+    await run(2, "IO.puts('second cell')");
+    await output(1).getByText('late hello').waitFor({ timeout: 5000 });
+    await expect(printed(1)).resolves.toBe('cell done\nlate hello\n');
+    await expect(printed(2)).resolves.toBe('second cell\n');
+    await page.screenshot({ path: `${SCREENSHOTS}/cell-late-output.png` });
+  });
+
+  it('stops a runaway cell with the loop guard, then runs the next cell', async () => {
+    await run(1, 'while (true) {}');
+    await cell(1).getByRole('button', { name: 'Stop', exact: true }).waitFor();
+
+    await output(1).getByText('Evaluator exited').waitFor({ timeout: 10_000 });
+    await expect(output(1).locator('.cell-output__text--stderr').textContent()).resolves.toMatch(
+      /stopped by the loop guard/,
+    );
+    await page.screenshot({ path: `${SCREENSHOTS}/cell-runaway.png` });
+
+    await run(2, '1 + 1');
+    await output(2).getByText('2', { exact: true }).waitFor();
+  });
+
+  it('stops a waiting cell with the Stop button', async () => {
+    await run(1, 'await receive()');
+    await cell(1).getByRole('button', { name: 'Stop', exact: true }).click();
+
+    await output(1).getByText('Stopped', { exact: true }).waitFor();
+    await run(2, "['still', 'here']");
+    await output(2).getByText("['still', 'here']").waitFor();
+  });
+
+  it('replaces a worker that hangs where the loop guard cannot see, and says so', async () => {
+    // Catastrophic backtracking: one call into the regex engine that does not return for ages.
+    await run(1, "/^(a+)+$/.test('a'.repeat(40) + 'b')");
+
+    await page
+      .getByRole('alert')
+      .getByText(/stopped answering and was restarted/)
+      .waitFor();
+    await output(1)
+      .getByText(/bindings were lost/)
+      .waitFor();
+    await page.getByRole('status').getByText('Runtime ready').waitFor();
+    await page.screenshot({ path: `${SCREENSHOTS}/cell-hang-replaced.png` });
+
+    await run(2, "['fresh', 'worker']");
+    await output(2).getByText("['fresh', 'worker']").waitFor();
+  });
+});

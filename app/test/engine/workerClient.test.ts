@@ -1,0 +1,165 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { FromWorker, ToWorker } from '../../engine/protocol';
+import type { ClientEvent, WorkerLike } from '../../engine/workerClient';
+import { HANG_NOTICE, WorkerClient } from '../../engine/workerClient';
+
+/** A stand-in worker: records what the client posts, and lets the test answer. */
+class FakeWorker implements WorkerLike {
+  posted: ToWorker[] = [];
+  terminated = false;
+  onmessage: ((event: MessageEvent<unknown>) => void) | null = null;
+  onerror: ((event: ErrorEvent) => void) | null = null;
+  onmessageerror: ((event: MessageEvent<unknown>) => void) | null = null;
+  postMessage(message: ToWorker): void {
+    this.posted.push(message);
+  }
+  terminate(): void {
+    this.terminated = true;
+  }
+  reply(data: FromWorker | unknown): void {
+    this.onmessage?.({ data } as MessageEvent<unknown>);
+  }
+}
+
+function setup() {
+  const workers: FakeWorker[] = [];
+  const events: ClientEvent[] = [];
+  const client = new WorkerClient({
+    createWorker: () => {
+      const worker = new FakeWorker();
+      workers.push(worker);
+      return worker;
+    },
+    pingIntervalMs: 500,
+    hangTimeoutMs: 3000,
+  });
+  client.subscribe((event) => events.push(event));
+  return { client, workers, events, worker: () => workers.at(-1)! };
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('WorkerClient', () => {
+  it('holds messages until the worker is ready, then sends them in order', () => {
+    const { client, worker } = setup();
+    void client.run('a', '1');
+    void client.run('b', '2');
+    expect(worker().posted).toEqual([]);
+    worker().reply({ type: 'ready' });
+    expect(worker().posted).toEqual([
+      { type: 'cell/run', runId: 1, cellId: 'a', source: '1' },
+      { type: 'cell/run', runId: 2, cellId: 'b', source: '2' },
+    ]);
+    expect(client.status).toBe('ready');
+  });
+
+  it('tracks each cell from queued to running to done and resolves the run', async () => {
+    const { client, worker, events } = setup();
+    worker().reply({ type: 'ready' });
+    const done = client.run('a', '40 + 2');
+    expect(client.phaseOf('a')).toBe('queued');
+    worker().reply({ type: 'cell/started', runId: 1, cellId: 'a' });
+    expect(client.phaseOf('a')).toBe('running');
+    worker().reply({
+      type: 'cell/output',
+      chunks: [{ cellId: 'a', stream: 'stdout', text: 'hi\n' }],
+    });
+    worker().reply({
+      type: 'cell/done',
+      runId: 1,
+      cellId: 'a',
+      result: { status: 'ok', value: '42' },
+      ms: 3,
+    });
+    await expect(done).resolves.toEqual({ status: 'ok', value: '42' });
+    expect(client.phaseOf('a')).toBe('idle');
+    expect(events.map((event) => event.type)).toEqual([
+      'status',
+      'run/queued',
+      'run/started',
+      'output',
+      'run/done',
+    ]);
+  });
+
+  it('cancels a cell by the run it has pending', () => {
+    const { client, worker } = setup();
+    worker().reply({ type: 'ready' });
+    void client.run('a', 'await receive()');
+    client.cancel('a');
+    client.cancel('nothing-pending');
+    expect(worker().posted.at(-1)).toEqual({ type: 'cell/cancel', runId: 1 });
+    expect(worker().posted).toHaveLength(2);
+  });
+
+  it('turns a malformed message from the worker into a notice instead of throwing', () => {
+    const { worker, events } = setup();
+    expect(() => worker().reply({ type: 'cell/done', runId: 'x' })).not.toThrow();
+    expect(events.at(-1)).toMatchObject({
+      type: 'notice',
+      tone: 'error',
+      text: expect.stringMatching(/^Rejected a malformed worker -> page message/),
+    });
+  });
+
+  it('pings only while something is pending, and a pong keeps the worker', () => {
+    const { client, worker, workers } = setup();
+    worker().reply({ type: 'ready' });
+    vi.advanceTimersByTime(2000);
+    expect(worker().posted).toEqual([]);
+    void client.run('a', 'await sleep(10_000)');
+    for (let i = 0; i < 10; i++) {
+      vi.advanceTimersByTime(500);
+      const ping = worker()
+        .posted.filter((m) => m.type === 'ping')
+        .at(-1);
+      if (ping) worker().reply({ type: 'pong', seq: ping.seq });
+    }
+    expect(workers).toHaveLength(1);
+    expect(worker().posted.filter((m) => m.type === 'ping').length).toBeGreaterThan(5);
+  });
+
+  it('replaces a worker that stops answering while a cell runs, and says bindings were lost', async () => {
+    const { client, worker, workers, events } = setup();
+    worker().reply({ type: 'ready' });
+    const stuck = client.run('a', 'hang()');
+    const queued = client.run('b', '1');
+    worker().reply({ type: 'cell/started', runId: 1, cellId: 'a' });
+    vi.advanceTimersByTime(3400);
+    expect(workers).toHaveLength(1);
+    vi.advanceTimersByTime(600);
+    expect(workers).toHaveLength(2);
+    expect(workers[0]!.terminated).toBe(true);
+    await expect(stuck).resolves.toEqual({ status: 'lost', message: HANG_NOTICE });
+    await expect(queued).resolves.toEqual({ status: 'lost', message: HANG_NOTICE });
+    expect(events).toContainEqual({ type: 'notice', tone: 'error', text: HANG_NOTICE });
+    expect(client.status).toBe('starting');
+
+    // Messages from the replaced worker are ignored; the new one takes cells once ready.
+    workers[0]!.reply({
+      type: 'cell/done',
+      runId: 1,
+      cellId: 'a',
+      result: { status: 'cancelled' },
+      ms: 0,
+    });
+    void client.run('a', '2');
+    worker().reply({ type: 'ready' });
+    expect(worker().posted).toEqual([{ type: 'cell/run', runId: 3, cellId: 'a', source: '2' }]);
+  });
+
+  it('ends pending runs as lost when disposed', async () => {
+    const { client, worker } = setup();
+    const run = client.run('a', '1');
+    client.dispose();
+    expect(worker().terminated).toBe(true);
+    await expect(run).resolves.toMatchObject({ status: 'lost' });
+    await expect(client.run('b', '2')).resolves.toMatchObject({ status: 'lost' });
+  });
+});

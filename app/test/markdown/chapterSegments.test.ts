@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { splitChapterMarkdown } from '../../markdown/chapterSegments';
+
+const fence = '```';
+
+describe('splitChapterMarkdown', () => {
+  it('turns ts blocks into cells between prose, in order', () => {
+    const segments = splitChapterMarkdown(
+      [
+        '# Title',
+        '',
+        'Some *prose* with a [link][ref].',
+        '',
+        `${fence}ts`,
+        'const a = 1;',
+        fence,
+        '',
+        'More prose.',
+        '',
+        `${fence}ts id=second`,
+        'a + 1',
+        fence,
+        '',
+        '[ref]: https://example.org/',
+      ].join('\n'),
+    );
+    expect(segments).toEqual([
+      {
+        kind: 'prose',
+        markdown: '# Title\n\nSome *prose* with a [link][ref].\n\n[ref]: https://example.org/\n',
+      },
+      { kind: 'cell', id: 'cell-1', source: 'const a = 1;' },
+      { kind: 'prose', markdown: 'More prose.\n\n[ref]: https://example.org/\n' },
+      { kind: 'cell', id: 'second', source: 'a + 1' },
+    ]);
+  });
+
+  it('never shows expect blocks, and shows other code blocks as code', () => {
+    const segments = splitChapterMarkdown(
+      [
+        `${fence}ts`,
+        '1',
+        fence,
+        `${fence}expect`,
+        'value: 1',
+        fence,
+        `${fence}sh`,
+        'ls',
+        fence,
+      ].join('\n'),
+    );
+    expect(segments).toHaveLength(2);
+    expect(segments[1]).toEqual({ kind: 'prose', markdown: '```sh\nls\n```' });
+    expect(JSON.stringify(segments)).not.toContain('value: 1');
+  });
+
+  it('numbers cells without an id, and does not reuse an id twice', () => {
+    const segments = splitChapterMarkdown(
+      [
+        `${fence}ts id=x`,
+        '1',
+        fence,
+        `${fence}ts id=x`,
+        '2',
+        fence,
+        `${fence}ts id=9bad`,
+        '3',
+        fence,
+      ].join('\n'),
+    );
+    expect(segments.map((segment) => segment.kind === 'cell' && segment.id)).toEqual([
+      'x',
+      'cell-2',
+      'cell-3',
+    ]);
+  });
+});
