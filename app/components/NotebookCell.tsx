@@ -31,6 +31,7 @@ export function NotebookCell({ cell, number, onRun, onStop, onEdit }: NotebookCe
           <button
             type="button"
             className="cell__button cell__button--stop"
+            aria-label={`Stop cell ${number}`}
             onClick={() => onStop(cell.id)}
           >
             Stop
@@ -39,6 +40,7 @@ export function NotebookCell({ cell, number, onRun, onStop, onEdit }: NotebookCe
           <button
             type="button"
             className="cell__button"
+            aria-label={`Run cell ${number}`}
             onClick={() => onRun(cell.id, cell.source)}
           >
             Run

@@ -100,10 +100,11 @@ async function pump(): Promise<void> {
   running = run;
   const { generation, engine } = session;
   post({ type: 'cell/started', runId: run.runId, cellId: run.cellId });
-  const started = performance.now();
+  let started = performance.now();
   let result: CellResult;
   try {
     await startEsbuild();
+    started = performance.now(); // the compiler's start-up is not the cell's time
     result = run.cancelled
       ? { status: 'cancelled' }
       : toResult(await engine.runCell(run.cellId, run.source), run.cancelled);

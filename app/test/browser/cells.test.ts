@@ -44,7 +44,9 @@ const output = (n: number) => page.getByRole('log', { name: `Output of cell ${n}
 /** Types `code` into cell `n` and runs it. */
 async function run(n: number, code: string) {
   await page.getByRole('textbox', { name: `Code of cell ${n}`, exact: true }).fill(code);
-  await cell(n).getByRole('button', { name: 'Run', exact: true }).click();
+  await cell(n)
+    .getByRole('button', { name: `Run cell ${n}`, exact: true })
+    .click();
 }
 
 /** Everything cell `n` and its processes printed, stdout and stderr. */
@@ -53,7 +55,9 @@ const printed = async (n: number) =>
 
 /** Waits until cell `n` has no run pending (its Run button is back). */
 async function finished(n: number) {
-  await cell(n).getByRole('button', { name: 'Run', exact: true }).waitFor();
+  await cell(n)
+    .getByRole('button', { name: `Run cell ${n}`, exact: true })
+    .waitFor();
 }
 
 describe('cells on a chapter page', () => {
@@ -62,6 +66,7 @@ describe('cells on a chapter page', () => {
 
     await output(1).getByText('42', { exact: true }).waitFor();
     await expect(output(1).textContent()).resolves.toMatch(/^Value42$/);
+    await cell(1).scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SCREENSHOTS}/cell-value.png` });
   });
 
@@ -84,17 +89,19 @@ describe('cells on a chapter page', () => {
     await output(1).getByText('late hello').waitFor({ timeout: 5000 });
     await expect(printed(1)).resolves.toBe('cell done\nlate hello\n');
     await expect(printed(2)).resolves.toBe('second cell\n');
+    await cell(1).scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SCREENSHOTS}/cell-late-output.png` });
   });
 
   it('stops a runaway cell with the loop guard, then runs the next cell', async () => {
     await run(1, 'while (true) {}');
-    await cell(1).getByRole('button', { name: 'Stop', exact: true }).waitFor();
+    await cell(1).getByRole('button', { name: 'Stop cell 1', exact: true }).waitFor();
 
     await output(1).getByText('Evaluator exited').waitFor({ timeout: 10_000 });
     await expect(output(1).locator('.cell-output__text--stderr').textContent()).resolves.toMatch(
       /stopped by the loop guard/,
     );
+    await cell(1).scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SCREENSHOTS}/cell-runaway.png` });
 
     await run(2, '1 + 1');
@@ -103,11 +110,21 @@ describe('cells on a chapter page', () => {
 
   it('stops a waiting cell with the Stop button', async () => {
     await run(1, 'await receive()');
-    await cell(1).getByRole('button', { name: 'Stop', exact: true }).click();
+    await cell(1).getByRole('button', { name: 'Stop cell 1', exact: true }).click();
 
     await output(1).getByText('Stopped', { exact: true }).waitFor();
     await run(2, "['still', 'here']");
     await output(2).getByText("['still', 'here']").waitFor();
+  });
+
+  it('restarts the runtime on request, forgetting every binding', async () => {
+    await run(1, 'const kept = 1;');
+    await finished(1);
+    await page.getByRole('button', { name: 'Restart runtime' }).click();
+    await page.getByText('The runtime was restarted: every process and binding is gone.').waitFor();
+
+    await run(2, 'kept');
+    await output(2).getByText('ReferenceError: kept is not defined').waitFor();
   });
 
   it('replaces a worker that hangs where the loop guard cannot see, and says so', async () => {
