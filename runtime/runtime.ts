@@ -799,10 +799,9 @@ export class Runtime {
         proc.resume = null;
         proc.status = 'running';
         proc.reductions++;
-        if (this.lastResumed !== proc) {
-          this.lastResumed = proc;
-          this.fastPathRun = 0;
-        }
+        // A resumption from the run queue starts a new budget of fast-path receives.
+        this.lastResumed = proc;
+        this.fastPathRun = 0;
         setRunning(proc);
         this.resumedAt = now;
         setInContinuation(true);
