@@ -95,7 +95,8 @@ export async function compileCell(
 
   const out = new MagicString(js);
   const last = body.at(-1);
-  const hasValue = last?.type === 'ExpressionStatement' && typeof last.directive !== 'string';
+  // A lone string is a value in a cell, not a directive: cells have no 'use strict' prologue.
+  const hasValue = last?.type === 'ExpressionStatement';
   if (hasValue) {
     const expression = last.expression as Node;
     out.prependRight(expression.start, `${VALUE} = (`);
