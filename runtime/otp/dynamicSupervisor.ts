@@ -28,6 +28,7 @@ import {
   SupervisorBase,
   callStart,
   checkChildSpec,
+  defineSupervisorModule,
   childState,
   countOf,
   isCleanExit,
@@ -336,24 +337,12 @@ function define<T extends DynamicSupervisorCallbacks & Record<string, any>>(
   callbacks: T,
   defaults: { id?: unknown; restart?: RestartType; shutdown?: ShutdownType } = {},
 ): DynamicSupervisorModule<T> {
-  const module = callbacks as DynamicSupervisorModule<T> & Record<string, unknown>;
-  Object.defineProperty(module, '__behaviour', { value: 'dynamic_supervisor' });
-  if (typeof module.startLink !== 'function') {
-    (module as Record<string, unknown>).startLink = (
-      arg?: unknown,
-      options: { name?: ServerName } = {},
-    ) => startLink(module, arg, options);
-  }
-  if (typeof module.childSpec !== 'function') {
-    (module as Record<string, unknown>).childSpec = (arg?: unknown): ChildSpec => ({
-      id: defaults.id ?? module,
-      start: [module, 'startLink', [arg]],
-      restart: defaults.restart ?? 'permanent',
-      shutdown: defaults.shutdown ?? 'infinity',
-      type: 'supervisor',
-    });
-  }
-  return module;
+  return defineSupervisorModule(
+    callbacks,
+    'dynamic_supervisor',
+    (module, arg, options) => startLink(module, arg, options),
+    defaults,
+  ) as DynamicSupervisorModule<T>;
 }
 
 /** DynamicSupervisor functions, named after Elixir's DynamicSupervisor module. */

@@ -1018,17 +1018,24 @@ function supCall<R>(sup: ServerRef, request: unknown): Promise<R> {
   return GenServer.call<R>(sup, request, 'infinity');
 }
 
-function define<T extends SupervisorCallbacks & Record<string, any>>(
-  callbacks: T,
-  defaults: { id?: unknown; restart?: RestartType; shutdown?: ShutdownType } = {},
-): SupervisorModule<T> {
-  const module = callbacks as SupervisorModule<T> & Record<string, unknown>;
-  Object.defineProperty(module, '__behaviour', { value: 'supervisor' });
+/**
+ * Makes a module-based supervisor of either kind: marks the behaviour and gives the module
+ * `startLink(arg, options)` and `childSpec(arg)` (type 'supervisor', shutdown infinity) unless it
+ * has its own.
+ */
+export function defineSupervisorModule<M extends Record<string, any>>(
+  callbacks: M,
+  behaviour: 'supervisor' | 'dynamic_supervisor',
+  start: (module: M, arg: unknown, options: { name?: ServerName }) => Promise<StartResult>,
+  defaults: { id?: unknown; restart?: RestartType; shutdown?: ShutdownType },
+): M {
+  const module = callbacks as M & Record<string, unknown>;
+  Object.defineProperty(module, '__behaviour', { value: behaviour });
   if (typeof module.startLink !== 'function') {
     (module as Record<string, unknown>).startLink = (
       arg?: unknown,
       options: { name?: ServerName } = {},
-    ) => startLink(module, arg, options);
+    ) => start(module, arg, options);
   }
   if (typeof module.childSpec !== 'function') {
     (module as Record<string, unknown>).childSpec = (arg?: unknown): ChildSpec => ({
@@ -1040,6 +1047,18 @@ function define<T extends SupervisorCallbacks & Record<string, any>>(
     });
   }
   return module;
+}
+
+function define<T extends SupervisorCallbacks & Record<string, any>>(
+  callbacks: T,
+  defaults: { id?: unknown; restart?: RestartType; shutdown?: ShutdownType } = {},
+): SupervisorModule<T> {
+  return defineSupervisorModule(
+    callbacks,
+    'supervisor',
+    (module, arg, options) => startLink(module, arg, options),
+    defaults,
+  ) as SupervisorModule<T>;
 }
 
 /** Supervisor functions, named after Elixir's Supervisor module. */
