@@ -32,7 +32,9 @@ say(`Machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, load average ${lo
 
 // The drivers run in Node and load their libraries (nact, playwright-core, ...) from node_modules.
 await build({
-  entryPoints: ['node', 'browser', 'beam', 'report'].map((name) => join(benchDir, `${name}.ts`)),
+  entryPoints: ['node', 'otp', 'browser', 'beam', 'report'].map((name) =>
+    join(benchDir, `${name}.ts`),
+  ),
   outdir: outDir,
   outExtension: { '.js': '.mjs' },
   bundle: true,
@@ -72,6 +74,8 @@ const results = {
 
 say('');
 step('node.mjs', [results.node, scale], ['--expose-gc']);
+say('');
+step('otp.mjs', [scale]);
 say('');
 step('beam.mjs', [join(benchDir, 'beam', 'savina.erl'), results.beam, scale]);
 say('');
