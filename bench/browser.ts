@@ -9,24 +9,11 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
-import { chromium } from 'playwright-core';
+import { CHROMIUM_PATH as CHROMIUM, launchChromium } from '../scripts/chromium.mjs';
 import type { SuiteResult } from './suite';
 
-const CHROMIUM = '/usr/bin/chromium';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  // gc() in the page and the worker, and an exact performance.memory for the idle figure.
-  '--js-flags=--expose-gc',
-  '--enable-precise-memory-info',
-];
+// gc() in the page and the worker, and an exact performance.memory for the idle figure.
+const MEMORY_FLAGS = ['--js-flags=--expose-gc', '--enable-precise-memory-info'];
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -69,7 +56,7 @@ const server = createServer((request, response) => {
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const { port } = server.address() as AddressInfo;
 
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+const browser = await launchChromium(MEMORY_FLAGS);
 try {
   const platform = `Chromium ${browser.version().split('.')[0]}`;
   const page = await browser.newPage();

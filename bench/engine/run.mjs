@@ -7,13 +7,12 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, extname, join, normalize } from 'node:path';
 import process from 'node:process';
 import { URL, fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { CHROMIUM_PATH as CHROMIUM, launchChromium } from '../../scripts/chromium.mjs';
 import { build } from 'vite';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const root = dirname(dirname(benchDir));
 const outDir = join(root, 'node_modules', '.cache', 'actorbook-bench-engine');
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const say = (line) => process.stdout.write(`${line}\n`);
 
 say(`Actorbook engine benchmark, ${new Date().toISOString()}`);
@@ -55,16 +54,7 @@ await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undef
 const address = server.address();
 const port = typeof address === 'object' && address ? address.port : 0;
 
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-  ],
-});
+const browser = await launchChromium();
 let result;
 try {
   say(`Chromium ${browser.version()}`);

@@ -16,7 +16,7 @@ import type {
   ServerRef,
   StartResult,
 } from './genServer';
-import { GenServer } from './genServer';
+import { GenServer, WORKER_SPEC, withChildSpec } from './genServer';
 
 /** An agent reference: a pid, a registered name or a via tuple. */
 export type AgentRef = ServerRef;
@@ -158,16 +158,6 @@ export const Agent = {
     module: T,
     defaults: ChildSpecDefaults = {},
   ): T & { childSpec(arg?: unknown): ChildSpec } {
-    const withSpec = module as T & { childSpec(arg?: unknown): ChildSpec };
-    if (typeof module.childSpec !== 'function') {
-      (withSpec as Record<string, unknown>).childSpec = (arg?: unknown): ChildSpec => ({
-        id: defaults.id ?? module,
-        start: [module, 'startLink', [arg]],
-        restart: defaults.restart ?? 'permanent',
-        shutdown: defaults.shutdown ?? 5000,
-        type: defaults.type ?? 'worker',
-      });
-    }
-    return withSpec;
+    return withChildSpec(module, defaults, WORKER_SPEC);
   },
 };

@@ -612,16 +612,36 @@ function define<T extends GenServerCallbacks & Record<string, any>>(
     (module as Record<string, unknown>).startLink = (arg?: unknown, options: StartOptions = {}) =>
       GenServer.startLink(module, arg, options);
   }
-  if (typeof module.childSpec !== 'function') {
-    (module as Record<string, unknown>).childSpec = (arg?: unknown): ChildSpec => ({
+  return withChildSpec(module, defaults, WORKER_SPEC);
+}
+
+/** The child-spec defaults of a worker (GenServer, Agent): permanent, 5 s to shut down. */
+export const WORKER_SPEC = { restart: 'permanent', shutdown: 5000, type: 'worker' } as const;
+
+/**
+ * Gives `module` a `childSpec(arg)` that starts it with `module.startLink(arg)`, unless it has its
+ * own: what Elixir's `use GenServer`, `use Agent`, `use Task` and `use Supervisor` generate. The
+ * behaviour's `base` settings apply unless `defaults` (given to define) say otherwise.
+ */
+export function withChildSpec<T extends object>(
+  module: T,
+  defaults: ChildSpecDefaults,
+  base: Omit<ChildSpec, 'id' | 'start'>,
+): T & { childSpec(arg?: unknown): ChildSpec } {
+  const withSpec = module as T & { childSpec(arg?: unknown): ChildSpec };
+  if (typeof withSpec.childSpec === 'function') return withSpec;
+  withSpec.childSpec = (arg?: unknown): ChildSpec => {
+    const spec: ChildSpec = {
       id: defaults.id ?? module,
       start: [module, 'startLink', [arg]],
-      restart: defaults.restart ?? 'permanent',
-      shutdown: defaults.shutdown ?? 5000,
-      type: defaults.type ?? 'worker',
-    });
-  }
-  return module;
+      ...base,
+    };
+    if (defaults.restart !== undefined) spec.restart = defaults.restart;
+    if (defaults.shutdown !== undefined) spec.shutdown = defaults.shutdown;
+    if (defaults.type !== undefined) spec.type = defaults.type;
+    return spec;
+  };
+  return withSpec;
 }
 
 /** GenServer functions, named after Elixir's GenServer module. */

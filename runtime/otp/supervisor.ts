@@ -24,7 +24,7 @@ import type { Proc } from '../process';
 import type { Runtime } from '../runtime';
 import { Pid, _, isPlainObject } from '../terms';
 import type { Ref } from '../terms';
-import { GenServer, invoke, registerName, startAndWait } from './genServer';
+import { GenServer, invoke, registerName, startAndWait, withChildSpec } from './genServer';
 import type { ChildSpec, From, ServerName, ServerRef, StartResult } from './genServer';
 
 /** How a child is restarted: always, only after an abnormal exit, or never. */
@@ -1037,16 +1037,11 @@ export function defineSupervisorModule<M extends Record<string, any>>(
       options: { name?: ServerName } = {},
     ) => start(module, arg, options);
   }
-  if (typeof module.childSpec !== 'function') {
-    (module as Record<string, unknown>).childSpec = (arg?: unknown): ChildSpec => ({
-      id: defaults.id ?? module,
-      start: [module, 'startLink', [arg]],
-      restart: defaults.restart ?? 'permanent',
-      shutdown: defaults.shutdown ?? 'infinity',
-      type: 'supervisor',
-    });
-  }
-  return module;
+  return withChildSpec(module, defaults, {
+    restart: 'permanent',
+    shutdown: 'infinity',
+    type: 'supervisor',
+  });
 }
 
 function define<T extends SupervisorCallbacks & Record<string, any>>(

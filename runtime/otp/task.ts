@@ -19,7 +19,7 @@ import type { Proc } from '../process';
 import type { Runtime } from '../runtime';
 import { Pid, Ref, _ } from '../terms';
 import type { ChildSpec, ChildSpecDefaults } from './genServer';
-import { invoke, isNormalExit } from './genServer';
+import { invoke, isNormalExit, withChildSpec } from './genServer';
 import { TaskSupervisor } from './taskSupervisor';
 
 /** `[module, functionName, arity]` of what the task runs (`['erlang', 'apply', 2]` for a function). */
@@ -682,17 +682,7 @@ function define<T extends Record<string, any>>(
   module: T,
   defaults: ChildSpecDefaults = {},
 ): T & { childSpec(arg?: unknown): ChildSpec } {
-  const withSpec = module as T & { childSpec(arg?: unknown): ChildSpec };
-  if (typeof module.childSpec !== 'function') {
-    (withSpec as Record<string, unknown>).childSpec = (arg?: unknown): ChildSpec => ({
-      id: defaults.id ?? module,
-      start: [module, 'startLink', [arg]],
-      restart: defaults.restart ?? 'temporary',
-      ...(defaults.shutdown !== undefined ? { shutdown: defaults.shutdown } : {}),
-      ...(defaults.type !== undefined ? { type: defaults.type } : {}),
-    });
-  }
-  return withSpec;
+  return withChildSpec(module, defaults, { restart: 'temporary' });
 }
 
 /** Task functions, named after Elixir's Task module. */
