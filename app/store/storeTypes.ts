@@ -1,0 +1,11 @@
+/** The shape of the app store: the union of its slices, and the type every slice creator has. */
+import type { StateCreator } from 'zustand';
+import type { NotebookSlice } from './notebookSlice';
+import type { PanelsSlice } from './panelsSlice';
+import type { RuntimeSlice } from './runtimeSlice';
+import type { UiSlice } from './uiSlice';
+
+export type AppState = NotebookSlice & RuntimeSlice & UiSlice & PanelsSlice;
+
+/** A slice creator: sees the whole store, contributes its own part. */
+export type SliceCreator<Slice> = StateCreator<AppState, [], [], Slice>;
