@@ -8,6 +8,10 @@
  * crashing either side. Nothing here touches the DOM or the worker globals.
  */
 
+import type { ProcessChanges, ProcessDetail } from '../panels/model/processTable';
+import type { SequenceChanges } from '../panels/model/sequenceModel';
+import type { TreeNode } from '../panels/model/supervisionTree';
+
 /** Where a cell's output went: kept apart so the page can style errors. */
 export type OutputStream = 'stdout' | 'stderr';
 
@@ -40,6 +44,45 @@ export interface OutputChunk {
   readonly text: string;
 }
 
+/** Which live panels the page shows: the worker builds updates only for these. */
+export interface PanelsOpen {
+  readonly tree: boolean;
+  readonly processes: boolean;
+  readonly sequence: boolean;
+}
+
+/** The supervision forest to draw (`supervisionForest` output, collapsed nodes without children). */
+export interface TreeUpdate {
+  readonly roots: readonly TreeNode[];
+  readonly unlinked: number;
+  readonly version: number;
+}
+
+/** One throttled, coalesced update of the live panels (at most one every ~100 ms). */
+export interface PanelsUpdate {
+  readonly type: 'panels/update';
+  /** 'all': drop every panel's copy first (a new session); 'sequence': the trace was cleared. */
+  readonly reset: 'all' | 'sequence' | null;
+  readonly processes: ProcessChanges | null;
+  readonly sequence: SequenceChanges | null;
+  readonly tree: TreeUpdate | null;
+  /** When the oldest event in this update happened (`performance.timeOrigin + now()`), or null. */
+  readonly since: number | null;
+  /** When the worker posted it, on the same clock. */
+  readonly sentAt: number;
+  /** Trace events left out because the worker fell behind (the table was re-read instead). */
+  readonly skipped: number;
+  /** Changed rows held back for the next update (each update carries a bounded number). */
+  readonly backlog: number;
+}
+
+/** The scheduler as the controls show it. */
+export interface SchedulerState {
+  readonly paused: boolean;
+  /** Speed of time: 1 is real time, 0.25 four times slower. */
+  readonly rate: number;
+}
+
 /** Page -> worker. */
 export type ToWorker =
   /** Compile and run `source` as cell `cellId`; runs are queued and run one at a time. */
@@ -54,7 +97,23 @@ export type ToWorker =
   /** Throw away the runtime and the engine (every process, every binding) and make new ones. */
   | { readonly type: 'runtime/restart' }
   /** Heartbeat: answered by a `pong` with the same `seq` as soon as the worker is free. */
-  | { readonly type: 'ping'; readonly seq: number };
+  | { readonly type: 'ping'; readonly seq: number }
+  /** Which panels are open and which tree nodes the person folded or unfolded. */
+  | {
+      readonly type: 'panels/watch';
+      readonly open: PanelsOpen;
+      readonly treeToggled: readonly string[];
+    }
+  /** Show this process's mailbox (answered now and after its row changes), or stop with null. */
+  | { readonly type: 'process/inspect'; readonly pid: number | null }
+  | { readonly type: 'process/kill'; readonly pid: number; readonly reason: string }
+  | { readonly type: 'scheduler/pause' }
+  | { readonly type: 'scheduler/resume' }
+  /** While paused: run exactly one scheduling step, then pause again. */
+  | { readonly type: 'scheduler/step' }
+  | { readonly type: 'scheduler/speed'; readonly rate: number }
+  /** Forget the sequence trace so far. */
+  | { readonly type: 'trace/clear' };
 
 /** Worker -> page. */
 export type FromWorker =
@@ -83,7 +142,15 @@ export type FromWorker =
   | { readonly type: 'runtime/restarted' }
   | { readonly type: 'pong'; readonly seq: number }
   /** Something went wrong in the worker outside any cell (including a rejected message). */
-  | { readonly type: 'worker/error'; readonly message: string };
+  | { readonly type: 'worker/error'; readonly message: string }
+  | PanelsUpdate
+  /** The inspected process's mailbox and pending receive; null detail when it is gone. */
+  | {
+      readonly type: 'process/details';
+      readonly pid: number;
+      readonly detail: ProcessDetail | null;
+    }
+  | ({ readonly type: 'scheduler/state' } & SchedulerState);
 
 /** The outcome of validating an arriving message. */
 export type Parsed<T> =
@@ -97,6 +164,14 @@ const TO_WORKER: Record<ToWorker['type'], Shape> = {
   'cell/cancel': { runId: 'number' },
   'runtime/restart': {},
   ping: { seq: 'number' },
+  'panels/watch': { open: checkPanelsOpen, treeToggled: checkStrings },
+  'process/inspect': { pid: checkPidOrNull },
+  'process/kill': { pid: checkPid, reason: 'string' },
+  'scheduler/pause': {},
+  'scheduler/resume': {},
+  'scheduler/step': {},
+  'scheduler/speed': { rate: checkRate },
+  'trace/clear': {},
 };
 
 const FROM_WORKER: Record<FromWorker['type'], Shape> = {
@@ -108,6 +183,18 @@ const FROM_WORKER: Record<FromWorker['type'], Shape> = {
   'runtime/restarted': {},
   pong: { seq: 'number' },
   'worker/error': { message: 'string' },
+  'panels/update': {
+    reset: checkReset,
+    processes: checkProcessChanges,
+    sequence: checkSequenceChanges,
+    tree: checkTreeUpdate,
+    since: checkNumberOrNull,
+    sentAt: 'number',
+    skipped: 'number',
+    backlog: 'number',
+  },
+  'process/details': { pid: checkPid, detail: checkDetail },
+  'scheduler/state': { paused: 'boolean', rate: checkRate },
 };
 
 /** Validates a message arriving in the worker. */
@@ -194,6 +281,119 @@ function checkResult(value: unknown): string | null {
   if (!shape) return `has an unknown status ${describe(status)}`;
   const problem = checkShape(value, shape);
   return problem ? `(${status}) ${problem}` : null;
+}
+
+// ------------------------------------------------------------------ live panels
+
+function checkPanelsOpen(value: unknown): string | null {
+  if (!isRecord(value)) return `should be an object, got ${describe(value)}`;
+  return checkShape(value, { tree: 'boolean', processes: 'boolean', sequence: 'boolean' });
+}
+
+function checkStrings(value: unknown): string | null {
+  if (!Array.isArray(value)) return `should be an array, got ${describe(value)}`;
+  const index = value.findIndex((item) => typeof item !== 'string');
+  return index < 0 ? null : `[${index}] should be a string`;
+}
+
+function checkPid(value: unknown): string | null {
+  return Number.isSafeInteger(value) && (value as number) >= 0
+    ? null
+    : `should be a pid number, got ${describe(value)}`;
+}
+
+function checkPidOrNull(value: unknown): string | null {
+  return value === null ? null : checkPid(value);
+}
+
+function checkNumberOrNull(value: unknown): string | null {
+  return value === null || (typeof value === 'number' && Number.isFinite(value))
+    ? null
+    : `should be a finite number or null, got ${describe(value)}`;
+}
+
+function checkRate(value: unknown): string | null {
+  return typeof value === 'number' && value > 0 && value <= 16
+    ? null
+    : `should be a speed between 0 and 16, got ${describe(value)}`;
+}
+
+function checkReset(value: unknown): string | null {
+  return value === null || value === 'all' || value === 'sequence'
+    ? null
+    : `should be "all", "sequence" or null, got ${describe(value)}`;
+}
+
+/** Checks an array of records, each with the given fields (the rest of an item is trusted). */
+function checkItems(value: unknown, shape: Shape): string | null {
+  if (!Array.isArray(value)) return `should be an array, got ${describe(value)}`;
+  for (const [index, item] of value.entries()) {
+    if (!isRecord(item)) return `[${index}] should be an object`;
+    const problem = checkShape(item, shape);
+    if (problem) return `[${index}].${problem}`;
+  }
+  return null;
+}
+
+function checkNullOr(value: unknown, shape: Shape): string | null {
+  if (value === null) return null;
+  if (!isRecord(value)) return `should be an object or null, got ${describe(value)}`;
+  return checkShape(value, shape);
+}
+
+function checkProcessChanges(value: unknown): string | null {
+  return checkNullOr(value, {
+    version: 'number',
+    upserts: (rows) =>
+      checkItems(rows, {
+        id: checkPid,
+        pid: 'string',
+        status: 'string',
+        queueLength: 'number',
+        links: (links) => (links instanceof Set ? null : 'should be a Set'),
+      }),
+    removed: checkNumbers,
+  });
+}
+
+function checkNumbers(value: unknown): string | null {
+  if (!Array.isArray(value)) return `should be an array, got ${describe(value)}`;
+  const index = value.findIndex((item) => typeof item !== 'number');
+  return index < 0 ? null : `[${index}] should be a number`;
+}
+
+function checkSequenceChanges(value: unknown): string | null {
+  return checkNullOr(value, {
+    version: 'number',
+    added: (items) => checkItems(items, { type: 'string', seq: 'number', label: 'string' }),
+    updated: (items) => checkItems(items, { type: 'string', seq: 'number', state: 'string' }),
+    firstSeq: 'number',
+    names: (names) =>
+      Array.isArray(names) &&
+      names.every((n) => Array.isArray(n) && typeof n[0] === 'number' && typeof n[1] === 'string')
+        ? null
+        : 'should be [pid, name] pairs',
+  });
+}
+
+function checkTreeUpdate(value: unknown): string | null {
+  return checkNullOr(value, {
+    roots: (roots) =>
+      checkItems(roots, { key: 'string', status: 'string', children: (c) => checkItems(c, {}) }),
+    unlinked: 'number',
+    version: 'number',
+  });
+}
+
+function checkDetail(value: unknown): string | null {
+  return checkNullOr(value, {
+    id: checkPid,
+    pid: 'string',
+    status: 'string',
+    queueLength: 'number',
+    messages: checkStrings,
+    omitted: 'number',
+  });
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
