@@ -540,7 +540,8 @@ function call<R = any>(
   if (pid === caller.pid) return Promise.reject(new ExitSignal(['calling_self', where]));
   const tag = rt.monitor(caller, pid);
   rt.activeCallTags.add(tag);
-  rt.send(caller, pid, ['$gen_call', [caller.pid, tag], request], 'call');
+  // Sending by the name the caller gave keeps it in the trace (diagrams show `counter`, not a pid).
+  rt.send(caller, namedOr(server, pid), ['$gen_call', [caller.pid, tag], request], 'call');
   const spec = receiveSpec(
     [
       new OnClause([tag, _], (m: [Ref, unknown]) => ['reply', m[1]]),
@@ -561,12 +562,17 @@ function call<R = any>(
   });
 }
 
+/** The registered name a server was addressed by, else its resolved pid. */
+function namedOr(server: ServerRef, pid: Pid): Pid | string {
+  return typeof server === 'string' ? server : pid;
+}
+
 /** Sends an asynchronous request; returns 'ok' at once, whether or not the server exists. */
 function cast(server: ServerRef, request: unknown): 'ok' {
   const caller = callerProc('GenServer.cast');
   const rt = caller.runtime;
   const pid = resolveServer(rt, server);
-  if (pid) rt.send(caller, pid, ['$gen_cast', request], 'cast');
+  if (pid) rt.send(caller, namedOr(server, pid), ['$gen_cast', request], 'cast');
   return 'ok';
 }
 

@@ -402,4 +402,24 @@ describe('trace classification', () => {
       .map((e) => e.kind);
     for (const kind of ['call', 'cast', 'info', 'reply']) expect(kinds).toContain(kind);
   });
+
+  it('keeps the name a server was called and cast by in the trace', async () => {
+    const { rt } = virtualRuntime();
+    rt.trace.record(true);
+    await rt.run(async () => {
+      await GenServer.start(makeCounter(), 0, { name: 'counter' });
+      await GenServer.call('counter', 'get');
+      GenServer.cast('counter', 'inc');
+      await sleep(1);
+    });
+    const named = rt.trace
+      .events()
+      .filter((e): e is Extract<TraceEvent, { type: 'send' }> => e.type === 'send')
+      .filter((e) => e.kind === 'call' || e.kind === 'cast')
+      .map((e) => [e.kind, e.name]);
+    expect(named).toEqual([
+      ['call', 'counter'],
+      ['cast', 'counter'],
+    ]);
+  });
 });
