@@ -13,6 +13,7 @@
  */
 import type { CellResult, OutputChunk, ToWorker } from './protocol';
 import { parseFromWorker } from './protocol';
+import type { RichOutput } from './richOutput';
 
 /** Where a cell's latest run is. */
 export type CellPhase = 'idle' | 'queued' | 'running';
@@ -32,6 +33,8 @@ export type ClientEvent =
       readonly ms: number;
     }
   | { readonly type: 'output'; readonly chunks: readonly OutputChunk[] }
+  /** A rich output of a cell (`cell/rich`); one with an id already shown replaces it. */
+  | { readonly type: 'rich'; readonly cellId: string; readonly output: RichOutput }
   | { readonly type: 'status'; readonly status: RuntimeStatus }
   | {
       readonly type: 'compiler';

@@ -96,6 +96,7 @@ export function applyClientEvent(view: NotebookView, event: ClientEvent): Notebo
     case 'status':
       return { ...view, status: event.status };
     case 'compiler':
+    case 'rich':
       return view;
     case 'notice': {
       const notice: Notice = { id: view.nextNoticeId, tone: event.tone, text: event.text };
