@@ -1228,12 +1228,29 @@ export class Runtime {
       ) {
         const m = mailbox.at(i);
         if (Array.isArray(m) && m.length === 5 && m[0] === 'DOWN' && m[1] === ref) {
-          mailbox.removeAt(i);
+          this.consumeAt(proc, i);
           break;
         }
       }
     }
     return true;
+  }
+
+  /**
+   * Takes the message at position `i` out of `proc`'s mailbox outside a receive (a flush, a
+   * Task.ignore), traced as received so the panels' queue lengths and arrows stay right.
+   */
+  consumeAt(proc: Proc, i: number): unknown {
+    const mailbox = proc.mailbox;
+    if (this.trace.active) {
+      this.trace.emit({
+        type: 'receive',
+        pid: proc.pid,
+        msg: mailbox.at(i),
+        msgId: mailbox.seqAt(i),
+      });
+    }
+    return mailbox.removeAt(i);
   }
 
   /** `Process.flag('trap_exit', value)`: returns the previous value. */

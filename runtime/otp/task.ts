@@ -380,11 +380,11 @@ function takeNow(caller: Proc, ref: Ref): YieldResult {
     const m = mailbox.at(i);
     if (!Array.isArray(m)) continue;
     if (m.length === 2 && m[0] === ref) {
-      mailbox.removeAt(i);
+      caller.runtime.consumeAt(caller, i);
       return ['ok', m[1]];
     }
     if (m.length === 5 && m[0] === 'DOWN' && m[1] === ref) {
-      mailbox.removeAt(i);
+      caller.runtime.consumeAt(caller, i);
       return ['exit', m[4]];
     }
   }

@@ -107,4 +107,24 @@ describe('tracing', () => {
     expect(seen).toHaveLength(count);
     expect(rt.trace.events()).toEqual([]);
   });
+
+  it('traces a DOWN taken by demonitor with flush as received, so queue counts stay right', async () => {
+    const { rt } = virtualRuntime();
+    rt.trace.record(true);
+    const left = await rt.run(async () => {
+      const child = spawn(async () => {});
+      const ref = Process.monitor(child);
+      await sleep(1);
+      Process.demonitor(ref, { flush: true });
+      return Process.info(self(), 'message_queue_len');
+    });
+    expect(left).toEqual(['message_queue_len', 0]);
+    const sends = rt.trace.events().filter((e) => e.type === 'send');
+    const received = new Set(
+      rt.trace.events().flatMap((e) => (e.type === 'receive' ? [e.msgId] : [])),
+    );
+    const down = sends.find((e) => Array.isArray(e.msg) && e.msg[0] === 'DOWN');
+    expect(down).toBeDefined();
+    expect(received.has(down!.msgId)).toBe(true);
+  });
 });
