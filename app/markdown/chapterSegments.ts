@@ -4,10 +4,14 @@
  */
 import type { Tokens } from 'marked';
 import { Lexer } from 'marked';
+import { createHeadingSlugger, headingsIn, headingText } from './headingSlug';
 
-/** A piece of a chapter: Markdown prose, or a runnable cell. */
+/**
+ * A piece of a chapter: Markdown prose, or a runnable cell. A prose piece carries the ids of its
+ * headings, in order, numbered across the whole chapter so a repeated heading never shares an id.
+ */
 export type ChapterSegment =
-  | { readonly kind: 'prose'; readonly markdown: string }
+  | { readonly kind: 'prose'; readonly markdown: string; readonly headingIds: readonly string[] }
   | { readonly kind: 'cell'; readonly id: string; readonly source: string };
 
 /** Fenced blocks in these languages are runnable cells. */
@@ -31,16 +35,20 @@ export function splitChapterMarkdown(source: string): ChapterSegment[] {
     .join('\n');
   const segments: ChapterSegment[] = [];
   const ids = new Set<string>();
+  const headingId = createHeadingSlugger();
   let prose = '';
+  let headingIds: string[] = [];
   const flushProse = () => {
     const text = prose.trim();
     if (text !== '') {
       segments.push({
         kind: 'prose',
         markdown: definitions ? `${text}\n\n${definitions}\n` : text,
+        headingIds,
       });
     }
     prose = '';
+    headingIds = [];
   };
   for (const token of tokens) {
     if (token.type === 'def') continue;
@@ -58,6 +66,7 @@ export function splitChapterMarkdown(source: string): ChapterSegment[] {
       }
     }
     prose += token.raw;
+    for (const heading of headingsIn([token])) headingIds.push(headingId(headingText(heading)));
   }
   flushProse();
   return segments;

@@ -6,6 +6,7 @@ import { useSyncExternalStore } from 'react';
 import { readAppBasePath } from './appBase';
 import type { LinkableRoute, Route } from './routes';
 import { pathnameForRoute, routeFromPathname } from './routes';
+import { scrollToHash } from './scrollToHash';
 
 const basePath = readAppBasePath();
 const listeners = new Set<() => void>();
@@ -21,16 +22,38 @@ function subscribe(listener: () => void): () => void {
   return () => listeners.delete(listener);
 }
 
-/** The href of a route on this host. */
-export function hrefFor(route: LinkableRoute): string {
-  return pathnameForRoute(route, basePath);
+/** The href of a route on this host, with an optional `#fragment`. */
+export function hrefFor(route: LinkableRoute, hash = ''): string {
+  return pathnameForRoute(route, basePath) + hash;
 }
 
-/** Moves to a route without reloading the page, as a new history entry. */
-export function navigate(route: LinkableRoute): void {
-  window.history.pushState(null, '', hrefFor(route));
-  window.scrollTo(0, 0);
+/**
+ * Moves to a route without reloading the page, as a new history entry. With a `#fragment` it
+ * scrolls to that element once the page has rendered it, otherwise to the top.
+ */
+export function navigate(route: LinkableRoute, hash = ''): void {
+  const href = hrefFor(route, hash);
+  if (href === window.location.pathname + window.location.hash && hash === '') {
+    window.scrollTo(0, 0);
+    return;
+  }
+  window.history.pushState(null, '', href);
   notify();
+  if (hash === '') window.scrollTo(0, 0);
+  else void scrollToHash(hash);
+}
+
+/** The route an in-app URL names (absolute, or relative to the document), or null for others. */
+export function routeForUrl(url: string): { route: LinkableRoute; hash: string } | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url, document.baseURI);
+  } catch {
+    return null;
+  }
+  if (parsed.origin !== window.location.origin) return null;
+  const route = routeFromPathname(parsed.pathname, basePath);
+  return route.name === 'notFound' ? null : { route, hash: parsed.hash };
 }
 
 function readPathname(): string {

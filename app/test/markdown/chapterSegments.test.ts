@@ -28,9 +28,10 @@ describe('splitChapterMarkdown', () => {
       {
         kind: 'prose',
         markdown: '# Title\n\nSome *prose* with a [link][ref].\n\n[ref]: https://example.org/\n',
+        headingIds: ['title'],
       },
       { kind: 'cell', id: 'cell-1', source: 'const a = 1;' },
-      { kind: 'prose', markdown: 'More prose.\n\n[ref]: https://example.org/\n' },
+      { kind: 'prose', markdown: 'More prose.\n\n[ref]: https://example.org/\n', headingIds: [] },
       { kind: 'cell', id: 'second', source: 'a + 1' },
     ]);
   });
@@ -50,7 +51,7 @@ describe('splitChapterMarkdown', () => {
       ].join('\n'),
     );
     expect(segments).toHaveLength(2);
-    expect(segments[1]).toEqual({ kind: 'prose', markdown: '```sh\nls\n```' });
+    expect(segments[1]).toEqual({ kind: 'prose', markdown: '```sh\nls\n```', headingIds: [] });
     expect(JSON.stringify(segments)).not.toContain('value: 1');
   });
 
@@ -72,6 +73,29 @@ describe('splitChapterMarkdown', () => {
       'x',
       'cell-2',
       'cell-3',
+    ]);
+  });
+
+  it('gives headings ids numbered across the whole chapter, so a repeated heading gets -2', () => {
+    const segments = splitChapterMarkdown(
+      [
+        '# Links and *trapping* exits',
+        '',
+        '## Try it',
+        '',
+        `${fence}ts`,
+        '1',
+        fence,
+        '',
+        '## Try it',
+        '',
+        '> ### Ça va?',
+      ].join('\n'),
+    );
+    expect(segments.map((segment) => segment.kind === 'prose' && segment.headingIds)).toEqual([
+      ['links-and-trapping-exits', 'try-it'],
+      false,
+      ['try-it-2', 'ca-va'],
     ]);
   });
 });
