@@ -1,0 +1,409 @@
+/**
+ * The sequence trace drawn as lifelines and arrows: each message from the row it was sent at to
+ * the row it was received at, messages still in a mailbox as dashed arrows ending "queued" at
+ * the bottom, dropped and lost messages crossed out, spawns, exits and exit signals, labelled
+ * CALL/CAST/INFO/REPLY/TIMER/IO/SPAWN/EXIT/DOWN. A pure component (props in, callbacks out)
+ * shared by the live panel and the `viz.seqTrace(fn)` cell output.
+ *
+ * Layout comes from `sequenceLayout.ts`. The scroll box is as tall as every row, but only the
+ * rows in view (and the arrows crossing them) are drawn, so the model's whole window of 2000
+ * items scrolls smoothly. With `live`, the view follows the newest row while it is scrolled to
+ * the bottom, and stays put once the person scrolls up to read.
+ */
+import type { FocusEvent as ReactFocusEvent, PointerEvent as ReactPointerEvent } from 'react';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { Participant, SequenceItem } from '../model/sequenceModel';
+import type { PlacedItem, SequenceLayout } from './sequenceLayout';
+import {
+  COMPACT_SEQUENCE_METRICS,
+  SEQUENCE_METRICS,
+  formatTime,
+  itemCaption,
+  itemDescription,
+  itemsInRows,
+  layoutSequence,
+  pidLabel,
+  rowsInView,
+} from './sequenceLayout';
+import './views.css';
+
+/** Props of the sequence trace drawing. */
+export interface SequenceViewProps {
+  /** The items to draw, oldest first: `visibleItems(model, view)`. */
+  items: readonly SequenceItem[];
+  /**
+   * The lifelines, in order, with their titles (`participantsOf(model, items)`). Processes the
+   * items touch that are missing get a lifeline of their own, titled from `names` or by pid.
+   */
+  participants?: readonly Participant[];
+  /** Registered names by pid number, for lifelines `participants` does not give. */
+  names?: ReadonlyMap<number, string>;
+  /** Called with the item under the pointer or keyboard focus, and with null when it leaves. */
+  onHoverItem?(item: SequenceItem | null): void;
+  /** Called with a lifeline's pid (null: the host) when the person clicks its title. */
+  onSelectParticipant?(id: number | null): void;
+  /** A pid whose lifeline is highlighted. */
+  selectedPid?: number | null;
+  /** Smaller rows and columns and a height that follows the drawing, for cell outputs. */
+  compact?: boolean;
+  /** Follow the newest row while scrolled to the bottom (the live panel). */
+  live?: boolean;
+  /** What the drawing shows, for screen readers. */
+  label?: string;
+}
+
+/** Height of the lifeline titles above the rows. */
+const HEADER_HEIGHT = 34;
+
+export function SequenceView({
+  items,
+  participants,
+  names,
+  onHoverItem,
+  onSelectParticipant,
+  selectedPid = null,
+  compact = false,
+  live = false,
+  label = 'Sequence trace',
+}: SequenceViewProps) {
+  const metrics = compact ? COMPACT_SEQUENCE_METRICS : SEQUENCE_METRICS;
+  const layout = useMemo(
+    () => layoutSequence(items, participants, metrics, names),
+    [items, participants, metrics, names],
+  );
+  const scroller = useRef<HTMLDivElement>(null);
+  const [scroll, setScroll] = useState({ top: 0, height: 600 });
+  const [hover, setHover] = useState<{ entry: PlacedItem; x: number; y: number } | null>(null);
+  // Whether the view sits at the bottom: live views follow new rows only then.
+  const atBottom = useRef(true);
+
+  const readScroll = () => {
+    const element = scroller.current;
+    if (!element) return;
+    const top = element.scrollTop;
+    const height = element.clientHeight;
+    atBottom.current = top + height >= element.scrollHeight - metrics.rowHeight * 1.5;
+    setScroll((s) => (s.top === top && s.height === height ? s : { top, height }));
+  };
+
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (!element) return;
+    if (live && atBottom.current) element.scrollTop = element.scrollHeight;
+    readScroll();
+    // readScroll only reads the element and sets state: it needs no dependency of its own.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [layout, live]);
+
+  useEffect(() => {
+    const element = scroller.current;
+    if (!element) return;
+    const observer = new ResizeObserver(() => readScroll());
+    observer.observe(element);
+    return () => observer.disconnect();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  const [first, last] = rowsInView(layout, Math.max(0, scroll.top - HEADER_HEIGHT), scroll.height);
+  const shown = useMemo(() => itemsInRows(layout, first, last), [layout, first, last]);
+
+  const showHover = (entry: PlacedItem | null, x = 0, y = 0) => {
+    setHover(entry ? { entry, x, y } : null);
+    onHoverItem?.(entry ? entry.item : null);
+  };
+  const onItemPointer = (entry: PlacedItem, event: ReactPointerEvent) => {
+    const box = scroller.current?.getBoundingClientRect();
+    if (!box) return;
+    showHover(entry, event.clientX - box.left, event.clientY - box.top);
+  };
+  const onItemFocus = (entry: PlacedItem, event: ReactFocusEvent<SVGGElement>) => {
+    const box = scroller.current?.getBoundingClientRect();
+    const own = event.currentTarget.getBoundingClientRect();
+    if (!box) return;
+    showHover(entry, own.left - box.left + 8, own.bottom - box.top);
+  };
+
+  const compactHeight = compact
+    ? Math.round(Math.min(460, Math.max(120, layout.height + HEADER_HEIGHT + 18)))
+    : undefined;
+
+  if (items.length === 0) {
+    return (
+      <div className={`seq-view${compact ? ' seq-view--compact' : ''}`}>
+        <p className="seq-view__empty">No messages yet.</p>
+      </div>
+    );
+  }
+
+  return (
+    <div
+      className={`seq-view${compact ? ' seq-view--compact' : ''}`}
+      style={compactHeight ? { height: compactHeight } : undefined}
+    >
+      <div
+        className="seq-view__scroll"
+        ref={scroller}
+        onScroll={readScroll}
+        role="figure"
+        aria-label={`${label}: ${items.length} events between ${layout.columns.length} processes`}
+      >
+        <div className="seq-view__header" style={{ width: layout.width, height: HEADER_HEIGHT }}>
+          {layout.columns.map((column) => (
+            <button
+              type="button"
+              key={column.id ?? 'host'}
+              className={`seq-view__participant${column.id === null ? ' seq-view__participant--host' : ''}${
+                column.id !== null && column.id === selectedPid ? ' is-selected' : ''
+              }`}
+              style={{
+                left: column.x - metrics.columnWidth / 2 + 4,
+                width: metrics.columnWidth - 8,
+              }}
+              title={
+                column.id === null
+                  ? 'The runtime (code outside any process)'
+                  : `${column.title} (${pidLabel(column.id)})`
+              }
+              onClick={() => onSelectParticipant?.(column.id)}
+              disabled={!onSelectParticipant}
+            >
+              {column.title}
+            </button>
+          ))}
+        </div>
+        <svg
+          className="seq-view__svg"
+          width={layout.width}
+          height={layout.height}
+          aria-hidden={false}
+          role="list"
+        >
+          <defs>
+            <marker
+              id="seq-arrow"
+              viewBox="0 0 10 10"
+              refX="9"
+              refY="5"
+              markerWidth="7"
+              markerHeight="7"
+              orient="auto-start-reverse"
+            >
+              <path d="M0 0L10 5L0 10z" className="seq-view__arrowhead" />
+            </marker>
+          </defs>
+          <Gutter layout={layout} first={first} last={last} />
+          {layout.columns.map((column) => (
+            <line
+              key={column.id ?? 'host'}
+              className={`seq-view__lifeline${column.id !== null && column.id === selectedPid ? ' is-selected' : ''}`}
+              x1={column.x}
+              x2={column.x}
+              y1={column.spawned ? rowY(layout, column.firstRow) : 0}
+              y2={column.exited ? rowY(layout, column.lastRow) : layout.height}
+            />
+          ))}
+          <line
+            className="seq-view__now"
+            x1={metrics.gutter}
+            x2={layout.width}
+            y1={rowY(layout, layout.nowRow)}
+            y2={rowY(layout, layout.nowRow)}
+          />
+          {shown.map((entry) => (
+            <SequenceItemShape
+              key={entry.item.seq}
+              entry={entry}
+              layout={layout}
+              hovered={hover?.entry.item.seq === entry.item.seq}
+              onPointer={onItemPointer}
+              onFocus={onItemFocus}
+              onLeave={() => showHover(null)}
+            />
+          ))}
+        </svg>
+      </div>
+      {hover && <HoverCard entry={hover.entry} x={hover.x} y={hover.y} />}
+    </div>
+  );
+}
+
+function rowY(layout: SequenceLayout, row: number): number {
+  return row * layout.metrics.rowHeight + layout.metrics.rowHeight / 2;
+}
+
+/** Clock times down the left, on rows where the time moved on. */
+function Gutter({ layout, first, last }: { layout: SequenceLayout; first: number; last: number }) {
+  const labels = [];
+  for (let row = first; row <= Math.min(last, layout.rows.length - 1); row++) {
+    const time = layout.rows[row]!.time;
+    if (row > 0 && layout.rows[row - 1]!.time === time && row !== first) continue;
+    labels.push(
+      <text
+        key={row}
+        className="seq-view__time"
+        x={layout.metrics.gutter - 8}
+        y={rowY(layout, row) + 4}
+      >
+        {formatTime(time)}
+      </text>,
+    );
+  }
+  return <g aria-hidden="true">{labels}</g>;
+}
+
+interface ItemShapeProps {
+  entry: PlacedItem;
+  layout: SequenceLayout;
+  hovered: boolean;
+  onPointer(entry: PlacedItem, event: ReactPointerEvent): void;
+  onFocus(entry: PlacedItem, event: ReactFocusEvent<SVGGElement>): void;
+  onLeave(): void;
+}
+
+/** One item: its line, its ends, its label. */
+const SequenceItemShape = memo(function SequenceItemShape({
+  entry,
+  layout,
+  hovered,
+  onPointer,
+  onFocus,
+  onLeave,
+}: ItemShapeProps) {
+  const { item, shape, x1, y1, x2, y2 } = entry;
+  const state = item.type === 'message' ? item.state : item.type;
+  const width = layout.metrics.columnWidth;
+  const caption = itemCaption(item);
+  const className = `seq-item seq-item--${shape} seq-item--${state} seq-item--${item.label.toLowerCase()}${
+    hovered ? ' is-hovered' : ''
+  }`;
+  const common = {
+    className,
+    role: 'listitem',
+    tabIndex: 0,
+    'aria-label': itemDescription(item),
+    onPointerEnter: (event: ReactPointerEvent) => onPointer(entry, event),
+    onPointerMove: (event: ReactPointerEvent) => onPointer(entry, event),
+    onPointerLeave: onLeave,
+    onFocus: (event: ReactFocusEvent<SVGGElement>) => onFocus(entry, event),
+    onBlur: onLeave,
+  };
+
+  if (shape === 'exit') {
+    return (
+      <g {...common}>
+        <Cross x={x1} y={y1} size={6} />
+        <text className="seq-item__label" x={x1 + 10} y={y1 - 5}>
+          {clip(caption, Math.floor(width / 7))}
+        </text>
+        <rect className="seq-item__hit" x={x1 - 8} y={y1 - 14} width={width * 0.9} height={22} />
+      </g>
+    );
+  }
+  if (shape === 'dropped') {
+    return (
+      <g {...common}>
+        <circle className="seq-item__send" cx={x1} cy={y1} r={3} />
+        <line className="seq-item__line" x1={x1} y1={y1} x2={x2} y2={y2} />
+        <Cross x={x2} y={y2} size={5} />
+        <text className="seq-item__label" x={x1 + 6} y={y1 - 5}>
+          {clip(`${caption} (dropped)`, Math.floor(width / 6.5))}
+        </text>
+        <rect className="seq-item__hit" x={x1} y={y1 - 14} width={x2 - x1 + 8} height={22} />
+      </g>
+    );
+  }
+  if (shape === 'self') {
+    const loop = 26;
+    const d = `M${x1} ${y1}H${x1 + loop}V${Math.max(y2, y1 + 10)}H${x1 + 2}`;
+    return (
+      <g {...common}>
+        <circle className="seq-item__send" cx={x1} cy={y1} r={3} />
+        <path
+          className="seq-item__line"
+          d={d}
+          markerEnd={state === 'pending' ? undefined : 'url(#seq-arrow)'}
+        />
+        <path className="seq-item__hit" d={d} />
+        <text className="seq-item__label" x={x1 + loop + 5} y={y1 + 4}>
+          {clip(caption, Math.floor(width / 7.5))}
+        </text>
+        {state === 'pending' && <Queued x={x1 + loop} y={y2} anchor="start" />}
+        {state === 'lost' && <Cross x={x1 + 2} y={Math.max(y2, y1 + 10)} size={5} />}
+      </g>
+    );
+  }
+  // An arrow between two lifelines: its label sits over the start, along the arrow's way.
+  const right = x2 >= x1;
+  const span = Math.abs(x2 - x1);
+  const chars = Math.max(6, Math.floor((Math.max(span, width) - 16) / 6.6));
+  const lost = state === 'lost';
+  const pending = state === 'pending';
+  // A pending arrow ends at the now row, at the receiver's lifeline; a lost one ends in a cross.
+  return (
+    <g {...common}>
+      <circle className="seq-item__send" cx={x1} cy={y1} r={3} />
+      <line
+        className="seq-item__line"
+        x1={x1}
+        y1={y1}
+        x2={x2}
+        y2={y2}
+        markerEnd={lost ? undefined : 'url(#seq-arrow)'}
+      />
+      <line className="seq-item__hit" x1={x1} y1={y1} x2={x2} y2={y2} />
+      <text
+        className="seq-item__label"
+        x={x1 + (right ? 8 : -8)}
+        y={y1 - 6}
+        textAnchor={right ? 'start' : 'end'}
+      >
+        <tspan className="seq-item__tag">{item.label}</tspan>
+        {` ${clip(caption.slice(item.label.length + 1), chars - item.label.length)}`}
+      </text>
+      {pending && <Queued x={x2} y={y2} anchor={right ? 'end' : 'start'} />}
+      {lost && <Cross x={x2} y={y2} size={5} />}
+    </g>
+  );
+});
+
+function Cross({ x, y, size }: { x: number; y: number; size: number }) {
+  return (
+    <path
+      className="seq-item__cross"
+      d={`M${x - size} ${y - size}L${x + size} ${y + size}M${x - size} ${y + size}L${x + size} ${y - size}`}
+    />
+  );
+}
+
+/** The marker at the end of a message still in a mailbox. */
+function Queued({ x, y, anchor }: { x: number; y: number; anchor: 'start' | 'end' }) {
+  return (
+    <g className="seq-item__queued">
+      <rect x={x - 4} y={y - 4} width={8} height={8} rx={1.5} />
+      <text x={anchor === 'end' ? x - 9 : x + 9} y={y + 4} textAnchor={anchor}>
+        queued
+      </text>
+    </g>
+  );
+}
+
+/** The card that follows the pointer: the whole payload and where the item stands. */
+function HoverCard({ entry, x, y }: { entry: PlacedItem; x: number; y: number }) {
+  const item = entry.item;
+  const payload = 'payload' in item ? item.payload : item.text;
+  return (
+    <div className="seq-view__card" style={{ left: x + 14, top: y + 14 }} role="tooltip">
+      <p className="seq-view__card-title">
+        <span className={`seq-view__card-tag seq-view__card-tag--${item.label.toLowerCase()}`}>
+          {item.label}
+        </span>{' '}
+        {itemDescription(item)}
+      </p>
+      <pre className="seq-view__card-payload">{payload}</pre>
+    </div>
+  );
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, Math.max(1, max - 1))}…`;
+}

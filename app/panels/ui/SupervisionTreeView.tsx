@@ -1,0 +1,522 @@
+/**
+ * The supervision forest drawn as tidy trees: supervisors, workers, children that are not
+ * started, registered names, restarts, link trees and cross links. A pure component (props in,
+ * callbacks out) shared by the live panel and the `viz.tree(pid)` cell output.
+ *
+ * The layout comes from `treeLayout.ts`. Zoom (wheel, buttons) and pan (drag) are a transform on
+ * one SVG group; until the person zooms or pans, the view keeps the whole forest fitted. Only the
+ * nodes and edges in view are drawn, so a supervisor with 500 children stays smooth.
+ */
+import type {
+  KeyboardEvent as ReactKeyboardEvent,
+  PointerEvent as ReactPointerEvent,
+  RefObject,
+} from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { TreeNode } from '../model/supervisionTree';
+import type {
+  PlacedEdge,
+  PlacedNode,
+  TreeLayout,
+  TreeOrientation,
+  ViewTransform,
+} from './treeLayout';
+import {
+  COMPACT_TREE_METRICS,
+  TREE_METRICS,
+  autoOrientation,
+  fitTransform,
+  intersects,
+  layoutForest,
+  nodeTexts,
+  panToShow,
+  visibleRect,
+  zoomAt,
+} from './treeLayout';
+import './views.css';
+
+/** Props of the supervision tree drawing. */
+export interface SupervisionTreeViewProps {
+  /** The trees to draw: `supervisionForest(...).roots`. */
+  nodes: readonly TreeNode[];
+  /** The pid number of the selected process, highlighted. */
+  selectedPid?: number | null;
+  /** Called with a node's pid when the person clicks it or presses Enter on it. */
+  onSelect?(pid: number, node: TreeNode): void;
+  /**
+   * Called with a node's key when the person folds or unfolds it; the owner flips the key in
+   * `ForestOptions.toggled` and passes the new forest. Without it, nodes cannot be folded.
+   */
+  onToggle?(key: string): void;
+  /** Smaller boxes and a height that follows the drawing, for cell outputs. */
+  compact?: boolean;
+  /** Which way the levels go; 'auto' (default) goes down unless a level is too wide. */
+  orientation?: TreeOrientation | 'auto';
+  /**
+   * The runtime clock time the nodes were read at. With it, only restarts within `recentMs`
+   * of it flash; without it, a restart flashes when its node first shows it.
+   */
+  now?: number;
+  /** How long a restart counts as recent, in clock milliseconds (default 3000). */
+  recentMs?: number;
+  /** Live processes in no tree, shown as a note. */
+  unlinked?: number;
+  /** What the drawing shows, for screen readers. */
+  label?: string;
+}
+
+/** Above this many nodes, only those in view are drawn. */
+const CULL_ABOVE = 120;
+
+export function SupervisionTreeView({
+  nodes,
+  selectedPid = null,
+  onSelect,
+  onToggle,
+  compact = false,
+  orientation = 'auto',
+  now,
+  recentMs = 3000,
+  unlinked,
+  label = 'Supervision tree',
+}: SupervisionTreeViewProps) {
+  const metrics = compact ? COMPACT_TREE_METRICS : TREE_METRICS;
+  const direction = orientation === 'auto' ? autoOrientation(nodes) : orientation;
+  const layout = useMemo(
+    () => layoutForest(nodes, direction, metrics),
+    [nodes, direction, metrics],
+  );
+
+  const frame = useRef<HTMLDivElement>(null);
+  const svg = useRef<SVGSVGElement>(null);
+  const size = useElementSize(frame);
+  // null: keep the drawing fitted to the view; set once the person zooms or pans.
+  const [manual, setManual] = useState<ViewTransform | null>(null);
+  const fitted = useMemo(
+    () => fitTransform(layout.width, layout.height, size, compact ? 8 : 16, 1),
+    [layout.width, layout.height, size, compact],
+  );
+  const transform = manual ?? fitted;
+  const [focusKey, setFocusKey] = useState<string | null>(null);
+
+  // Wheel zoom needs a non-passive listener to keep the page from scrolling. In a cell output
+  // the page must still scroll, so there the wheel zooms only with Ctrl or Cmd held.
+  const transformRef = useRef(transform);
+  useLayoutEffect(() => {
+    transformRef.current = transform;
+  });
+  useEffect(() => {
+    const element = svg.current;
+    if (!element) return;
+    const onWheel = (event: WheelEvent) => {
+      if (compact && !event.ctrlKey && !event.metaKey) return;
+      event.preventDefault();
+      const box = element.getBoundingClientRect();
+      const factor = Math.exp(-event.deltaY * (event.deltaMode === 1 ? 0.05 : 0.0015));
+      setManual(
+        zoomAt(transformRef.current, factor, {
+          x: event.clientX - box.left,
+          y: event.clientY - box.top,
+        }),
+      );
+    };
+    element.addEventListener('wheel', onWheel, { passive: false });
+    return () => element.removeEventListener('wheel', onWheel);
+  }, [compact]);
+
+  // Drag to pan; a press that does not move is a click on whatever is under it.
+  const drag = useRef<{ id: number; x: number; y: number; start: ViewTransform; moved: boolean }>(
+    null,
+  );
+  const onPointerDown = (event: ReactPointerEvent<SVGSVGElement>) => {
+    if (event.button !== 0) return;
+    drag.current = {
+      id: event.pointerId,
+      x: event.clientX,
+      y: event.clientY,
+      start: transform,
+      moved: false,
+    };
+  };
+  const onPointerMove = (event: ReactPointerEvent<SVGSVGElement>) => {
+    const d = drag.current;
+    if (!d || d.id !== event.pointerId) return;
+    const dx = event.clientX - d.x;
+    const dy = event.clientY - d.y;
+    if (!d.moved && Math.hypot(dx, dy) < 4) return;
+    if (!d.moved) {
+      d.moved = true;
+      // Captured only once it is a drag, so a plain click still reaches the node under it.
+      event.currentTarget.setPointerCapture(event.pointerId);
+    }
+    setManual({ ...d.start, x: d.start.x + dx, y: d.start.y + dy });
+  };
+  const endDrag = (event: ReactPointerEvent<SVGSVGElement>) => {
+    const d = drag.current;
+    if (!d || d.id !== event.pointerId) return;
+    if (d.moved) {
+      // Swallow the click that ends a drag.
+      const swallow = (e: MouseEvent) => e.stopPropagation();
+      window.addEventListener('click', swallow, { capture: true, once: true });
+      window.setTimeout(() => window.removeEventListener('click', swallow, { capture: true }), 0);
+    }
+    drag.current = null;
+  };
+
+  const centre = { x: size.width / 2, y: size.height / 2 };
+  const zoomBy = (factor: number) => setManual(zoomAt(transform, factor, centre));
+
+  // Keyboard: arrows move between nodes, Enter or Space selects, + and - fold.
+  const nodeRefs = useRef(new Map<string, SVGGElement>());
+  const registerNode = useCallback((key: string, element: SVGGElement | null) => {
+    if (element) nodeRefs.current.set(key, element);
+    else nodeRefs.current.delete(key);
+  }, []);
+  const focusNode = useCallback(
+    (key: string) => {
+      const placed = layout.byKey.get(key);
+      if (!placed) return;
+      setFocusKey(key);
+      setManual((t) => {
+        const current = t ?? fitted;
+        const next = panToShow(current, placed, size);
+        return next === current ? t : next;
+      });
+    },
+    [layout, fitted, size],
+  );
+  useEffect(() => {
+    if (focusKey === null) return;
+    const element = nodeRefs.current.get(focusKey);
+    if (
+      element &&
+      document.activeElement !== element &&
+      frame.current?.contains(document.activeElement)
+    )
+      element.focus({ preventScroll: true });
+  }, [focusKey, transform]);
+
+  const onNodeKey = (event: ReactKeyboardEvent, placed: PlacedNode) => {
+    const next = neighbour(layout, placed, event.key);
+    if (next) {
+      event.preventDefault();
+      focusNode(next);
+      return;
+    }
+    if (event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault();
+      if (placed.node.pid !== null) onSelect?.(placed.node.pid, placed.node);
+    } else if ((event.key === '+' || event.key === '-' || event.key === '*') && onToggle) {
+      const folded = placed.node.collapsed;
+      if (placed.node.childCount > 0 && (event.key === '*' || folded === (event.key === '+'))) {
+        event.preventDefault();
+        onToggle(placed.node.key);
+      }
+    }
+  };
+
+  // What is in view (everything, for small trees).
+  const view = visibleRect(transform, size);
+  const cull = layout.nodes.length > CULL_ABOVE && size.width > 0;
+  const margin = 40 / transform.k;
+  const shownNodes = cull
+    ? layout.nodes.filter((n) => n.node.key === focusKey || intersects(n, view, margin))
+    : layout.nodes;
+  const shownEdges = cull
+    ? layout.edges.filter((e) => intersects(edgeBox(e), view, margin))
+    : layout.edges;
+  const tabStop =
+    focusKey !== null && layout.byKey.has(focusKey)
+      ? focusKey
+      : (layout.nodes[0]?.node.key ?? null);
+
+  const compactHeight = compact
+    ? Math.round(Math.min(440, Math.max(150, layout.height + 2 * 8 + 4)))
+    : undefined;
+
+  return (
+    <div
+      className={`tree-view${compact ? ' tree-view--compact' : ''}`}
+      data-orientation={direction}
+      style={compactHeight ? { height: compactHeight } : undefined}
+    >
+      <div className="tree-view__tools" role="toolbar" aria-label="Zoom">
+        <button type="button" onClick={() => zoomBy(1.25)} aria-label="Zoom in" title="Zoom in">
+          +
+        </button>
+        <button type="button" onClick={() => zoomBy(0.8)} aria-label="Zoom out" title="Zoom out">
+          −
+        </button>
+        <button
+          type="button"
+          onClick={() => setManual(null)}
+          aria-pressed={manual === null}
+          title="Show the whole drawing, and keep it fitted as it changes"
+        >
+          Fit
+        </button>
+        <span className="tree-view__zoom" aria-live="off">
+          {Math.round(transform.k * 100)}%
+        </span>
+      </div>
+      {unlinked !== undefined && unlinked > 0 && (
+        <p className="tree-view__note">
+          {unlinked} {unlinked === 1 ? 'process' : 'processes'} in no tree
+        </p>
+      )}
+      <div className="tree-view__frame" ref={frame}>
+        {nodes.length === 0 ? (
+          <p className="tree-view__empty">No supervisors or linked processes yet.</p>
+        ) : (
+          <svg
+            ref={svg}
+            className="tree-view__svg"
+            role="tree"
+            aria-label={label}
+            onPointerDown={onPointerDown}
+            onPointerMove={onPointerMove}
+            onPointerUp={endDrag}
+            onPointerCancel={endDrag}
+          >
+            <g transform={`translate(${transform.x} ${transform.y}) scale(${transform.k})`}>
+              <g className="tree-view__edges" aria-hidden="true">
+                {shownEdges.map((edge) => (
+                  <path
+                    key={edge.key}
+                    className={`tree-view__edge tree-view__edge--${edge.kind}`}
+                    d={edgePath(edge, direction)}
+                  />
+                ))}
+                {layout.crossLinks.map((link) => (
+                  <path
+                    key={link.key}
+                    className="tree-view__edge tree-view__edge--cross"
+                    d={crossPath(link)}
+                  />
+                ))}
+              </g>
+              {shownNodes.map((placed) => (
+                <TreeNodeBox
+                  key={placed.node.key}
+                  placed={placed}
+                  selected={placed.node.pid !== null && placed.node.pid === selectedPid}
+                  tabbable={placed.node.key === tabStop}
+                  recent={isRecent(placed.node, now, recentMs)}
+                  orientation={direction}
+                  compact={compact}
+                  foldable={onToggle !== undefined}
+                  register={registerNode}
+                  onSelect={onSelect}
+                  onToggle={onToggle}
+                  onKeyDown={onNodeKey}
+                  onFocus={setFocusKey}
+                />
+              ))}
+            </g>
+          </svg>
+        )}
+      </div>
+    </div>
+  );
+}
+
+interface TreeNodeBoxProps {
+  placed: PlacedNode;
+  selected: boolean;
+  tabbable: boolean;
+  recent: boolean;
+  orientation: TreeOrientation;
+  compact: boolean;
+  foldable: boolean;
+  register(key: string, element: SVGGElement | null): void;
+  onSelect?(pid: number, node: TreeNode): void;
+  onToggle?(key: string): void;
+  onKeyDown(event: ReactKeyboardEvent, placed: PlacedNode): void;
+  onFocus(key: string): void;
+}
+
+/** One node: its shape by kind, its texts, its status, its restart mark and its fold button. */
+const TreeNodeBox = memo(function TreeNodeBox({
+  placed,
+  selected,
+  tabbable,
+  recent,
+  orientation,
+  compact,
+  foldable,
+  register,
+  onSelect,
+  onToggle,
+  onKeyDown,
+  onFocus,
+}: TreeNodeBoxProps) {
+  const { node, x, y, width: w, height: h } = placed;
+  const texts = nodeTexts(node);
+  const pad = compact ? 8 : 10;
+  const lineH = compact ? 14 : 16;
+  const top = (h - lineH * 3) / 2 + lineH * 0.78;
+  const maxChars = Math.floor((w - pad * 2 - 12) / (compact ? 6.4 : 7));
+  const hasChildren = node.childCount > 0;
+  const toggle = orientation === 'down' ? { cx: w / 2, cy: h } : { cx: w, cy: h / 2 };
+  return (
+    <g
+      ref={(element) => register(node.key, element)}
+      className={`tree-node tree-node--${node.kind} tree-node--${node.status}${
+        node.source === 'links' ? ' tree-node--linked' : ''
+      }${selected ? ' is-selected' : ''}`}
+      transform={`translate(${x} ${y})`}
+      role="treeitem"
+      aria-level={placed.depth + 1}
+      aria-selected={selected}
+      aria-expanded={hasChildren ? !node.collapsed : undefined}
+      aria-label={texts.description}
+      tabIndex={tabbable ? 0 : -1}
+      data-key={node.key}
+      data-pid={node.pid ?? undefined}
+      onClick={() => {
+        if (node.pid !== null) onSelect?.(node.pid, node);
+      }}
+      onKeyDown={(event) => onKeyDown(event, placed)}
+      onFocus={() => onFocus(node.key)}
+    >
+      <title>{texts.description}</title>
+      {recent && node.restartedAt !== null && (
+        <rect
+          key={`flash-${node.restartedAt}`}
+          className="tree-node__flash"
+          x={-5}
+          y={-5}
+          width={w + 10}
+          height={h + 10}
+          rx={node.kind === 'worker' ? h / 2 + 5 : 8}
+        />
+      )}
+      <NodeShape kind={node.kind} w={w} h={h} />
+      <circle className="tree-node__status" cx={w - pad - 2} cy={pad + 3} r={compact ? 3.5 : 4.5} />
+      <text className="tree-node__title" x={pad + (node.kind === 'worker' ? 6 : 0)} y={top}>
+        {clipText(texts.title, maxChars)}
+      </text>
+      <text className="tree-node__pid" x={pad + (node.kind === 'worker' ? 6 : 0)} y={top + lineH}>
+        {clipText(texts.pid, maxChars + 2)}
+      </text>
+      <text
+        className={`tree-node__detail${texts.detailTone ? ` tree-node__detail--${texts.detailTone}` : ''}`}
+        x={pad + (node.kind === 'worker' ? 6 : 0)}
+        y={top + lineH * 2}
+      >
+        {clipText(texts.detail, maxChars + 2)}
+      </text>
+      {hasChildren && foldable && (
+        <g
+          className="tree-node__toggle"
+          transform={`translate(${toggle.cx} ${toggle.cy})`}
+          onClick={(event) => {
+            event.stopPropagation();
+            onToggle?.(node.key);
+          }}
+          aria-hidden="true"
+        >
+          <title>{node.collapsed ? `Show ${node.childCount} children` : 'Fold the children'}</title>
+          <rect
+            x={node.collapsed ? -20 : -9}
+            y={-9}
+            width={node.collapsed ? 40 : 18}
+            height={18}
+            rx={9}
+          />
+          <text y={4.5} textAnchor="middle">
+            {node.collapsed ? `+${compactCount(node.descendantCount)}` : '−'}
+          </text>
+        </g>
+      )}
+    </g>
+  );
+});
+
+/** A supervisor is a square box with a band, a worker a pill, a linked process a rounded box. */
+function NodeShape({ kind, w, h }: { kind: TreeNode['kind']; w: number; h: number }) {
+  if (kind === 'supervisor') {
+    return (
+      <>
+        <rect className="tree-node__shape" width={w} height={h} rx={2} />
+        <rect className="tree-node__band" width={4} height={h} x={0} y={0} />
+      </>
+    );
+  }
+  return (
+    <rect className="tree-node__shape" width={w} height={h} rx={kind === 'worker' ? h / 2 : 10} />
+  );
+}
+
+function compactCount(n: number): string {
+  return n < 1000 ? String(n) : `${Math.round(n / 100) / 10}k`;
+}
+
+function clipText(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, Math.max(1, max - 1))}…`;
+}
+
+function isRecent(node: TreeNode, now: number | undefined, recentMs: number): boolean {
+  if (node.restartedAt === null) return false;
+  return now === undefined || now - node.restartedAt <= recentMs;
+}
+
+function edgeBox(edge: PlacedEdge) {
+  const x = Math.min(edge.x1, edge.x2);
+  const y = Math.min(edge.y1, edge.y2);
+  return { x, y, width: Math.abs(edge.x2 - edge.x1), height: Math.abs(edge.y2 - edge.y1) };
+}
+
+/** An elbow from parent to child. */
+function edgePath(edge: PlacedEdge, orientation: TreeOrientation): string {
+  return orientation === 'down'
+    ? `M${edge.x1} ${edge.y1}V${edge.mid}H${edge.x2}V${edge.y2}`
+    : `M${edge.x1} ${edge.y1}H${edge.mid}V${edge.y2}H${edge.x2}`;
+}
+
+/** A shallow arc between two linked nodes, bowed so it does not hide under tree edges. */
+function crossPath(link: { x1: number; y1: number; x2: number; y2: number }): string {
+  const mx = (link.x1 + link.x2) / 2;
+  const my = (link.y1 + link.y2) / 2;
+  const dx = link.x2 - link.x1;
+  const dy = link.y2 - link.y1;
+  const bend = 0.25;
+  return `M${link.x1} ${link.y1}Q${mx - dy * bend} ${my + dx * bend} ${link.x2} ${link.y2}`;
+}
+
+/** The node an arrow key moves to: parent, first child, or a sibling, by orientation. */
+function neighbour(layout: TreeLayout, placed: PlacedNode, key: string): string | null {
+  const down = layout.orientation === 'down';
+  const toParent = down ? 'ArrowUp' : 'ArrowLeft';
+  const toChild = down ? 'ArrowDown' : 'ArrowRight';
+  const prev = down ? 'ArrowLeft' : 'ArrowUp';
+  const next = down ? 'ArrowRight' : 'ArrowDown';
+  if (key === toParent) return placed.parentKey;
+  if (key === toChild) return placed.childKeys[0] ?? null;
+  if (key !== prev && key !== next) return null;
+  const siblings =
+    placed.parentKey === null
+      ? layout.nodes.filter((n) => n.parentKey === null).map((n) => n.node.key)
+      : layout.byKey.get(placed.parentKey)!.childKeys;
+  const i = placed.index + (key === next ? 1 : -1);
+  return siblings[i] ?? null;
+}
+
+/** The element's content size, kept up to date. */
+function useElementSize(ref: RefObject<HTMLElement | null>) {
+  const [size, setSize] = useState({ width: 0, height: 0 });
+  useLayoutEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    const update = () => {
+      const width = element.clientWidth;
+      const height = element.clientHeight;
+      setSize((s) => (s.width === width && s.height === height ? s : { width, height }));
+    };
+    update();
+    const observer = new ResizeObserver(update);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [ref]);
+  return size;
+}

@@ -1,0 +1,495 @@
+/**
+ * Where each node of the supervision forest goes: a tidy tree (Reingold–Tilford style), pure and
+ * framework-free so it is unit-tested in Node and shared by the live panel and the cell output.
+ *
+ * Every subtree is laid out on its own and keeps its contour (its leftmost and rightmost extent
+ * at each depth); a parent's children are packed side by side as close as their contours allow,
+ * and the parent is centred over its first and last child. A collapsed node lays out as a leaf:
+ * its subtree takes one slot. The forest's roots are packed the same way under a root that is
+ * not drawn. O(nodes × depth), iterative, so a long chain of links cannot overflow the stack.
+ *
+ * Coordinates are in layout units (CSS pixels at zoom 1), top-left origin. "Breadth" is the
+ * axis siblings spread along, "depth" the axis levels follow: down (breadth = x) or right
+ * (breadth = y). Zoom and pan are plain transforms, with pure helpers here for the view.
+ */
+import type { TreeNode } from '../model/supervisionTree';
+
+/** Which way the levels of the tree go. */
+export type TreeOrientation = 'down' | 'right';
+
+/** Sizes of the layout, in layout units. */
+export interface TreeMetrics {
+  nodeWidth: number;
+  nodeHeight: number;
+  /** Space between neighbouring subtrees along the breadth axis. */
+  siblingGap: number;
+  /** Space between a parent and its children along the depth axis. */
+  levelGap: number;
+  /** Extra space between two trees of the forest. */
+  treeGap: number;
+}
+
+/** Sizes for the live panel. */
+export const TREE_METRICS: TreeMetrics = {
+  nodeWidth: 176,
+  nodeHeight: 62,
+  siblingGap: 14,
+  levelGap: 44,
+  treeGap: 40,
+};
+
+/** Sizes for a cell output, where space is tighter. */
+export const COMPACT_TREE_METRICS: TreeMetrics = {
+  nodeWidth: 150,
+  nodeHeight: 52,
+  siblingGap: 10,
+  levelGap: 32,
+  treeGap: 28,
+};
+
+/** A node with its box. */
+export interface PlacedNode {
+  readonly node: TreeNode;
+  /** Top-left corner and size of the node's box. */
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+  readonly depth: number;
+  readonly parentKey: string | null;
+  /** Keys of the children drawn (none when collapsed). */
+  readonly childKeys: readonly string[];
+  /** Index among its drawn siblings (roots count as siblings). */
+  readonly index: number;
+}
+
+/** A parent-child edge: a supervisor's child, or a link of a link tree. */
+export interface PlacedEdge {
+  readonly key: string;
+  readonly kind: 'supervision' | 'link';
+  /** Where the edge leaves the parent and enters the child. */
+  readonly x1: number;
+  readonly y1: number;
+  readonly x2: number;
+  readonly y2: number;
+  /** The depth coordinate of the elbow between them. */
+  readonly mid: number;
+}
+
+/** A link between two drawn processes that is not a tree edge. */
+export interface PlacedCrossLink {
+  readonly key: string;
+  readonly x1: number;
+  readonly y1: number;
+  readonly x2: number;
+  readonly y2: number;
+}
+
+/** The whole drawing. */
+export interface TreeLayout {
+  readonly orientation: TreeOrientation;
+  readonly nodes: readonly PlacedNode[];
+  readonly byKey: ReadonlyMap<string, PlacedNode>;
+  readonly edges: readonly PlacedEdge[];
+  readonly crossLinks: readonly PlacedCrossLink[];
+  /** Size of the bounding box (it starts at 0, 0). */
+  readonly width: number;
+  readonly height: number;
+  /** Largest number of nodes on one level: how wide the tree is. */
+  readonly widestLevel: number;
+}
+
+interface Contour {
+  /** Leftmost and rightmost breadth extent at each depth below the subtree's root, inclusive. */
+  left: number[];
+  right: number[];
+}
+
+interface Work {
+  node: TreeNode;
+  parent: Work | null;
+  depth: number;
+  index: number;
+  children: Work[];
+  /** Breadth offset of the node's centre from its parent's centre. */
+  offset: number;
+  contour: Contour | null;
+  centre: number;
+}
+
+/** The children a node draws: none when it is collapsed. */
+export function drawnChildren(node: TreeNode): readonly TreeNode[] {
+  return node.collapsed ? [] : node.children;
+}
+
+/**
+ * Chooses an orientation: levels go down while the widest level fits comfortably across, and
+ * right (siblings stacked) when a level is too wide, since node boxes are wider than tall.
+ */
+export function autoOrientation(roots: readonly TreeNode[], maxAcross = 6): TreeOrientation {
+  return widestLevel(roots) <= maxAcross ? 'down' : 'right';
+}
+
+/** The largest number of drawn nodes on one level of the forest. */
+export function widestLevel(roots: readonly TreeNode[]): number {
+  let level: readonly TreeNode[] = roots;
+  let widest = 0;
+  while (level.length > 0) {
+    widest = Math.max(widest, level.length);
+    const next: TreeNode[] = [];
+    for (const node of level) for (const child of drawnChildren(node)) next.push(child);
+    level = next;
+  }
+  return widest;
+}
+
+/** Lays out the forest: every drawn node's box, the edges, and the cross links. */
+export function layoutForest(
+  roots: readonly TreeNode[],
+  orientation: TreeOrientation = 'down',
+  metrics: TreeMetrics = TREE_METRICS,
+): TreeLayout {
+  const down = orientation === 'down';
+  const breadthSize = down ? metrics.nodeWidth : metrics.nodeHeight;
+  const depthSize = down ? metrics.nodeHeight : metrics.nodeWidth;
+  const depthStep = depthSize + metrics.levelGap;
+
+  // Build the work tree in pre-order (parents before children).
+  const top: Work = {
+    node: null as unknown as TreeNode,
+    parent: null,
+    depth: -1,
+    index: 0,
+    children: [],
+    offset: 0,
+    contour: null,
+    centre: 0,
+  };
+  const order: Work[] = [top];
+  for (let i = 0; i < order.length; i++) {
+    const work = order[i]!;
+    const kids = work === top ? roots : drawnChildren(work.node);
+    kids.forEach((node, index) => {
+      const child: Work = {
+        node,
+        parent: work,
+        depth: work.depth + 1,
+        index,
+        children: [],
+        offset: 0,
+        contour: null,
+        centre: 0,
+      };
+      work.children.push(child);
+      order.push(child);
+    });
+  }
+
+  // Post-order: children before parents.
+  for (let i = order.length - 1; i >= 0; i--) {
+    const work = order[i]!;
+    const own = work === top ? 0 : breadthSize / 2;
+    if (work.children.length === 0) {
+      work.contour = { left: [-own], right: [own] };
+      continue;
+    }
+    const gap = work === top ? metrics.siblingGap + metrics.treeGap : metrics.siblingGap;
+    const positions: number[] = [0];
+    const first = work.children[0]!.contour!;
+    const acc: Contour = { left: first.left.slice(), right: first.right.slice() };
+    for (let c = 1; c < work.children.length; c++) {
+      const next = work.children[c]!.contour!;
+      const shared = Math.min(acc.right.length, next.left.length);
+      let shift = -Infinity;
+      for (let d = 0; d < shared; d++) shift = Math.max(shift, acc.right[d]! - next.left[d]! + gap);
+      positions.push(shift);
+      for (let d = 0; d < next.left.length; d++) {
+        if (d < acc.right.length) acc.right[d] = next.right[d]! + shift;
+        else {
+          acc.left.push(next.left[d]! + shift);
+          acc.right.push(next.right[d]! + shift);
+        }
+      }
+    }
+    const centre = (positions[0]! + positions[positions.length - 1]!) / 2;
+    work.children.forEach((child, c) => {
+      child.offset = positions[c]! - centre;
+      child.contour = null;
+    });
+    work.contour = {
+      left: [-own, ...acc.left.map((v) => v - centre)],
+      right: [own, ...acc.right.map((v) => v - centre)],
+    };
+  }
+
+  // Pre-order: absolute centres; then the bounding box.
+  let minBreadth = Infinity;
+  let maxBreadth = -Infinity;
+  let maxDepth = 0;
+  const levelCounts: number[] = [];
+  for (const work of order) {
+    if (work === top) continue;
+    work.centre = work.parent!.centre + work.offset;
+    minBreadth = Math.min(minBreadth, work.centre - breadthSize / 2);
+    maxBreadth = Math.max(maxBreadth, work.centre + breadthSize / 2);
+    maxDepth = Math.max(maxDepth, work.depth);
+    levelCounts[work.depth] = (levelCounts[work.depth] ?? 0) + 1;
+  }
+  if (order.length === 1) {
+    minBreadth = 0;
+    maxBreadth = 0;
+  }
+
+  const nodes: PlacedNode[] = [];
+  const byKey = new Map<string, PlacedNode>();
+  const box = (work: Work) => {
+    const b = work.centre - breadthSize / 2 - minBreadth;
+    const d = work.depth * depthStep;
+    return down ? { x: b, y: d } : { x: d, y: b };
+  };
+  for (const work of order) {
+    if (work === top) continue;
+    const { x, y } = box(work);
+    const placed: PlacedNode = {
+      node: work.node,
+      x,
+      y,
+      width: metrics.nodeWidth,
+      height: metrics.nodeHeight,
+      depth: work.depth,
+      parentKey: work.parent === top ? null : work.parent!.node.key,
+      childKeys: work.children.map((c) => c.node.key),
+      index: work.index,
+    };
+    nodes.push(placed);
+    byKey.set(work.node.key, placed);
+  }
+
+  const edges: PlacedEdge[] = [];
+  for (const placed of nodes) {
+    if (placed.parentKey === null) continue;
+    const parent = byKey.get(placed.parentKey)!;
+    const kind = placed.node.source === 'links' ? 'link' : 'supervision';
+    if (down) {
+      const y1 = parent.y + parent.height;
+      edges.push({
+        key: placed.node.key,
+        kind,
+        x1: parent.x + parent.width / 2,
+        y1,
+        x2: placed.x + placed.width / 2,
+        y2: placed.y,
+        mid: y1 + metrics.levelGap / 2,
+      });
+    } else {
+      const x1 = parent.x + parent.width;
+      edges.push({
+        key: placed.node.key,
+        kind,
+        x1,
+        y1: parent.y + parent.height / 2,
+        x2: placed.x,
+        y2: placed.y + placed.height / 2,
+        mid: x1 + metrics.levelGap / 2,
+      });
+    }
+  }
+
+  const crossLinks: PlacedCrossLink[] = [];
+  const byPid = new Map<number, PlacedNode>();
+  for (const placed of nodes) if (placed.node.pid !== null) byPid.set(placed.node.pid, placed);
+  for (const placed of nodes) {
+    const a = placed.node.pid;
+    if (a === null) continue;
+    for (const b of placed.node.crossLinks) {
+      const other = byPid.get(b);
+      // Each pair once (both ends list the link); ends that are folded away are not drawn.
+      if (!other || (b < a && other.node.crossLinks.includes(a))) continue;
+      crossLinks.push({
+        key: `${Math.min(a, b)}-${Math.max(a, b)}`,
+        x1: placed.x + placed.width / 2,
+        y1: placed.y + placed.height / 2,
+        x2: other.x + other.width / 2,
+        y2: other.y + other.height / 2,
+      });
+    }
+  }
+
+  const breadthExtent = maxBreadth - minBreadth;
+  const depthExtent = nodes.length === 0 ? 0 : maxDepth * depthStep + depthSize;
+  return {
+    orientation,
+    nodes,
+    byKey,
+    edges,
+    crossLinks,
+    width: down ? breadthExtent : depthExtent,
+    height: down ? depthExtent : breadthExtent,
+    widestLevel: Math.max(0, ...levelCounts.map((n) => n ?? 0)),
+  };
+}
+
+// ------------------------------------------------------------------ texts
+
+/** The three lines of a node and the sentence read out for it. */
+export function nodeTexts(node: TreeNode): {
+  title: string;
+  pid: string;
+  detail: string;
+  detailTone: 'error' | 'pending' | 'restart' | null;
+  description: string;
+} {
+  const id =
+    node.childId && node.childId !== 'undefined' ? node.childId.replace(/^'(.*)'$/, '$1') : null;
+  const title =
+    node.name ?? id ?? (node.label || (node.kind === 'supervisor' ? 'supervisor' : 'process'));
+  const pid = node.pidText || (node.status === 'not_started' ? 'no pid' : '');
+  let detail: string;
+  let detailTone: 'error' | 'pending' | 'restart' | null = null;
+  if (node.collapsed && node.childCount > 0) {
+    const c = node.counts;
+    const parts = [`${node.childCount} children`];
+    if (c.exited > 0) parts.push(`${c.exited} exited`);
+    if (c.restarting > 0) parts.push(`${c.restarting} restarting`);
+    if (c.notStarted > 0) parts.push(`${c.notStarted} not started`);
+    detail = parts.join(', ');
+  } else if (node.status === 'exited') {
+    detail = `exited: ${node.exitReason ?? '?'}`;
+    detailTone = 'error';
+  } else if (node.status === 'restarting') {
+    detail = 'restarting';
+    detailTone = 'pending';
+  } else if (node.status === 'not_started') {
+    detail = 'not started';
+  } else if (node.restarts > 0) {
+    detail = `↻${node.restarts}${node.previousPid !== null ? ` was ${pidLabel(node.previousPid)}` : ''}`;
+    detailTone = 'restart';
+  } else if (node.supervisor) {
+    detail = `${node.supervisor.strategy}${node.supervisor.restarts > 0 ? ` · ↻${node.supervisor.restarts}` : ''}`;
+  } else if (node.source === 'links') {
+    detail = 'linked';
+  } else {
+    detail = node.label && node.label !== title ? node.label : (node.restartType ?? '');
+  }
+  const kind = node.kind === 'process' ? 'linked process' : node.kind;
+  const bits = [
+    `${kind} ${title}`,
+    node.pidText || null,
+    node.status === 'running' ? 'running' : node.status.replace('_', ' '),
+    node.status === 'exited' && node.exitReason ? `reason ${node.exitReason}` : null,
+    node.restarts > 0
+      ? `restarted ${node.restarts} ${node.restarts === 1 ? 'time' : 'times'}${
+          node.previousPid !== null ? `, was ${pidLabel(node.previousPid)}` : ''
+        }`
+      : null,
+    node.supervisor
+      ? `${node.supervisor.strategy}, ${node.supervisor.restarts} restarts (at most ${node.supervisor.maxRestarts} in ${node.supervisor.maxSeconds} s)`
+      : null,
+    node.childCount > 0 ? `${node.childCount} children${node.collapsed ? ', folded' : ''}` : null,
+    node.crossLinks.length > 0
+      ? `also linked to ${node.crossLinks.map(pidLabel).join(', ')}`
+      : null,
+  ];
+  return {
+    title,
+    pid,
+    detail,
+    detailTone,
+    description: bits.filter((b) => b !== null).join('; '),
+  };
+}
+
+/** A pid's printed form, as the runtime prints it. */
+export function pidLabel(id: number): string {
+  return `#PID<0.${id}.0>`;
+}
+
+// ------------------------------------------------------------------ zoom and pan
+
+/** A view transform: screen = layout × k + (x, y). */
+export interface ViewTransform {
+  readonly x: number;
+  readonly y: number;
+  readonly k: number;
+}
+
+/** Smallest and largest zoom the view allows. */
+export const MIN_ZOOM = 0.05;
+export const MAX_ZOOM = 2.5;
+
+/** The transform that shows the whole `width` × `height` drawing in the viewport, centred. */
+export function fitTransform(
+  width: number,
+  height: number,
+  viewport: { width: number; height: number },
+  padding = 16,
+  maxZoom = 1,
+): ViewTransform {
+  const availW = Math.max(1, viewport.width - 2 * padding);
+  const availH = Math.max(1, viewport.height - 2 * padding);
+  const k = clampZoom(Math.min(maxZoom, availW / Math.max(1, width), availH / Math.max(1, height)));
+  return {
+    k,
+    x: (viewport.width - width * k) / 2,
+    y: (viewport.height - height * k) / 2,
+  };
+}
+
+/** Keeps a zoom factor within the allowed range. */
+export function clampZoom(k: number): number {
+  return Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, k));
+}
+
+/** Zooms by `factor` keeping the screen point `at` fixed (the pointer, or the view's centre). */
+export function zoomAt(
+  t: ViewTransform,
+  factor: number,
+  at: { x: number; y: number },
+): ViewTransform {
+  const k = clampZoom(t.k * factor);
+  const ratio = k / t.k;
+  return { k, x: at.x - (at.x - t.x) * ratio, y: at.y - (at.y - t.y) * ratio };
+}
+
+/** The part of the layout the viewport shows, in layout units. */
+export function visibleRect(t: ViewTransform, viewport: { width: number; height: number }) {
+  return {
+    x: -t.x / t.k,
+    y: -t.y / t.k,
+    width: viewport.width / t.k,
+    height: viewport.height / t.k,
+  };
+}
+
+/** Whether the box `b` meets the rectangle `r`, grown by `margin` on every side. */
+export function intersects(
+  b: { x: number; y: number; width: number; height: number },
+  r: { x: number; y: number; width: number; height: number },
+  margin = 0,
+): boolean {
+  return (
+    b.x + b.width >= r.x - margin &&
+    b.x <= r.x + r.width + margin &&
+    b.y + b.height >= r.y - margin &&
+    b.y <= r.y + r.height + margin
+  );
+}
+
+/** The transform that pans just enough to bring `node` into the viewport, at the same zoom. */
+export function panToShow(
+  t: ViewTransform,
+  node: { x: number; y: number; width: number; height: number },
+  viewport: { width: number; height: number },
+  margin = 24,
+): ViewTransform {
+  let { x, y } = t;
+  const left = node.x * t.k + x;
+  const right = (node.x + node.width) * t.k + x;
+  const top = node.y * t.k + y;
+  const bottom = (node.y + node.height) * t.k + y;
+  if (left < margin) x += margin - left;
+  else if (right > viewport.width - margin) x -= right - (viewport.width - margin);
+  if (top < margin) y += margin - top;
+  else if (bottom > viewport.height - margin) y -= bottom - (viewport.height - margin);
+  return x === t.x && y === t.y ? t : { ...t, x, y };
+}
