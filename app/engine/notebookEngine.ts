@@ -12,6 +12,8 @@ import type { Pid, Runtime } from '../../runtime/index';
 import { cellSupport, inspect, isExitSignal } from '../../runtime/index';
 import type { BindingKind, CompileError, TsTransform } from './cellCompiler';
 import { compileCell } from './cellCompiler';
+import type { CellRichOutput } from './viz';
+import { VizHost, VizOutput } from './viz';
 
 /** The outcome of running one cell. */
 export type CellRun =
@@ -34,6 +36,8 @@ export interface EngineOptions {
   readonly onOutput: (output: CellOutput) => void;
   /** Most characters one cell's output keeps before it is truncated with a notice (default 100,000). */
   readonly outputLimit?: number;
+  /** Rich outputs (`viz`), routed to cells like text: by the writing process's group leader. */
+  readonly onRich?: (rich: CellRichOutput) => void;
 }
 
 /** Names of the runtime's exports that are not for cells. */
@@ -51,8 +55,8 @@ const NOT_FOR_CELLS = new Set([
   'matches',
 ]);
 
-/** The globals a cell sees: the runtime API, plus a console that writes to the cell. */
-function cellGlobals(): Record<string, unknown> {
+/** The globals a cell sees: the runtime API, a console that writes to the cell, and `viz`. */
+function cellGlobals(viz: VizHost['api']): Record<string, unknown> {
   const globals: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(RuntimeApi)) {
     if (!NOT_FOR_CELLS.has(name)) globals[name] = value;
@@ -71,6 +75,7 @@ function cellGlobals(): Record<string, unknown> {
     warn: write('stderr'),
     error: write('stderr'),
   };
+  globals.viz = viz;
   return globals;
 }
 
@@ -85,11 +90,18 @@ export class NotebookEngine {
   private readonly kinds = new Map<string, BindingKind>();
   private readonly devices = new Map<string, Pid>();
   private readonly written = new Map<string, number>();
-  private readonly globals = cellGlobals();
+  private readonly viz: VizHost;
+  private readonly globals: Record<string, unknown>;
   private evaluator: Pid | null = null;
   private currentJob: Job | null = null;
 
-  constructor(private readonly options: EngineOptions) {}
+  constructor(private readonly options: EngineOptions) {
+    this.viz = new VizHost({
+      runtime: options.runtime,
+      onRich: (rich) => options.onRich?.(rich),
+    });
+    this.globals = cellGlobals(this.viz.api);
+  }
 
   get runtime(): Runtime {
     return this.options.runtime;
@@ -111,6 +123,7 @@ export class NotebookEngine {
 
   /** Compiles and runs one cell; its output goes to `onOutput` under `cellId`, now and later. */
   async runCell(cellId: string, source: string): Promise<CellRun> {
+    this.viz.startRun(cellId);
     const compiled = await compileCell(source, this.options.transform, this.kinds);
     if (!compiled.ok) return { status: 'compile_error', error: compiled.error };
     let fn: () => Promise<unknown>;
@@ -143,7 +156,10 @@ export class NotebookEngine {
     });
     if (run.status === 'ok') {
       for (const [name, kind] of compiled.cell.declared) this.kinds.set(name, kind);
-      return compiled.cell.hasValue ? run : { ...run, value: null };
+      // A viz call as the last expression is already drawn: no value to show besides it.
+      return compiled.cell.hasValue && !(run.raw instanceof VizOutput)
+        ? run
+        : { ...run, value: null };
     }
     return run;
   }
@@ -151,6 +167,11 @@ export class NotebookEngine {
   /** Stops the running cell by killing the evaluator; the next cell gets a fresh one. */
   cancel(): void {
     if (this.evaluator) this.runtime.exitPid(null, this.evaluator, 'kill');
+  }
+
+  /** A person used a widget `viz` drew under `cellId`: its process gets the message. */
+  widgetEvent(cellId: string, widgetId: string, value: string | null): boolean {
+    return this.viz.widgetEvent(cellId, widgetId, value);
   }
 
   /** Names bound by cells so far. */
@@ -177,6 +198,7 @@ export class NotebookEngine {
       }
     }, `cell ${cellId}`);
     this.devices.set(cellId, device);
+    this.viz.attachDevice(device, cellId);
     return device;
   }
 }
