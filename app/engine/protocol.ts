@@ -11,6 +11,8 @@
 import type { ProcessChanges, ProcessDetail } from '../panels/model/processTable';
 import type { SequenceChanges } from '../panels/model/sequenceModel';
 import type { TreeNode } from '../panels/model/supervisionTree';
+import type { RichOutput } from './richOutput';
+import { MAX_WIDGET_VALUE, checkRichOutput } from './richOutput';
 
 /** Where a cell's output went: kept apart so the page can style errors. */
 export type OutputStream = 'stdout' | 'stderr';
@@ -113,7 +115,17 @@ export type ToWorker =
   | { readonly type: 'scheduler/step' }
   | { readonly type: 'scheduler/speed'; readonly rate: number }
   /** Forget the sequence trace so far. */
-  | { readonly type: 'trace/clear' };
+  | { readonly type: 'trace/clear' }
+  /** A person used a widget of a rich output (`value`: the text or option; null for a click). */
+  | {
+      readonly type: 'widget/event';
+      readonly cellId: string;
+      readonly outputId: string;
+      readonly widgetId: string;
+      readonly value: string | null;
+    }
+  /** The page is idle: start the TypeScript compiler now (the first run starts it anyway). */
+  | { readonly type: 'compiler/warm' };
 
 /** Worker -> page. */
 export type FromWorker =
@@ -130,6 +142,8 @@ export type FromWorker =
   | { readonly type: 'cell/started'; readonly runId: number; readonly cellId: string }
   /** Output of any cells since the last batch, in the order it was written. */
   | { readonly type: 'cell/output'; readonly chunks: readonly OutputChunk[] }
+  /** A rich output (`viz`) of a cell, after the text written before it; same id replaces. */
+  | { readonly type: 'cell/rich'; readonly cellId: string; readonly output: RichOutput }
   /** Run `runId` ended; all of its output so far was sent before this message. */
   | {
       readonly type: 'cell/done';
@@ -172,6 +186,13 @@ const TO_WORKER: Record<ToWorker['type'], Shape> = {
   'scheduler/step': {},
   'scheduler/speed': { rate: checkRate },
   'trace/clear': {},
+  'widget/event': {
+    cellId: 'string',
+    outputId: 'string',
+    widgetId: 'string',
+    value: checkWidgetValue,
+  },
+  'compiler/warm': {},
 };
 
 const FROM_WORKER: Record<FromWorker['type'], Shape> = {
@@ -179,6 +200,7 @@ const FROM_WORKER: Record<FromWorker['type'], Shape> = {
   'compiler/status': { ok: 'boolean', ms: 'number', message: 'string|null' },
   'cell/started': { runId: 'number', cellId: 'string' },
   'cell/output': { chunks: checkChunks },
+  'cell/rich': { cellId: 'string', output: checkRichOutput },
   'cell/done': { runId: 'number', cellId: 'string', result: checkResult, ms: 'number' },
   'runtime/restarted': {},
   pong: { seq: 'number' },
@@ -394,6 +416,14 @@ function checkDetail(value: unknown): string | null {
     messages: checkStrings,
     omitted: 'number',
   });
+}
+
+function checkWidgetValue(value: unknown): string | null {
+  if (value === null) return null;
+  if (typeof value !== 'string') return `should be a string or null, got ${describe(value)}`;
+  return value.length <= MAX_WIDGET_VALUE
+    ? null
+    : `is longer than ${MAX_WIDGET_VALUE} characters (${value.length})`;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
