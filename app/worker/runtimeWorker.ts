@@ -64,6 +64,11 @@ function newSession(generation: number): Session {
     onOutput: ({ cellId, stream, text }) => {
       if (session.generation === generation) bufferOutput({ cellId, stream, text });
     },
+    onRich: ({ cellId, output }) => {
+      if (session.generation !== generation) return;
+      flushOutput(); // the text written before it reaches the page before it
+      post({ type: 'cell/rich', cellId, output });
+    },
   });
   return { generation, runtime, engine };
 }
@@ -103,6 +108,7 @@ async function pump(): Promise<void> {
   let started = performance.now();
   let result: CellResult;
   try {
+    void warmCompiler();
     await startEsbuild();
     started = performance.now(); // the compiler's start-up is not the cell's time
     result = run.cancelled
@@ -178,6 +184,12 @@ function handle(message: ToWorker): void {
     case 'ping':
       post({ type: 'pong', seq: message.seq });
       return;
+    case 'widget/event':
+      session.engine.widgetEvent(message.cellId, message.widgetId, message.value);
+      return;
+    case 'compiler/warm':
+      void warmCompiler();
+      return;
   }
 }
 
@@ -199,19 +211,26 @@ scope.addEventListener('unhandledrejection', (event) => {
 });
 post({ type: 'ready' });
 
-// Start the compiler now, so the first cell does not wait for it.
-const compilerStarted = performance.now();
-startEsbuild().then(
-  () => {
-    post({
-      type: 'compiler/status',
-      ok: true,
-      ms: performance.now() - compilerStarted,
-      message: null,
-    });
-  },
-  (e: unknown) => {
-    const message = e instanceof Error ? e.message : String(e);
-    post({ type: 'compiler/status', ok: false, ms: performance.now() - compilerStarted, message });
-  },
-);
+let compilerWarming: Promise<void> | null = null;
+
+/**
+ * Starts the compiler once and reports it as `compiler/status`: on the page's `compiler/warm`
+ * (sent once the page is idle) or on the first run, whichever comes first. Not at start-up:
+ * esbuild.wasm is megabytes that a reader who only reads never needs. A failure is reported and
+ * forgotten, so the next run tries again.
+ */
+function warmCompiler(): Promise<void> {
+  if (compilerWarming) return compilerWarming;
+  const started = performance.now();
+  compilerWarming = startEsbuild().then(
+    () => {
+      post({ type: 'compiler/status', ok: true, ms: performance.now() - started, message: null });
+    },
+    (e: unknown) => {
+      compilerWarming = null;
+      const message = e instanceof Error ? e.message : String(e);
+      post({ type: 'compiler/status', ok: false, ms: performance.now() - started, message });
+    },
+  );
+  return compilerWarming;
+}
