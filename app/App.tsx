@@ -1,26 +1,44 @@
-import { Suspense } from 'react';
+import { Suspense, useEffect } from 'react';
+import { COURSE_PLAN } from './chapters/coursePlan';
+import { loadChapterCatalog } from './chapters/loadChapters';
+import { buildTableOfContents, neighbours, readingOrder } from './chapters/tableOfContents';
+import { ChapterPager } from './components/ChapterPager';
 import { ErrorBoundary } from './components/ErrorBoundary';
+import { ShellDialogs } from './components/ShellDialogs';
 import { SiteHeader } from './components/SiteHeader';
 import { ChapterPage } from './pages/ChapterPage';
 import { HomePage } from './pages/HomePage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { shortcutFor } from './routing/keyboardShortcuts';
 import type { Route } from './routing/routes';
-import { useRoute } from './routing/router';
+import { navigate, routeForUrl, useRoute } from './routing/router';
+import { scrollToHash } from './routing/scrollToHash';
+import { appStore } from './store/appStore';
 
-/** The app shell: the header and the page the URL names. */
+/** The app shell: the header and the page the URL names, the shell's dialogs and shortcuts. */
 export function App() {
   const route = useRoute();
+  useShellShortcuts();
+  useEffect(() => {
+    // A deep link (`chapters/x#section`) scrolls once the page has rendered that section.
+    if (window.location.hash) void scrollToHash(window.location.hash);
+  }, []);
   return (
     <>
+      <a className="skip-link" href={`${window.location.pathname}#main`}>
+        Skip to the content
+      </a>
       <SiteHeader />
-      <main className="page">
+      <main className="page" id="main" tabIndex={-1}>
         {/* Keyed by route so an error on one page does not stick to the next. */}
         <ErrorBoundary key={routeKey(route)}>
           <Suspense fallback={<p className="loading">Loading…</p>}>
             <RoutePage route={route} />
+            {route.name === 'chapter' && <ChapterPager slug={route.slug} />}
           </Suspense>
         </ErrorBoundary>
       </main>
+      <ShellDialogs />
     </>
   );
 }
@@ -38,4 +56,30 @@ function RoutePage({ route }: { route: Route }) {
     case 'notFound':
       return <NotFoundPage />;
   }
+}
+
+/** `[` and `]` for the previous and next chapter, `t` or `/` for the contents, `?` for help. */
+function useShellShortcuts(): void {
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      const action = shortcutFor(event);
+      if (action === null) return;
+      const ui = appStore.getState();
+      if (ui.tocOpen || ui.keyboardHelpOpen) return;
+      event.preventDefault();
+      if (action === 'contents') ui.setTocOpen(true);
+      else if (action === 'keyboardHelp') ui.setKeyboardHelpOpen(true);
+      else void goToNeighbour(action === 'previousChapter' ? 'previous' : 'next');
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, []);
+}
+
+async function goToNeighbour(direction: 'previous' | 'next'): Promise<void> {
+  const here = routeForUrl(window.location.href);
+  if (here?.route.name !== 'chapter') return;
+  const order = readingOrder(buildTableOfContents(await loadChapterCatalog(), COURSE_PLAN));
+  const target = neighbours(order, here.route.slug)[direction];
+  if (target) navigate({ name: 'chapter', slug: target.slug });
 }
