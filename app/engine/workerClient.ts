@@ -61,6 +61,9 @@ export interface WorkerClientOptions {
   readonly hangTimeoutMs?: number;
 }
 
+/** Longest wait for an idle moment before the compiler is started anyway (ms). */
+const COMPILER_WARM_TIMEOUT_MS = 2000;
+
 /** The notice shown when a stuck worker was replaced. */
 export const HANG_NOTICE = 'The runtime stopped answering and was restarted: bindings were lost.';
 
@@ -143,6 +146,11 @@ export class WorkerClient {
     return 'idle';
   }
 
+  /** A person used widget `widgetId` of output `outputId` under cell `cellId` (null: a click). */
+  sendWidgetEvent(cellId: string, outputId: string, widgetId: string, value: string | null): void {
+    this.send({ type: 'widget/event', cellId, outputId, widgetId, value });
+  }
+
   /** Throws away every process and binding: a fresh runtime in the same worker. */
   restart(): void {
     this.setStatus('restarting');
@@ -194,6 +202,7 @@ export class WorkerClient {
         const outbox = this.outbox;
         this.outbox = [];
         for (const queued of outbox) this.worker.postMessage(queued);
+        this.warmCompilerWhenIdle(this.worker);
         return;
       }
       case 'compiler/status':
@@ -209,6 +218,9 @@ export class WorkerClient {
         this.emit({ type: 'run/started', runId: run.runId, cellId: run.cellId });
         return;
       }
+      case 'cell/rich':
+        this.emit({ type: 'rich', cellId: message.cellId, output: message.output });
+        return;
       case 'cell/output':
         this.emit({ type: 'output', chunks: message.chunks });
         return;
@@ -243,6 +255,27 @@ export class WorkerClient {
   private loseAll(message: string): void {
     for (const run of [...this.pending.values()]) {
       this.settle(run.runId, { status: 'lost', message }, 0);
+    }
+  }
+
+  /**
+   * Asks a freshly started worker to start the compiler once the page is idle, so the first run
+   * does not wait for it, while a reader who only reads never downloads it during page load.
+   * Without requestIdleCallback (Safari) a timer stands in; outside a page (tests) nothing does,
+   * and the first run starts the compiler.
+   */
+  private warmCompilerWhenIdle(worker: WorkerLike): void {
+    const warm = () => {
+      if (worker === this.worker && !this.disposed) worker.postMessage({ type: 'compiler/warm' });
+    };
+    const scope = globalThis as {
+      requestIdleCallback?: (callback: () => void, options: { timeout: number }) => number;
+      document?: unknown;
+    };
+    if (typeof scope.requestIdleCallback === 'function') {
+      scope.requestIdleCallback(warm, { timeout: COMPILER_WARM_TIMEOUT_MS });
+    } else if (scope.document !== undefined) {
+      setTimeout(warm, COMPILER_WARM_TIMEOUT_MS);
     }
   }
 
