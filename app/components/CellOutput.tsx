@@ -1,5 +1,5 @@
 import type { CellResult } from '../engine/protocol';
-import type { CellView } from '../notebook/notebookView';
+import type { CellView } from '../notebook/cellOutputs';
 
 /**
  * Under a cell: what it and its processes wrote (stdout and stderr kept apart, stderr styled),
@@ -10,12 +10,14 @@ export function CellOutput({ cell, number }: { cell: CellView; number: number })
   if (outputs.length === 0 && !shows(result)) return null;
   return (
     <div className="cell-output" role="log" aria-label={`Output of cell ${number}`}>
-      {outputs.map((run, index) => (
-        <pre key={index} className={`cell-output__text cell-output__text--${run.stream}`}>
-          {run.stream === 'stderr' && <span className="visually-hidden">Error output: </span>}
-          {run.text}
-        </pre>
-      ))}
+      {outputs.map((run, index) =>
+        run.kind === 'text' ? (
+          <pre key={index} className={`cell-output__text cell-output__text--${run.stream}`}>
+            {run.stream === 'stderr' && <span className="visually-hidden">Error output: </span>}
+            {run.text}
+          </pre>
+        ) : null,
+      )}
       {result && <CellResultView result={result} />}
     </div>
   );

@@ -1,15 +1,18 @@
-import { use, useEffect, useMemo } from 'react';
+import { use, useCallback, useEffect, useLayoutEffect, useMemo } from 'react';
 import type { Chapter } from '../chapters/chapterCatalog';
 import { chapterLabel, findChapter } from '../chapters/chapterCatalog';
 import { partHeading } from '../chapters/courseParts';
 import { loadChapterCatalog } from '../chapters/loadChapters';
 import { ChapterProblems } from '../components/ChapterProblems';
+import { ChapterToolbar } from '../components/ChapterToolbar';
 import { NotebookCell } from '../components/NotebookCell';
+import { Prose } from '../components/Prose';
 import { RuntimeBar } from '../components/RuntimeBar';
 import { splitChapterMarkdown } from '../markdown/chapterSegments';
-import { renderMarkdownToSafeHtml } from '../markdown/renderMarkdown';
-import { useChapterNotebook } from '../notebook/useChapterNotebook';
 import { Link } from '../routing/Link';
+import { scrollToHash } from '../routing/scrollToHash';
+import type { AppState } from '../store/appStore';
+import { useAppStore } from '../store/appStore';
 import { NotFoundPage } from './NotFoundPage';
 
 /** One chapter: its prose, and its ```ts blocks as cells that run in the chapter's runtime. */
@@ -29,52 +32,84 @@ export function ChapterPage({ slug }: { slug: string }) {
         {chapter.meta && <span> · {partHeading(chapter.meta.part)}</span>}
       </p>
       <ChapterProblems chapter={chapter} />
-      <ChapterNotebook chapter={chapter} />
+      <ChapterNotebook key={chapter.slug} chapter={chapter} />
     </article>
   );
 }
 
+const selectOpenNotebook = (state: AppState) => state.openNotebook;
+const selectStartRuntime = (state: AppState) => state.startRuntime;
+const selectFlushSaves = (state: AppState) => state.flushSaves;
+
+/**
+ * The chapter's notebook: opens its cells in the store (with the learner's saved edits) before
+ * the first paint, starts its runtime while the page is shown, and writes pending edits when
+ * the page goes. The cells read their own state from the store.
+ */
 function ChapterNotebook({ chapter }: { chapter: Chapter }) {
+  const slug = chapter.slug;
   const segments = useMemo(() => splitChapterMarkdown(chapter.body), [chapter]);
   const cells = useMemo(
     () => segments.flatMap((segment) => (segment.kind === 'cell' ? [segment] : [])),
     [segments],
   );
-  const notebook = useChapterNotebook(cells);
-  const { view } = notebook;
+  const hasCells = cells.length > 0;
+  const openNotebook = useAppStore(selectOpenNotebook);
+  const startRuntime = useAppStore(selectStartRuntime);
+  const flushSaves = useAppStore(selectFlushSaves);
+
+  useLayoutEffect(() => openNotebook(slug, cells), [openNotebook, slug, cells]);
+
+  useEffect(() => {
+    if (!hasCells) return;
+    const stop = startRuntime(slug);
+    return () => {
+      stop();
+      flushSaves();
+    };
+  }, [startRuntime, flushSaves, slug, hasCells]);
+
+  useEffect(() => {
+    // Section anchors are the shell's; a cell's anchor exists only once its notebook is open.
+    if (window.location.hash.startsWith('#cell-')) void scrollToHash();
+  }, [slug]);
+
+  const numbers = useMemo(() => new Map(cells.map((cell, index) => [cell.id, index + 1])), [cells]);
+  const numberOf = useCallback((cellId: string) => numbers.get(cellId) ?? 0, [numbers]);
+
   return (
     <>
-      {cells.length > 0 && (
-        <RuntimeBar
-          status={view.status}
-          notices={view.notices}
-          onRestart={notebook.restart}
-          onDismiss={notebook.dismiss}
-        />
+      {hasCells && (
+        <div className="chapter__notebook-bar">
+          <RuntimeBar />
+          <ChapterToolbar slug={slug} />
+        </div>
       )}
       <div className="chapter__body">
         {segments.map((segment, index) => {
-          if (segment.kind === 'prose') return <Prose key={index} markdown={segment.markdown} />;
-          const cell = view.cells[segment.id];
-          return (
-            cell && (
-              <NotebookCell
-                key={segment.id}
-                cell={cell}
-                number={cells.indexOf(segment) + 1}
-                onRun={notebook.run}
-                onStop={notebook.stop}
-                onEdit={notebook.edit}
+          if (segment.kind === 'prose') {
+            return (
+              <Prose
+                key={index}
+                markdown={segment.markdown}
+                headingIds={segment.headingIds}
+                chapterSlug={slug}
               />
-            )
+            );
+          }
+          const number = numbers.get(segment.id)!;
+          return (
+            <NotebookCell
+              key={segment.id}
+              slug={slug}
+              cellId={segment.id}
+              number={number}
+              nextCellId={cells[number]?.id ?? null}
+              numberOf={numberOf}
+            />
           );
         })}
       </div>
     </>
   );
-}
-
-function Prose({ markdown }: { markdown: string }) {
-  const html = useMemo(() => renderMarkdownToSafeHtml(markdown), [markdown]);
-  return <div className="chapter__prose" dangerouslySetInnerHTML={{ __html: html }} />;
 }

@@ -1,0 +1,113 @@
+import { useCallback, useState } from 'react';
+import { useBusyCount, useNotebookProgress } from '../notebook/notebookHooks';
+import type { SaveStatus } from '../persistence/chapterStorage';
+import type { AppState } from '../store/appStore';
+import { useAppStore } from '../store/appStore';
+import { ChapterProgress } from './ChapterProgress';
+import './notebook.css';
+
+const selectRunAll = (state: AppState) => state.runAll;
+const selectResetChapter = (state: AppState) => state.resetChapter;
+const selectDismissProblem = (state: AppState) => state.dismissStorageProblem;
+
+/**
+ * The chapter's notebook controls: Run all, Reset chapter (after a confirmation), progress, and
+ * what the learner must know about saving (storage full, saved data unreadable).
+ */
+export function ChapterToolbar({ slug }: { slug: string }) {
+  const runAll = useAppStore(selectRunAll);
+  const resetChapter = useAppStore(selectResetChapter);
+  const { total } = useNotebookProgress(slug);
+  const busy = useBusyCount(slug);
+  const [confirming, setConfirming] = useState(false);
+
+  return (
+    <div className="chapter-toolbar" role="toolbar" aria-label="Chapter cells">
+      <div className="chapter-toolbar__row">
+        <button
+          type="button"
+          className="cell__button"
+          onClick={() => runAll(slug)}
+          title="Run every cell of the chapter, top to bottom"
+        >
+          Run all
+        </button>
+        {confirming ? (
+          <span className="chapter-toolbar__confirm" role="group" aria-label="Confirm reset">
+            <span>Put back the chapter’s code in every cell and start a fresh runtime?</span>
+            <button
+              type="button"
+              className="cell__button cell__button--danger"
+              onClick={() => {
+                setConfirming(false);
+                resetChapter(slug);
+              }}
+            >
+              Reset chapter
+            </button>
+            <button
+              type="button"
+              className="cell__button cell__button--quiet"
+              onClick={() => setConfirming(false)}
+            >
+              Cancel
+            </button>
+          </span>
+        ) : (
+          <button
+            type="button"
+            className="cell__button cell__button--quiet"
+            onClick={() => setConfirming(true)}
+            title="Replace your edits in this chapter with its original code"
+          >
+            Reset chapter…
+          </button>
+        )}
+        {busy > 0 && (
+          <span className="chapter-toolbar__busy">
+            {busy} {busy === 1 ? 'cell' : 'cells'} queued or running
+          </span>
+        )}
+        <ChapterProgress slug={slug} total={total} variant="bar" />
+      </div>
+      <SaveMessages slug={slug} />
+    </div>
+  );
+}
+
+function SaveMessages({ slug }: { slug: string }) {
+  const status = useAppStore(
+    useCallback((state: AppState): SaveStatus | undefined => state.saveStatus[slug], [slug]),
+  );
+  const problem = useAppStore(
+    useCallback((state: AppState) => state.storageProblems[slug] ?? null, [slug]),
+  );
+  const dismiss = useAppStore(selectDismissProblem);
+  const failing =
+    status && (status.kind === 'quota' || status.kind === 'failed' || status.kind === 'blocked')
+      ? status.message
+      : null;
+  if (!problem && !failing) return null;
+  return (
+    <div className="save-messages">
+      {problem && (
+        <p className="save-message" role="alert">
+          <span>{problem}</span>
+          <button
+            type="button"
+            className="runtime-notice__dismiss"
+            aria-label="Dismiss message"
+            onClick={() => dismiss(slug)}
+          >
+            ×
+          </button>
+        </p>
+      )}
+      {failing && (
+        <p className="save-message" role="alert">
+          {failing}
+        </p>
+      )}
+    </div>
+  );
+}
