@@ -1,7 +1,9 @@
 import { use, useEffect } from 'react';
 import type { Chapter } from '../chapters/chapterCatalog';
 import { loadChapterCatalog } from '../chapters/loadChapters';
+import { ChapterProgress } from '../components/ChapterProgress';
 import { CourseContents } from '../components/CourseContents';
+import { chapterCellCount } from '../notebook/chapterCells';
 
 /** The table of contents: the whole course by part, written chapters linked, the rest to come. */
 export function HomePage() {
@@ -23,7 +25,7 @@ export function HomePage() {
   );
 }
 
-/** What the contents show after a written chapter's title. */
-function chapterExtras(_chapter: Chapter) {
-  return null;
+/** What the contents show after a written chapter's title: how many of its cells were run. */
+function chapterExtras(chapter: Chapter) {
+  return <ChapterProgress slug={chapter.slug} total={chapterCellCount(chapter.body)} />;
 }
