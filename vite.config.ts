@@ -14,6 +14,7 @@ export default defineConfig({
     staticPagesPlugin({ chaptersDir }),
     // The runtime's declarations for the cell editor, as `virtual:runtime-types`.
     runtimeTypesPlugin({
+      rootDir: fileURLToPath(new URL('.', import.meta.url)),
       runtimeEntry: fileURLToPath(new URL('./runtime/index.ts', import.meta.url)),
       engineFile: fileURLToPath(new URL('./app/engine/notebookEngine.ts', import.meta.url)),
     }),

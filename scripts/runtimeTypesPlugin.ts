@@ -3,13 +3,18 @@
  * `virtual:runtime-types`, which only the cell editor imports, lazily, so it lands in a chunk of
  * its own next to Monaco and never in the entry chunk.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Plugin } from 'vite';
+import type { ExtraGlobal } from './runtimeTypes.ts';
 import { generateRuntimeTypes, readNotForCells } from './runtimeTypes.ts';
 
 const VIRTUAL_ID = 'virtual:runtime-types';
 const RESOLVED_ID = `\0${VIRTUAL_ID}`;
 
 export interface RuntimeTypesPluginOptions {
+  /** The repository root. */
+  readonly rootDir: string;
   /** `runtime/index.ts`. */
   readonly runtimeEntry: string;
   /** `app/engine/notebookEngine.ts`, whose `NOT_FOR_CELLS` says which exports cells do not get. */
@@ -25,8 +30,11 @@ export function runtimeTypesPlugin(options: RuntimeTypesPluginOptions): Plugin {
     load(id) {
       if (id !== RESOLVED_ID) return null;
       const types = generateRuntimeTypes({
+        rootDir: options.rootDir,
         entry: options.runtimeEntry,
         notForCells: readNotForCells(options.engineFile),
+        extraGlobals: engineExtraGlobals(options.engineFile),
+        warn: (message) => this.warn(message),
       });
       this.addWatchFile(options.engineFile);
       return [
@@ -41,4 +49,12 @@ export function runtimeTypesPlugin(options: RuntimeTypesPluginOptions): Plugin {
       if (module) ctx.server.moduleGraph.invalidateModule(module);
     },
   };
+}
+
+/** `viz`, when the engine hands it to cells and `engine/viz.ts` exports its `Viz` type. */
+function engineExtraGlobals(engineFile: string): ExtraGlobal[] {
+  const vizFile = path.join(path.dirname(engineFile), 'viz.ts');
+  const engine = readFileSync(engineFile, 'utf8');
+  if (!/globals\.viz\s*=/.test(engine) || !existsSync(vizFile)) return [];
+  return [{ name: 'viz', file: vizFile, typeName: 'Viz' }];
 }

@@ -60,6 +60,20 @@ function scheduleCellContext(): void {
   }, CONTEXT_DELAY_MS);
 }
 
+/**
+ * Runs `fn` once the page is idle (or after two seconds at most): a cell that merely scrolls into
+ * view must not load Monaco while the chapter's first text and runtime are still starting.
+ * A click or focus never waits.
+ */
+function whenIdle(fn: () => void): () => void {
+  if (typeof requestIdleCallback === 'function') {
+    const handle = requestIdleCallback(fn, { timeout: 2000 });
+    return () => cancelIdleCallback(handle);
+  }
+  const timer = setTimeout(fn, 200);
+  return () => clearTimeout(timer);
+}
+
 type Mode = 'static' | 'live' | 'failed';
 type FocusRequest = { readonly x: number; readonly y: number } | true;
 
@@ -113,16 +127,22 @@ export function CodeEditor(props: CodeEditorProps) {
   useEffect(() => {
     const root = rootRef.current;
     if (!root || typeof IntersectionObserver === 'undefined') return;
+    let cancelWake: (() => void) | null = null;
     const observer = new IntersectionObserver(
       (entries) => {
         const entry = entries[entries.length - 1];
-        if (entry?.isIntersecting) wake(null);
+        cancelWake?.();
+        cancelWake = null;
+        if (entry?.isIntersecting) cancelWake = whenIdle(() => wake(null));
         else pool.setNear(cellId, false);
       },
       { rootMargin: NEAR_VIEWPORT_MARGIN },
     );
     observer.observe(root);
-    return () => observer.disconnect();
+    return () => {
+      cancelWake?.();
+      observer.disconnect();
+    };
   }, [cellId, wake]);
 
   // The live editor: created when the cell goes live, disposed when it is released or unmounted.

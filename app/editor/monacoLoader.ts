@@ -48,7 +48,7 @@ export interface EditorKit {
   setCellContext(files: readonly ContextFile[]): void;
 }
 
-const RUNTIME_FOLDER = 'file:///actorbook/runtime/';
+const TYPES_FOLDER = 'file:///actorbook/types/';
 const CONTEXT_FOLDER = 'file:///actorbook/context/';
 const CELL_FOLDER = 'file:///actorbook/cells/';
 
@@ -136,7 +136,7 @@ function configureTypeScript(
     noSyntaxValidation: false,
     noSuggestionDiagnostics: true,
   });
-  for (const file of runtimeFiles) defaults.addExtraLib(file.text, RUNTIME_FOLDER + file.path);
+  for (const file of runtimeFiles) defaults.addExtraLib(file.text, TYPES_FOLDER + file.path);
 }
 
 /** Reads the editor's metrics from the CSS variables of editor.css, so all three views agree. */

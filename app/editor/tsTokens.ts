@@ -30,9 +30,27 @@ const KEYWORDS = new Set(
     'delete do else enum export extends false finally for from function get if implements import ' +
     'in instanceof interface keyof let new null of private protected public readonly return ' +
     'satisfies set static super switch this throw true try type typeof undefined var void while ' +
-    'with yield'
+    'with yield any asserts bigint boolean constructor global infer is module namespace never ' +
+    'number object override string symbol unique unknown'
   ).split(' '),
 );
+
+/** Words that can never name a binding; every other keyword above is contextual (`from`, `type`). */
+const RESERVED = new Set(
+  (
+    'break case catch class const continue debugger default delete do else enum export extends ' +
+    'false finally for function if import in instanceof new null return super switch this throw ' +
+    'true try typeof var void while with let static yield await'
+  ).split(' '),
+);
+
+/** True when a token can be the name of a binding. */
+function isBindingName(token: Token | undefined): token is Token {
+  return (
+    token !== undefined &&
+    (token.kind === 'identifier' || (token.kind === 'keyword' && !RESERVED.has(token.text)))
+  );
+}
 
 /** Keywords after which a `/` starts a regular expression rather than a division. */
 const BEFORE_REGEX = new Set([
@@ -208,14 +226,14 @@ export function topLevelDeclarations(source: string): TopLevelDeclaration[] {
       let j = at + 1;
       if (tokens[j]?.text === '*') j++;
       const name = tokens[j];
-      if (name?.kind === 'identifier') add(name.text, word === 'enum' ? 'enum' : word);
+      if (isBindingName(name)) add(name.text, word === 'enum' ? 'enum' : word);
     } else if (word === 'type' || word === 'interface') {
       const name = tokens[at + 1];
-      if (name?.kind === 'identifier') add(name.text, 'type');
+      if (isBindingName(name)) add(name.text, 'type');
     } else if (word === 'const' || word === 'let' || word === 'var') {
       if (tokens[at + 1]?.text === 'enum') {
         const name = tokens[at + 2];
-        if (name?.kind === 'identifier') add(name.text, 'enum');
+        if (isBindingName(name)) add(name.text, 'enum');
         continue;
       }
       i = declarators(tokens, at + 1, word, add);
@@ -235,7 +253,7 @@ function declarators(
   for (;;) {
     const first = tokens[i];
     if (first === undefined) return i;
-    if (first.kind === 'identifier' || first.kind === 'keyword') {
+    if (isBindingName(first)) {
       add(first.text, kind);
       i++;
     } else if (first.text === '{' || first.text === '[') {
@@ -284,7 +302,7 @@ function bindingPattern(
       if (t.text === ',') expectName = true;
       else if (t.text === '=') expectName = false;
       else if (t.text === ':') expectName = true;
-      else if (expectName && t.kind === 'identifier') {
+      else if (expectName && isBindingName(t)) {
         const following = tokens[i + 1];
         if (following?.text !== ':') add(t.text, kind);
         expectName = false;

@@ -17,6 +17,7 @@ export async function buildEditorHarness(outDir: string): Promise<string> {
     plugins: [
       react(),
       runtimeTypesPlugin({
+        rootDir: repoRoot,
         runtimeEntry: path.join(repoRoot, 'runtime/index.ts'),
         engineFile: path.join(repoRoot, 'app/engine/notebookEngine.ts'),
       }),
