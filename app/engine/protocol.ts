@@ -46,6 +46,9 @@ export interface OutputChunk {
   readonly text: string;
 }
 
+/** The three live panels. */
+export type PanelName = 'tree' | 'processes' | 'sequence';
+
 /** Which live panels the page shows: the worker builds updates only for these. */
 export interface PanelsOpen {
   readonly tree: boolean;
@@ -63,8 +66,8 @@ export interface TreeUpdate {
 /** One throttled, coalesced update of the live panels (at most one every ~100 ms). */
 export interface PanelsUpdate {
   readonly type: 'panels/update';
-  /** 'all': drop every panel's copy first (a new session); 'sequence': the trace was cleared. */
-  readonly reset: 'all' | 'sequence' | null;
+  /** Panels whose copy the page drops before applying (a new session, a cleared trace). */
+  readonly reset: readonly PanelName[];
   readonly processes: ProcessChanges | null;
   readonly sequence: SequenceChanges | null;
   readonly tree: TreeUpdate | null;
@@ -341,9 +344,9 @@ function checkRate(value: unknown): string | null {
 }
 
 function checkReset(value: unknown): string | null {
-  return value === null || value === 'all' || value === 'sequence'
-    ? null
-    : `should be "all", "sequence" or null, got ${describe(value)}`;
+  if (!Array.isArray(value)) return `should be an array, got ${describe(value)}`;
+  const index = value.findIndex((v) => v !== 'tree' && v !== 'processes' && v !== 'sequence');
+  return index < 0 ? null : `[${index}] should be a panel name, got ${describe(value[index])}`;
 }
 
 /** Checks an array of records, each with the given fields (the rest of an item is trusted). */

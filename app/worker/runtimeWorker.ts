@@ -18,6 +18,7 @@ import type { CellRun } from '../engine/notebookEngine';
 import { NotebookEngine } from '../engine/notebookEngine';
 import type { CellResult, FromWorker, OutputChunk, ToWorker } from '../engine/protocol';
 import { parseToWorker } from '../engine/protocol';
+import { PanelHost, isPanelMessage } from './panelFeed';
 
 /** Longest time output waits in the worker before it is posted (about two animation frames). */
 const BATCH_MS = 32;
@@ -46,6 +47,8 @@ interface PendingRun {
 }
 
 const scope = self as unknown as WorkerScope;
+/** The live panels: a feed per session, fed by the session's trace. */
+const panels = new PanelHost({ post });
 let session = newSession(1);
 let queue: PendingRun[] = [];
 let running: PendingRun | null = null;
@@ -70,6 +73,7 @@ function newSession(generation: number): Session {
       post({ type: 'cell/rich', cellId, output });
     },
   });
+  panels.attach(runtime);
   return { generation, runtime, engine };
 }
 
@@ -170,6 +174,10 @@ function restart(): void {
 }
 
 function handle(message: ToWorker): void {
+  if (isPanelMessage(message)) {
+    panels.handle(message);
+    return;
+  }
   switch (message.type) {
     case 'cell/run':
       queue.push({ ...message, cancelled: false });

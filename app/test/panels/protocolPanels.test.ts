@@ -71,7 +71,7 @@ describe('panel messages, worker -> page', () => {
     refresh();
     const update: FromWorker = {
       type: 'panels/update',
-      reset: 'all',
+      reset: ['tree', 'processes', 'sequence'],
       processes: takeProcessChanges(table),
       sequence: takeSequenceChanges(sequence),
       tree: { ...forest(), roots: [...forest().roots] },
@@ -89,7 +89,7 @@ describe('panel messages, worker -> page', () => {
     const messages: FromWorker[] = [
       {
         type: 'panels/update',
-        reset: null,
+        reset: [],
         processes: takeProcessChanges(createProcessTable()),
         sequence: takeSequenceChanges(createSequenceModel()),
         tree: null,
@@ -107,7 +107,7 @@ describe('panel messages, worker -> page', () => {
   it('names the broken part of a malformed update', () => {
     const base = {
       type: 'panels/update',
-      reset: null,
+      reset: [],
       processes: null,
       sequence: null,
       tree: null,
@@ -116,9 +116,9 @@ describe('panel messages, worker -> page', () => {
       skipped: 0,
       backlog: 0,
     };
-    expect(parseFromWorker({ ...base, reset: 'some' })).toMatchObject({
+    expect(parseFromWorker({ ...base, reset: ['tree', 'all'] })).toMatchObject({
       ok: false,
-      error: /"reset" should be "all", "sequence" or null/,
+      error: /"reset" \[1\] should be a panel name, got "all"/,
     });
     expect(
       parseFromWorker({
