@@ -1,22 +1,41 @@
+import { useCallback } from 'react';
 import type { CellResult } from '../engine/protocol';
 import type { CellView } from '../notebook/cellOutputs';
+import { useAppStore } from '../store/appStore';
+import type { AppState } from '../store/appStore';
+import { OutputBoundary } from './outputs/OutputBoundary';
+import { RichOutputView } from './outputs/RichOutputView';
+
+const selectClient = (state: AppState) => state.runtimeClient;
 
 /**
- * Under a cell: what it and its processes wrote (stdout and stderr kept apart, stderr styled),
- * then how the run ended. Output that arrives after the run keeps appending here.
+ * Under a cell: what it and its processes wrote, in the order it arrived: text (stdout and
+ * stderr kept apart, stderr styled) and rich outputs (`viz`: tables, diagrams, trees, frames,
+ * widgets), then how the run ended. Output that arrives after the run keeps appending here, and
+ * a rich output sent again with the same id is redrawn where it stands.
  */
 export function CellOutput({ cell, number }: { cell: CellView; number: number }) {
-  const { outputs, result } = cell;
+  const { outputs, result, id: cellId } = cell;
+  const client = useAppStore(selectClient);
+  const onWidgetEvent = useCallback(
+    (widgetId: string, value: string | null) =>
+      client?.sendWidgetEvent(cellId, widgetId, widgetId, value),
+    [client, cellId],
+  );
   if (outputs.length === 0 && !shows(result)) return null;
   return (
     <div className="cell-output" role="log" aria-label={`Output of cell ${number}`}>
-      {outputs.map((run, index) =>
-        run.kind === 'text' ? (
-          <pre key={index} className={`cell-output__text cell-output__text--${run.stream}`}>
-            {run.stream === 'stderr' && <span className="visually-hidden">Error output: </span>}
-            {run.text}
+      {outputs.map((item, index) =>
+        item.kind === 'text' ? (
+          <pre key={index} className={`cell-output__text cell-output__text--${item.stream}`}>
+            {item.stream === 'stderr' && <span className="visually-hidden">Error output: </span>}
+            {item.text}
           </pre>
-        ) : null,
+        ) : (
+          <OutputBoundary key={`rich:${item.output.id}`} kind={item.output.kind}>
+            <RichOutputView output={item.output} onWidgetEvent={onWidgetEvent} />
+          </OutputBoundary>
+        ),
       )}
       {result && <CellResultView result={result} />}
     </div>
