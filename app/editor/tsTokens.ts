@@ -45,7 +45,7 @@ const RESERVED = new Set(
 );
 
 /** True when a token can be the name of a binding. */
-function isBindingName(token: Token | undefined): token is Token {
+function isBindingName(token: Token | undefined): boolean {
   return (
     token !== undefined &&
     (token.kind === 'identifier' || (token.kind === 'keyword' && !RESERVED.has(token.text)))
@@ -226,14 +226,14 @@ export function topLevelDeclarations(source: string): TopLevelDeclaration[] {
       let j = at + 1;
       if (tokens[j]?.text === '*') j++;
       const name = tokens[j];
-      if (isBindingName(name)) add(name.text, word === 'enum' ? 'enum' : word);
+      if (isBindingName(name)) add(name!.text, word === 'enum' ? 'enum' : word);
     } else if (word === 'type' || word === 'interface') {
       const name = tokens[at + 1];
-      if (isBindingName(name)) add(name.text, 'type');
+      if (isBindingName(name)) add(name!.text, 'type');
     } else if (word === 'const' || word === 'let' || word === 'var') {
       if (tokens[at + 1]?.text === 'enum') {
         const name = tokens[at + 2];
-        if (isBindingName(name)) add(name.text, 'enum');
+        if (isBindingName(name)) add(name!.text, 'enum');
         continue;
       }
       i = declarators(tokens, at + 1, word, add);
