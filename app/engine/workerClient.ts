@@ -11,7 +11,7 @@
  *
  * Everything arriving from the worker is validated (protocol.ts) before it is believed.
  */
-import type { CellResult, OutputChunk, ToWorker } from './protocol';
+import type { CellResult, FromWorker, OutputChunk, ToWorker } from './protocol';
 import { parseFromWorker } from './protocol';
 import type { RichOutput } from './richOutput';
 
@@ -21,8 +21,32 @@ export type CellPhase = 'idle' | 'queued' | 'running';
 /** Whether the worker can take cells. */
 export type RuntimeStatus = 'starting' | 'ready' | 'restarting';
 
+/** What the worker tells the live panels. */
+export type PanelsFromWorker = Extract<
+  FromWorker,
+  { type: 'panels/update' | 'process/details' | 'scheduler/state' }
+>;
+
+/** What the live panels tell the worker. */
+export type PanelsToWorker = Extract<
+  ToWorker,
+  {
+    type:
+      | 'panels/watch'
+      | 'process/inspect'
+      | 'process/kill'
+      | 'scheduler/pause'
+      | 'scheduler/resume'
+      | 'scheduler/step'
+      | 'scheduler/speed'
+      | 'trace/clear';
+  }
+>;
+
 /** What subscribers hear, in order. */
 export type ClientEvent =
+  /** An update, mailbox or scheduler state for the live panels. */
+  | { readonly type: 'panels'; readonly message: PanelsFromWorker }
   | { readonly type: 'run/queued'; readonly runId: number; readonly cellId: string }
   | { readonly type: 'run/started'; readonly runId: number; readonly cellId: string }
   | {
@@ -151,6 +175,11 @@ export class WorkerClient {
     this.send({ type: 'widget/event', cellId, outputId, widgetId, value });
   }
 
+  /** Sends a live-panel message (watch, inspect, kill, scheduler controls, clear the trace). */
+  sendPanels(message: PanelsToWorker): void {
+    if (!this.disposed) this.send(message);
+  }
+
   /** Throws away every process and binding: a fresh runtime in the same worker. */
   restart(): void {
     this.setStatus('restarting');
@@ -240,6 +269,11 @@ export class WorkerClient {
         return;
       case 'worker/error':
         this.emit({ type: 'notice', tone: 'error', text: message.message });
+        return;
+      case 'panels/update':
+      case 'process/details':
+      case 'scheduler/state':
+        this.emit({ type: 'panels', message });
         return;
     }
   }

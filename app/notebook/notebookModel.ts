@@ -313,6 +313,7 @@ function applyClientEvent(state: NotebookState, event: ClientEvent): Applied {
       };
     case 'compiler':
     case 'notice':
+    case 'panels':
       return unchanged(state);
   }
 }
