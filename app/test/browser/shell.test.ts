@@ -1,0 +1,347 @@
+/**
+ * The course shell as a reader uses it: the contents, chapter links, section deep links,
+ * previous/next by mouse and keyboard, theme and projector mode (remembered across reloads), a
+ * chapter that tries to run script (it must stay inert) and diagrams, valid and broken.
+ *
+ * The hostile chapter is a fixture (app/test/fixtures/browser/), never part of the course: the
+ * test serves it in place of the first chapter's lazily loaded module, so the real build renders
+ * it through the real pipeline without the build knowing about it.
+ */
+import { readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { launchChromium } from './chromium';
+
+const SCREENSHOTS = 'test-results/browser';
+const siteUrl = inject('siteUrl');
+const HOSTILE_CHAPTER = readFileSync(
+  new URL('../fixtures/browser/hostile-chapter.md', import.meta.url),
+  'utf8',
+);
+
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let pageErrors: string[];
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  await mkdir(SCREENSHOTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+beforeEach(async () => {
+  context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+  page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  pageErrors = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+});
+
+afterEach(async () => {
+  await context.close();
+  expect(pageErrors).toEqual([]);
+});
+
+const title = () => page.locator('main h1').first();
+const html = () => page.locator('html');
+
+/** The chapters a reader can open, in reading order, as the home page lists them. */
+async function writtenChapters(): Promise<{ name: string; href: string }[]> {
+  await page.goto(siteUrl);
+  const links = page.getByRole('navigation', { name: 'Chapters' }).getByRole('link');
+  await links.first().waitFor();
+  return links.evaluateAll((anchors) =>
+    anchors.map((a) => ({ name: a.textContent ?? '', href: (a as HTMLAnchorElement).href })),
+  );
+}
+
+/** Serves the hostile fixture in place of the first chapter's module. */
+async function serveHostileChapter(): Promise<void> {
+  await page.route(/\/assets\/00-start-[\w-]+\.js$/, (route) =>
+    route.fulfill({
+      contentType: 'text/javascript',
+      body: `export default ${JSON.stringify(HOSTILE_CHAPTER)};`,
+    }),
+  );
+}
+
+describe('table of contents', () => {
+  it('lists the whole course by part, written chapters as links and planned ones as coming', async () => {
+    await page.goto(siteUrl);
+    const contents = page.getByRole('navigation', { name: 'Chapters' });
+    await contents.waitFor();
+
+    const parts = await contents.getByRole('heading', { level: 2 }).allTextContents();
+    expect(parts[0]).toBe('Part 0 · Start');
+    expect(parts).toContain('Part 10 · Async work behind a live view');
+    const coming = contents.locator('.toc-item--planned');
+    expect(await coming.count()).toBeGreaterThan(0);
+    // A chapter still to come is not a link.
+    expect(await coming.getByRole('link').count()).toBe(0);
+    await expect(coming.first().textContent()).resolves.toContain('coming');
+  });
+
+  it('opens from a chapter page by button and by key, marks the open chapter and follows a link', async () => {
+    const chapters = await writtenChapters();
+    expect(chapters.length).toBeGreaterThan(1);
+    await page.goto(`${siteUrl}chapters/start`);
+    await title().waitFor();
+
+    await page.getByRole('button', { name: 'Contents' }).click();
+    const drawer = page.getByRole('dialog', { name: 'Contents' });
+    await drawer.waitFor();
+    await expect(drawer.locator('[aria-current="page"]').textContent()).resolves.toBe(
+      chapters[0]!.name,
+    );
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'hidden' });
+
+    await page.keyboard.press('t');
+    await drawer.waitFor();
+    await drawer.getByRole('link', { name: chapters[1]!.name, exact: true }).click();
+    await drawer.waitFor({ state: 'hidden' });
+    await page.getByRole('heading', { level: 1, name: chapters[1]!.name }).waitFor();
+    expect(page.url()).toBe(chapters[1]!.href);
+  });
+});
+
+describe('chapter navigation', () => {
+  it('goes to the next and previous chapter by link and by [ and ] keys', async () => {
+    const chapters = await writtenChapters();
+    await page.goto(chapters[0]!.href);
+    await title().waitFor();
+    // Marks this document: a reload would lose it.
+    await page.evaluate(() => ((window as { __samePage?: boolean }).__samePage = true));
+
+    const pager = page.getByRole('navigation', { name: 'Previous and next chapter' });
+    await pager.getByRole('link', { name: `Next ${chapters[1]!.name}` }).click();
+    await page.getByRole('heading', { level: 1, name: chapters[1]!.name }).waitFor();
+    expect(page.url()).toBe(chapters[1]!.href);
+
+    await page.keyboard.press('[');
+    await page.getByRole('heading', { level: 1, name: chapters[0]!.name }).waitFor();
+    await page.keyboard.press(']');
+    await page.getByRole('heading', { level: 1, name: chapters[1]!.name }).waitFor();
+    expect(page.url()).toBe(chapters[1]!.href);
+    await expect(
+      page.evaluate(() => (window as { __samePage?: boolean }).__samePage),
+    ).resolves.toBe(true);
+  });
+
+  it('never takes [ or t from someone typing in a cell', async () => {
+    await page.goto(`${siteUrl}chapters/start`);
+    const editor = page.getByRole('textbox').first();
+    await editor.waitFor();
+    const here = page.url();
+    await editor.click();
+    await page.keyboard.type('[t]');
+
+    await expect(page.getByRole('dialog', { name: 'Contents' }).isVisible()).resolves.toBe(false);
+    expect(page.url()).toBe(here);
+  });
+
+  it('scrolls to a section named in the URL and gives headings anchor links', async () => {
+    await page.goto(`${siteUrl}chapters/start`);
+    await title().waitFor();
+    const ids = await page
+      .locator('main h2[id]')
+      .evaluateAll((headings) => headings.map((heading) => heading.id));
+    expect(ids.length).toBeGreaterThan(1);
+    const target = ids.at(-1)!;
+    await expect(page.locator(`#${target} a.heading-anchor`).getAttribute('href')).resolves.toBe(
+      `chapters/start#${target}`,
+    );
+
+    await page.goto(`${siteUrl}chapters/start#${target}`);
+    const heading = page.locator(`#${target}`);
+    await heading.waitFor();
+    await page.waitForFunction((id) => {
+      const box = document.getElementById(id)!.getBoundingClientRect();
+      return window.scrollY > 0 && box.top >= -1 && box.top < 80;
+    }, target);
+  });
+
+  it('lists the keyboard shortcuts from the header and closes with Escape', async () => {
+    await page.goto(siteUrl);
+    await page.getByRole('button', { name: 'Keyboard shortcuts' }).click();
+    const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await help.waitFor();
+    await expect(help.textContent()).resolves.toContain('Next chapter');
+    await page.keyboard.press('Escape');
+    await help.waitFor({ state: 'hidden' });
+    await page.keyboard.press('?');
+    await help.waitFor();
+  });
+});
+
+describe('display', () => {
+  it('switches to the dark theme and keeps it after a reload', async () => {
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.goto(siteUrl);
+    await title().waitFor();
+    await expect(html().getAttribute('data-theme')).resolves.toBe('light');
+    const lightPaper = await page.evaluate(
+      () => getComputedStyle(document.documentElement).backgroundColor,
+    );
+
+    await page.getByRole('button', { name: 'Dark theme' }).click();
+    await expect(html().getAttribute('data-theme')).resolves.toBe('dark');
+    await page.reload();
+    await title().waitFor();
+    await expect(html().getAttribute('data-theme')).resolves.toBe('dark');
+    await expect(
+      page.getByRole('button', { name: 'Dark theme' }).getAttribute('aria-pressed'),
+    ).resolves.toBe('true');
+    const darkPaper = await page.evaluate(
+      () => getComputedStyle(document.documentElement).backgroundColor,
+    );
+    expect(darkPaper).not.toBe(lightPaper);
+  });
+
+  it('starts in the system colour scheme until the reader picks one', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.goto(siteUrl);
+    await title().waitFor();
+    await expect(html().getAttribute('data-theme')).resolves.toBe('dark');
+  });
+
+  it('projector mode: larger type, panels hidden until asked for, remembered, and from ?projector', async () => {
+    await page.goto(`${siteUrl}chapters/start`);
+    await title().waitFor();
+    const fontSize = () =>
+      page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
+    const normal = await fontSize();
+    expect(await page.getByRole('button', { name: 'Panels' }).count()).toBe(0);
+
+    await page.getByRole('button', { name: 'Projector' }).click();
+    await expect(html().getAttribute('data-projector')).resolves.toBe('');
+    expect(await fontSize()).toBeGreaterThan(normal * 1.3);
+    const panels = page.getByRole('button', { name: 'Panels' });
+    await expect(panels.getAttribute('aria-pressed')).resolves.toBe('false');
+    await panels.click();
+    await expect(panels.getAttribute('aria-pressed')).resolves.toBe('true');
+
+    await page.reload();
+    await title().waitFor();
+    await expect(html().getAttribute('data-projector')).resolves.toBe('');
+    await page.getByRole('button', { name: 'Projector' }).click();
+    await expect(html().getAttribute('data-projector')).resolves.toBeNull();
+
+    const fresh = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    const other = await fresh.newPage();
+    await other.goto(`${siteUrl}?projector`);
+    await other.locator('main h1').first().waitFor();
+    await expect(other.locator('html').getAttribute('data-projector')).resolves.toBe('');
+    await fresh.close();
+  });
+});
+
+describe('chapter content', () => {
+  it('leaves script, event handlers, javascript: links and frames in a chapter inert', async () => {
+    await serveHostileChapter();
+    await page.goto(`${siteUrl}chapters/start`);
+    await page.getByRole('heading', { level: 1, name: 'A hostile chapter' }).waitFor();
+    const here = page.url();
+    // Give a broken image's onerror, a frame and anything else time to fire.
+    await page.waitForTimeout(500);
+    for (const name of ['A javascript link', 'An HTML javascript link']) {
+      await page.getByText(name).click();
+    }
+    await page.getByText('details', { exact: true }).click();
+
+    const main = page.locator('main');
+    await expect(main.locator('script, iframe, [onerror], [ontoggle]').count()).resolves.toBe(0);
+    await expect(
+      page.evaluate(() => (window as { __chapterScriptRan?: unknown }).__chapterScriptRan),
+    ).resolves.toBeUndefined();
+    expect(page.url()).toBe(here);
+    // The rest of the chapter still renders.
+    await expect(main.getByRole('img', { name: 'broken image' }).count()).resolves.toBe(1);
+  });
+
+  it('draws a valid diagram and explains a broken one in an error box', async () => {
+    await serveHostileChapter();
+    await page.goto(`${siteUrl}chapters/start`);
+    const diagrams = page.locator('figure.mermaid-diagram');
+    await expect.poll(() => diagrams.count()).toBe(2);
+
+    await diagrams.nth(0).scrollIntoViewIfNeeded();
+    await diagrams.nth(0).locator('svg').first().waitFor();
+    await diagrams.nth(1).scrollIntoViewIfNeeded();
+    const error = diagrams.nth(1).getByRole('alert');
+    await error.waitFor();
+    await expect(error.textContent()).resolves.toMatch(
+      /could not be drawn.*(Parse error|Expecting)/s,
+    );
+    await page.screenshot({ path: `${SCREENSHOTS}/shell-diagram-error.png` });
+  });
+
+  it('keeps links between chapters in the app and opens external links in a new tab', async () => {
+    await serveHostileChapter();
+    await page.goto(`${siteUrl}chapters/start`);
+    await title().waitFor();
+    await page.evaluate(() => ((window as { __samePage?: boolean }).__samePage = true));
+
+    const external = page.getByRole('link', { name: 'the Erlang site' });
+    await expect(external.getAttribute('target')).resolves.toBe('_blank');
+    await expect(external.getAttribute('rel')).resolves.toContain('noopener');
+
+    await page.getByRole('link', { name: "this chapter's first diagram" }).click();
+    await page.waitForURL(`${siteUrl}chapters/start#a-valid-diagram`);
+    await page.waitForFunction(() => document.activeElement?.id === 'a-valid-diagram');
+    await expect(
+      page.evaluate(() => (window as { __samePage?: boolean }).__samePage),
+    ).resolves.toBe(true);
+  });
+
+  it('colours code samples that are not cells', async () => {
+    await serveHostileChapter();
+    await page.goto(`${siteUrl}chapters/start`);
+    const sample = page.locator('pre > code.language-sh');
+    await sample.scrollIntoViewIfNeeded();
+    await sample.locator('span[class^="hljs-"]').first().waitFor();
+    await expect(sample.textContent()).resolves.toBe(
+      '# build once, then serve the folder\nnpm run build && npx serve "dist"\n',
+    );
+  });
+});
+
+describe('screenshots', () => {
+  const views = [
+    { name: 'home', path: '' },
+    { name: 'chapter', path: 'chapters/start' },
+  ];
+  for (const theme of ['light', 'dark'] as const) {
+    for (const projector of [false, true]) {
+      it(`${theme}${projector ? ', projector' : ''}: home and chapter`, async () => {
+        const shots = await browser.newContext(
+          projector
+            ? { viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 1 }
+            : { viewport: { width: 1366, height: 768 } },
+        );
+        await shots.addInitScript(
+          ([chosen, on]) => {
+            localStorage.setItem('actorbook:theme', chosen as string);
+            if (on) localStorage.setItem('actorbook:projector', '1');
+          },
+          [theme, projector],
+        );
+        const shot = await shots.newPage();
+        shot.setDefaultTimeout(20_000);
+        for (const view of views) {
+          await shot.goto(`${siteUrl}${view.path}`);
+          await shot.locator('main h1').first().waitFor();
+          await expect(shot.locator('html').getAttribute('data-theme')).resolves.toBe(theme);
+          const suffix = `${theme}${projector ? '-projector' : ''}`;
+          await shot.screenshot({ path: `${SCREENSHOTS}/shell-${view.name}-${suffix}.png` });
+        }
+        await shots.close();
+      }, 60_000);
+    }
+  }
+});
