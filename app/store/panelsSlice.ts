@@ -1,10 +1,312 @@
-/** The panels slice of the app store. */
-import type { SliceCreator } from './storeTypes';
+/**
+ * The panels slice: the page's copies of the live panels' models, what the person chose in them
+ * (open panels, selected process, sort, filters, folded tree nodes) and the scheduler controls.
+ *
+ * The worker owns the real models (app/worker/panelFeed.ts) and sends compact, throttled changes;
+ * this slice applies them to its copies with the models' own `apply*Changes`. The copies are
+ * mutable on purpose (a 10,000-row table is not copied ten times a second), so each panel has a
+ * version number that grows with every applied change: components select the version, not the
+ * model, and recompute what they draw when it moves.
+ *
+ * It talks to the worker through the chapter's WorkerClient, which the runtime slice holds as
+ * `runtimeClient`: the slice follows that field, so a new chapter, a restarted or replaced worker
+ * all get the current watch request, and their first update replaces the copies.
+ */
+import type {
+  PanelName,
+  PanelsOpen,
+  PanelsUpdate,
+  SchedulerState,
+  TreeUpdate,
+} from '../engine/protocol';
+import type { PanelsFromWorker, PanelsToWorker, WorkerClient } from '../engine/workerClient';
+import type {
+  ProcessDetail,
+  ProcessFilter,
+  ProcessSortKey,
+  ProcessTable,
+} from '../panels/model/processTable';
+import { applyProcessChanges, createProcessTable } from '../panels/model/processTable';
+import type { SequenceModel } from '../panels/model/sequenceModel';
+import { applySequenceChanges, createSequenceModel } from '../panels/model/sequenceModel';
+import type { AppState, SliceCreator } from './storeTypes';
+
+/** Status filter choices of the processes panel. */
+export type StatusFilter = 'all' | 'running' | 'waiting' | 'suspended' | 'exiting';
+
+export interface ProcessListOptions {
+  readonly sortKey: ProcessSortKey;
+  readonly direction: 'asc' | 'desc';
+  /** Text found in the pid, name, label or behaviour. */
+  readonly text: string;
+  readonly status: StatusFilter;
+}
+
+/** How far behind the runtime the panels are, measured on each update. */
+export interface PanelsLag {
+  /** Milliseconds from the oldest event in the last update to the page applying it. */
+  readonly lastMs: number | null;
+  readonly maxMs: number;
+  /** Events the worker left out because it fell behind, in all. */
+  readonly skipped: number;
+  readonly updates: number;
+}
 
 export interface PanelsSlice {
   readonly panelsReady: boolean;
+  /** Sections of the dock the person has open (the worker works only for open ones). */
+  readonly panelsOpen: PanelsOpen;
+  /** The dock folded down to its header. */
+  readonly panelsCollapsed: boolean;
+  /** The page's copies of the models; read them when the matching version moves. */
+  readonly panelsTable: ProcessTable;
+  readonly panelsSequence: SequenceModel;
+  readonly panelsTree: TreeUpdate;
+  readonly panelsTableVersion: number;
+  readonly panelsSequenceVersion: number;
+  readonly panelsSelectedPid: number | null;
+  /** The selected process's mailbox and pending receive, as the worker last read it. */
+  readonly panelsDetail: ProcessDetail | null;
+  readonly panelsList: ProcessListOptions;
+  /** The sequence trace shows only these processes; empty shows all. */
+  readonly panelsSequencePids: readonly number[];
+  /** Tree nodes the person folded or unfolded. */
+  readonly panelsTreeToggled: readonly string[];
+  readonly panelsScheduler: SchedulerState;
+  readonly panelsLag: PanelsLag;
+
+  /** Applies one message from the worker; `receivedAt` is `performance.timeOrigin + now()`. */
+  applyPanelsMessage(message: PanelsFromWorker, receivedAt?: number): void;
+  setPanelOpen(panel: PanelName, open: boolean): void;
+  setPanelsCollapsed(collapsed: boolean): void;
+  selectProcess(pid: number | null): void;
+  /** Sorts by `key`; the same key again flips the direction. */
+  sortProcessList(key: ProcessSortKey): void;
+  filterProcessList(filter: Partial<Pick<ProcessListOptions, 'text' | 'status'>>): void;
+  setSequencePids(pids: readonly number[]): void;
+  toggleTreeNode(key: string): void;
+  pauseScheduler(): void;
+  resumeScheduler(): void;
+  stepScheduler(): void;
+  setSchedulerSpeed(rate: number): void;
+  killProcess(pid: number, reason?: string): void;
+  clearTrace(): void;
 }
 
-export const createPanelsSlice: SliceCreator<PanelsSlice> = () => ({
-  panelsReady: true,
-});
+/** The name of the User Timing measure each applied update records (the benchmark reads it). */
+export const LAG_MEASURE = 'actorbook:panels-lag';
+
+/** Sequence items the page keeps: the worker's window. */
+const SEQUENCE_CAPACITY = 1000;
+
+const EMPTY_TREE: TreeUpdate = { roots: [], unlinked: 0, version: 0 };
+const NO_LAG: PanelsLag = { lastMs: null, maxMs: 0, skipped: 0, updates: 0 };
+const CLOSED: PanelsOpen = { tree: false, processes: false, sequence: false };
+
+/** The choices of the filter and sort, turned into the model's filter. */
+export function processFilterOf(options: ProcessListOptions): ProcessFilter {
+  const filter: ProcessFilter = { text: options.text };
+  if (options.status === 'waiting') return { ...filter, status: ['waiting'] };
+  if (options.status === 'running') return { ...filter, status: ['running', 'runnable'] };
+  if (options.status !== 'all') return { ...filter, status: [options.status] };
+  return filter;
+}
+
+function wallNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+function recordLag(since: number, receivedAt: number): void {
+  if (typeof performance.measure !== 'function') return;
+  try {
+    const origin = performance.timeOrigin;
+    performance.measure(LAG_MEASURE, { start: since - origin, end: receivedAt - origin });
+    if (performance.getEntriesByName(LAG_MEASURE).length > 600)
+      performance.clearMeasures(LAG_MEASURE);
+  } catch {
+    // A clock that went backwards makes an invalid measure; the lag is still in the store.
+  }
+}
+
+export const createPanelsSlice: SliceCreator<PanelsSlice> = (set, get, api) => {
+  let client: WorkerClient | null = null;
+  let unsubscribe: (() => void) | null = null;
+
+  const send = (message: PanelsToWorker) => client?.sendPanels(message);
+
+  /** What the worker should work for: nothing while the panels are hidden or folded. */
+  const effectiveOpen = (state: AppState): PanelsOpen =>
+    state.panelsVisible === false || state.panelsCollapsed ? CLOSED : state.panelsOpen;
+
+  const sendWatch = () => {
+    const state = get();
+    send({
+      type: 'panels/watch',
+      open: effectiveOpen(state),
+      treeToggled: [...state.panelsTreeToggled],
+    });
+  };
+
+  const freshCopies = () => ({
+    panelsTable: createProcessTable(),
+    panelsSequence: createSequenceModel(SEQUENCE_CAPACITY),
+    panelsTree: EMPTY_TREE,
+    panelsTableVersion: get().panelsTableVersion + 1,
+    panelsSequenceVersion: get().panelsSequenceVersion + 1,
+    panelsDetail: null,
+    panelsScheduler: { paused: false, rate: 1 },
+  });
+
+  const connect = (next: WorkerClient | null) => {
+    unsubscribe?.();
+    unsubscribe = null;
+    client = next;
+    set(freshCopies());
+    if (!next) return;
+    unsubscribe = next.subscribe((event) => {
+      if (event.type === 'panels') get().applyPanelsMessage(event.message);
+      else if (event.type === 'status' && event.status === 'starting') {
+        // A stuck worker was replaced: its copies are void; tell the new one what to watch.
+        set(freshCopies());
+        sendWatch();
+        const pid = get().panelsSelectedPid;
+        if (pid !== null) send({ type: 'process/inspect', pid });
+      }
+    });
+    sendWatch();
+    const pid = get().panelsSelectedPid;
+    if (pid !== null) send({ type: 'process/inspect', pid });
+  };
+
+  // Follow the runtime slice's client, and re-send the watch when visibility changes.
+  api.subscribe((state, previous) => {
+    if (state.runtimeClient !== previous.runtimeClient) connect(state.runtimeClient ?? null);
+    else if (
+      state.panelsVisible !== previous.panelsVisible ||
+      state.panelsCollapsed !== previous.panelsCollapsed ||
+      state.panelsOpen !== previous.panelsOpen ||
+      state.panelsTreeToggled !== previous.panelsTreeToggled
+    )
+      sendWatch();
+  });
+
+  const applyUpdate = (update: PanelsUpdate, receivedAt: number) => {
+    const state = get();
+    let table = state.panelsTable;
+    let sequence = state.panelsSequence;
+    let tree = state.panelsTree;
+    if (update.reset.includes('processes')) table = createProcessTable();
+    if (update.reset.includes('sequence')) sequence = createSequenceModel(SEQUENCE_CAPACITY);
+    if (update.reset.includes('tree')) tree = EMPTY_TREE;
+    const tableMoved = table !== state.panelsTable || update.processes !== null;
+    const sequenceMoved = sequence !== state.panelsSequence || update.sequence !== null;
+    if (update.processes) applyProcessChanges(table, update.processes);
+    if (update.sequence) applySequenceChanges(sequence, update.sequence);
+    if (update.tree) tree = update.tree;
+    const lag = state.panelsLag;
+    const lastMs = update.since === null ? lag.lastMs : Math.max(0, receivedAt - update.since);
+    if (update.since !== null) recordLag(update.since, receivedAt);
+    set({
+      panelsTable: table,
+      panelsSequence: sequence,
+      panelsTree: tree,
+      panelsTableVersion: state.panelsTableVersion + (tableMoved ? 1 : 0),
+      panelsSequenceVersion: state.panelsSequenceVersion + (sequenceMoved ? 1 : 0),
+      panelsLag: {
+        lastMs,
+        maxMs: Math.max(lag.maxMs, lastMs ?? 0),
+        skipped: lag.skipped + update.skipped,
+        updates: lag.updates + 1,
+      },
+    });
+  };
+
+  return {
+    panelsReady: true,
+    panelsOpen: { tree: true, processes: true, sequence: true },
+    panelsCollapsed: false,
+    panelsTable: createProcessTable(),
+    panelsSequence: createSequenceModel(SEQUENCE_CAPACITY),
+    panelsTree: EMPTY_TREE,
+    panelsTableVersion: 0,
+    panelsSequenceVersion: 0,
+    panelsSelectedPid: null,
+    panelsDetail: null,
+    panelsList: { sortKey: 'pid', direction: 'asc', text: '', status: 'all' },
+    panelsSequencePids: [],
+    panelsTreeToggled: [],
+    panelsScheduler: { paused: false, rate: 1 },
+    panelsLag: NO_LAG,
+
+    applyPanelsMessage(message, receivedAt = wallNow()) {
+      switch (message.type) {
+        case 'panels/update':
+          applyUpdate(message, receivedAt);
+          return;
+        case 'process/details':
+          if (message.pid === get().panelsSelectedPid) set({ panelsDetail: message.detail });
+          return;
+        case 'scheduler/state':
+          set({ panelsScheduler: { paused: message.paused, rate: message.rate } });
+          return;
+      }
+    },
+
+    setPanelOpen(panel, open) {
+      const current = get().panelsOpen;
+      if (current[panel] !== open) set({ panelsOpen: { ...current, [panel]: open } });
+    },
+
+    setPanelsCollapsed(collapsed) {
+      set({ panelsCollapsed: collapsed });
+    },
+
+    selectProcess(pid) {
+      if (pid === get().panelsSelectedPid) return;
+      set({ panelsSelectedPid: pid, panelsDetail: null });
+      send({ type: 'process/inspect', pid });
+    },
+
+    sortProcessList(key) {
+      const list = get().panelsList;
+      const direction = list.sortKey === key && list.direction === 'asc' ? 'desc' : 'asc';
+      set({ panelsList: { ...list, sortKey: key, direction } });
+    },
+
+    filterProcessList(filter) {
+      set({ panelsList: { ...get().panelsList, ...filter } });
+    },
+
+    setSequencePids(pids) {
+      set({ panelsSequencePids: [...new Set(pids)] });
+    },
+
+    toggleTreeNode(key) {
+      const toggled = get().panelsTreeToggled;
+      set({
+        panelsTreeToggled: toggled.includes(key)
+          ? toggled.filter((k) => k !== key)
+          : [...toggled, key],
+      });
+    },
+
+    pauseScheduler() {
+      send({ type: 'scheduler/pause' });
+    },
+    resumeScheduler() {
+      send({ type: 'scheduler/resume' });
+    },
+    stepScheduler() {
+      send({ type: 'scheduler/step' });
+    },
+    setSchedulerSpeed(rate) {
+      send({ type: 'scheduler/speed', rate });
+    },
+    killProcess(pid, reason = 'kill') {
+      send({ type: 'process/kill', pid, reason });
+    },
+    clearTrace() {
+      send({ type: 'trace/clear' });
+    },
+  };
+};
