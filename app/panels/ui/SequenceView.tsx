@@ -24,7 +24,9 @@ import {
   layoutSequence,
   pidLabel,
   rowsInView,
+  scaleSequenceMetrics,
 } from './sequenceLayout';
+import { useFontScale } from './useFontScale';
 import './views.css';
 
 /** Props of the sequence trace drawing. */
@@ -52,6 +54,9 @@ export interface SequenceViewProps {
   label?: string;
 }
 
+/** Messages that wait more rows than this in a mailbox are drawn with a wait segment. */
+const ELBOW_ROWS = 3;
+
 /** Height of the lifeline titles above the rows. */
 const HEADER_HEIGHT = 34;
 
@@ -66,13 +71,18 @@ export function SequenceView({
   live = false,
   label = 'Sequence trace',
 }: SequenceViewProps) {
-  const metrics = compact ? COMPACT_SEQUENCE_METRICS : SEQUENCE_METRICS;
+  const scale = useFontScale();
+  const metrics = useMemo(
+    () => scaleSequenceMetrics(compact ? COMPACT_SEQUENCE_METRICS : SEQUENCE_METRICS, scale),
+    [compact, scale],
+  );
+  const headerHeight = Math.round(HEADER_HEIGHT * scale);
+  const [scroll, setScroll] = useState({ top: 0, height: 600, width: 0 });
   const layout = useMemo(
-    () => layoutSequence(items, participants, metrics, names),
-    [items, participants, metrics, names],
+    () => layoutSequence(items, participants, metrics, names, scroll.width || undefined),
+    [items, participants, metrics, names, scroll.width],
   );
   const scroller = useRef<HTMLDivElement>(null);
-  const [scroll, setScroll] = useState({ top: 0, height: 600 });
   const [hover, setHover] = useState<{ entry: PlacedItem; x: number; y: number } | null>(null);
   // Whether the view sits at the bottom: live views follow new rows only then.
   const atBottom = useRef(true);
@@ -82,8 +92,11 @@ export function SequenceView({
     if (!element) return;
     const top = element.scrollTop;
     const height = element.clientHeight;
+    const width = element.clientWidth;
     atBottom.current = top + height >= element.scrollHeight - metrics.rowHeight * 1.5;
-    setScroll((s) => (s.top === top && s.height === height ? s : { top, height }));
+    setScroll((s) =>
+      s.top === top && s.height === height && s.width === width ? s : { top, height, width },
+    );
   };
 
   useLayoutEffect(() => {
@@ -104,7 +117,7 @@ export function SequenceView({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  const [first, last] = rowsInView(layout, Math.max(0, scroll.top - HEADER_HEIGHT), scroll.height);
+  const [first, last] = rowsInView(layout, Math.max(0, scroll.top - headerHeight), scroll.height);
   const shown = useMemo(() => itemsInRows(layout, first, last), [layout, first, last]);
 
   const showHover = (entry: PlacedItem | null, x = 0, y = 0) => {
@@ -124,7 +137,7 @@ export function SequenceView({
   };
 
   const compactHeight = compact
-    ? Math.round(Math.min(460, Math.max(120, layout.height + HEADER_HEIGHT + 18)))
+    ? Math.round(Math.min(460, Math.max(120, layout.height + headerHeight + 18)))
     : undefined;
 
   if (items.length === 0) {
@@ -147,7 +160,7 @@ export function SequenceView({
         role="figure"
         aria-label={`${label}: ${items.length} events between ${layout.columns.length} processes`}
       >
-        <div className="seq-view__header" style={{ width: layout.width, height: HEADER_HEIGHT }}>
+        <div className="seq-view__header" style={{ width: layout.width, height: headerHeight }}>
           {layout.columns.map((column) => (
             <button
               type="button"
@@ -218,6 +231,7 @@ export function SequenceView({
               onPointer={onItemPointer}
               onFocus={onItemFocus}
               onLeave={() => showHover(null)}
+              charWidth={(compact ? 6 : 6.6) * scale}
             />
           ))}
         </svg>
@@ -258,6 +272,8 @@ interface ItemShapeProps {
   onPointer(entry: PlacedItem, event: ReactPointerEvent): void;
   onFocus(entry: PlacedItem, event: ReactFocusEvent<SVGGElement>): void;
   onLeave(): void;
+  /** Average width of a character of the labels, in pixels. */
+  charWidth: number;
 }
 
 /** One item: its line, its ends, its label. */
@@ -268,6 +284,7 @@ const SequenceItemShape = memo(function SequenceItemShape({
   onPointer,
   onFocus,
   onLeave,
+  charWidth,
 }: ItemShapeProps) {
   const { item, shape, x1, y1, x2, y2 } = entry;
   const state = item.type === 'message' ? item.state : item.type;
@@ -293,7 +310,7 @@ const SequenceItemShape = memo(function SequenceItemShape({
       <g {...common}>
         <Cross x={x1} y={y1} size={6} />
         <text className="seq-item__label" x={x1 + 10} y={y1 - 5}>
-          {clip(caption, Math.floor(width / 7))}
+          {clip(caption, Math.floor(width / charWidth))}
         </text>
         <rect className="seq-item__hit" x={x1 - 8} y={y1 - 14} width={width * 0.9} height={22} />
       </g>
@@ -305,10 +322,10 @@ const SequenceItemShape = memo(function SequenceItemShape({
         <circle className="seq-item__send" cx={x1} cy={y1} r={3} />
         <line className="seq-item__line" x1={x1} y1={y1} x2={x2} y2={y2} />
         <Cross x={x2} y={y2} size={5} />
-        <text className="seq-item__label" x={x1 + 6} y={y1 - 5}>
-          {clip(`${caption} (dropped)`, Math.floor(width / 6.5))}
+        <text className="seq-item__label" x={x2 + 10} y={y1 + 4}>
+          {clip(`${caption} (dropped)`, Math.floor((width * 1.4) / charWidth))}
         </text>
-        <rect className="seq-item__hit" x={x1} y={y1 - 14} width={x2 - x1 + 8} height={22} />
+        <rect className="seq-item__hit" x={x1} y={y1 - 10} width={width * 1.2} height={20} />
       </g>
     );
   }
@@ -325,7 +342,7 @@ const SequenceItemShape = memo(function SequenceItemShape({
         />
         <path className="seq-item__hit" d={d} />
         <text className="seq-item__label" x={x1 + loop + 5} y={y1 + 4}>
-          {clip(caption, Math.floor(width / 7.5))}
+          {clip(caption, Math.floor(width / charWidth) - 4)}
         </text>
         {state === 'pending' && <Queued x={x1 + loop} y={y2} anchor="start" />}
         {state === 'lost' && <Cross x={x1 + 2} y={Math.max(y2, y1 + 10)} size={5} />}
@@ -335,22 +352,33 @@ const SequenceItemShape = memo(function SequenceItemShape({
   // An arrow between two lifelines: its label sits over the start, along the arrow's way.
   const right = x2 >= x1;
   const span = Math.abs(x2 - x1);
-  const chars = Math.max(6, Math.floor((Math.max(span, width) - 16) / 6.6));
+  const chars = Math.max(6, Math.floor((Math.max(span, width) - 16) / charWidth));
   const lost = state === 'lost';
   const pending = state === 'pending';
-  // A pending arrow ends at the now row, at the receiver's lifeline; a lost one ends in a cross.
+  // A message that waits long in a mailbox would cut diagonally across every row in between:
+  // it travels to the receiver's lifeline within a row, then waits beside it (dashed) until
+  // the row it is received at, or the now row while still queued.
+  const waits = entry.endRow - entry.startRow > ELBOW_ROWS;
+  const side = x2 + (right ? -1 : 1) * 9;
+  const arrive = y1 + layout.metrics.rowHeight * 0.8;
+  const travel = waits ? `M${x1} ${y1}L${side} ${arrive}` : `M${x1} ${y1}L${x2} ${y2}`;
+  const wait = `M${side} ${arrive}V${y2}L${x2} ${y2}`;
   return (
     <g {...common}>
       <circle className="seq-item__send" cx={x1} cy={y1} r={3} />
-      <line
+      <path
         className="seq-item__line"
-        x1={x1}
-        y1={y1}
-        x2={x2}
-        y2={y2}
-        markerEnd={lost ? undefined : 'url(#seq-arrow)'}
+        d={travel}
+        markerEnd={lost || waits ? undefined : 'url(#seq-arrow)'}
       />
-      <line className="seq-item__hit" x1={x1} y1={y1} x2={x2} y2={y2} />
+      {waits && (
+        <path
+          className="seq-item__line seq-item__wait"
+          d={wait}
+          markerEnd={lost ? undefined : 'url(#seq-arrow)'}
+        />
+      )}
+      <path className="seq-item__hit" d={waits ? `${travel}V${y2}L${x2} ${y2}` : travel} />
       <text
         className="seq-item__label"
         x={x1 + (right ? 8 : -8)}

@@ -30,9 +30,11 @@ import {
   layoutForest,
   nodeTexts,
   panToShow,
+  scaleTreeMetrics,
   visibleRect,
   zoomAt,
 } from './treeLayout';
+import { useFontScale } from './useFontScale';
 import './views.css';
 
 /** Props of the supervision tree drawing. */
@@ -65,6 +67,9 @@ export interface SupervisionTreeViewProps {
   label?: string;
 }
 
+/** Below this zoom, node texts are too small to read and are left out. */
+const LEAN_BELOW = 0.3;
+
 /** Above this many nodes, only those in view are drawn. */
 const CULL_ABOVE = 120;
 
@@ -80,7 +85,11 @@ export function SupervisionTreeView({
   unlinked,
   label = 'Supervision tree',
 }: SupervisionTreeViewProps) {
-  const metrics = compact ? COMPACT_TREE_METRICS : TREE_METRICS;
+  const scale = useFontScale();
+  const metrics = useMemo(
+    () => scaleTreeMetrics(compact ? COMPACT_TREE_METRICS : TREE_METRICS, scale),
+    [compact, scale],
+  );
   const direction = orientation === 'auto' ? autoOrientation(nodes) : orientation;
   const layout = useMemo(
     () => layoutForest(nodes, direction, metrics),
@@ -215,6 +224,22 @@ export function SupervisionTreeView({
     }
   };
 
+  // Nodes are memoised: they get stable callbacks that call the latest props and handlers, so
+  // zooming or panning re-renders none of them.
+  const latest = useRef({ onSelect, onToggle, onNodeKey });
+  useLayoutEffect(() => {
+    latest.current = { onSelect, onToggle, onNodeKey };
+  });
+  const selectNode = useCallback(
+    (pid: number, node: TreeNode) => latest.current.onSelect?.(pid, node),
+    [],
+  );
+  const toggleNode = useCallback((key: string) => latest.current.onToggle?.(key), []);
+  const keyOnNode = useCallback(
+    (event: ReactKeyboardEvent, placed: PlacedNode) => latest.current.onNodeKey(event, placed),
+    [],
+  );
+
   // What is in view (everything, for small trees).
   const view = visibleRect(transform, size);
   const cull = layout.nodes.length > CULL_ABOVE && size.width > 0;
@@ -287,6 +312,17 @@ export function SupervisionTreeView({
                     d={edgePath(edge, direction)}
                   />
                 ))}
+                {layout.groups.map((group) => (
+                  <rect
+                    key={group.key}
+                    className="tree-view__group"
+                    x={group.x}
+                    y={group.y}
+                    width={group.width}
+                    height={group.height}
+                    rx={8 * scale}
+                  />
+                ))}
                 {layout.crossLinks.map((link) => (
                   <path
                     key={link.key}
@@ -304,11 +340,13 @@ export function SupervisionTreeView({
                   recent={isRecent(placed.node, now, recentMs)}
                   orientation={direction}
                   compact={compact}
+                  scale={scale}
+                  lean={transform.k < LEAN_BELOW}
                   foldable={onToggle !== undefined}
                   register={registerNode}
-                  onSelect={onSelect}
-                  onToggle={onToggle}
-                  onKeyDown={onNodeKey}
+                  onSelect={selectNode}
+                  onToggle={toggleNode}
+                  onKeyDown={keyOnNode}
                   onFocus={setFocusKey}
                 />
               ))}
@@ -327,6 +365,10 @@ interface TreeNodeBoxProps {
   recent: boolean;
   orientation: TreeOrientation;
   compact: boolean;
+  /** The page's type scale. */
+  scale: number;
+  /** Zoomed out too far to read: shapes and status only. */
+  lean: boolean;
   foldable: boolean;
   register(key: string, element: SVGGElement | null): void;
   onSelect?(pid: number, node: TreeNode): void;
@@ -343,6 +385,8 @@ const TreeNodeBox = memo(function TreeNodeBox({
   recent,
   orientation,
   compact,
+  scale,
+  lean,
   foldable,
   register,
   onSelect,
@@ -352,10 +396,12 @@ const TreeNodeBox = memo(function TreeNodeBox({
 }: TreeNodeBoxProps) {
   const { node, x, y, width: w, height: h } = placed;
   const texts = nodeTexts(node);
-  const pad = compact ? 8 : 10;
-  const lineH = compact ? 14 : 16;
+  const pad = (compact ? 8 : 10) * scale;
+  const lineH = (compact ? 14 : 16) * scale;
   const top = (h - lineH * 3) / 2 + lineH * 0.78;
-  const maxChars = Math.floor((w - pad * 2 - 12) / (compact ? 6.4 : 7));
+  const maxChars = Math.floor((w - pad * 2 - 12 * scale) / ((compact ? 6.4 : 7) * scale));
+  const indent = pad + (node.kind === 'worker' ? 6 * scale : 0);
+  const t = 9 * scale;
   const hasChildren = node.childCount > 0;
   const toggle = orientation === 'down' ? { cx: w / 2, cy: h } : { cx: w, cy: h / 2 };
   return (
@@ -392,20 +438,29 @@ const TreeNodeBox = memo(function TreeNodeBox({
         />
       )}
       <NodeShape kind={node.kind} w={w} h={h} />
-      <circle className="tree-node__status" cx={w - pad - 2} cy={pad + 3} r={compact ? 3.5 : 4.5} />
-      <text className="tree-node__title" x={pad + (node.kind === 'worker' ? 6 : 0)} y={top}>
-        {clipText(texts.title, maxChars)}
-      </text>
-      <text className="tree-node__pid" x={pad + (node.kind === 'worker' ? 6 : 0)} y={top + lineH}>
-        {clipText(texts.pid, maxChars + 2)}
-      </text>
-      <text
-        className={`tree-node__detail${texts.detailTone ? ` tree-node__detail--${texts.detailTone}` : ''}`}
-        x={pad + (node.kind === 'worker' ? 6 : 0)}
-        y={top + lineH * 2}
-      >
-        {clipText(texts.detail, maxChars + 2)}
-      </text>
+      <circle
+        className="tree-node__status"
+        cx={lean ? w / 2 : w - pad - 2 * scale - (node.kind === 'worker' ? 6 * scale : 0)}
+        cy={lean ? h / 2 : h / 2 - lineH}
+        r={lean ? h * 0.35 : (compact ? 3.5 : 4.5) * scale}
+      />
+      {!lean && (
+        <>
+          <text className="tree-node__title" x={indent} y={top}>
+            {clipText(texts.title, maxChars)}
+          </text>
+          <text className="tree-node__pid" x={indent} y={top + lineH}>
+            {clipText(texts.pid, maxChars + 2)}
+          </text>
+          <text
+            className={`tree-node__detail${texts.detailTone ? ` tree-node__detail--${texts.detailTone}` : ''}`}
+            x={indent}
+            y={top + lineH * 2}
+          >
+            {clipText(texts.detail, maxChars + 2)}
+          </text>
+        </>
+      )}
       {hasChildren && foldable && (
         <g
           className="tree-node__toggle"
@@ -418,13 +473,13 @@ const TreeNodeBox = memo(function TreeNodeBox({
         >
           <title>{node.collapsed ? `Show ${node.childCount} children` : 'Fold the children'}</title>
           <rect
-            x={node.collapsed ? -20 : -9}
-            y={-9}
-            width={node.collapsed ? 40 : 18}
-            height={18}
-            rx={9}
+            x={node.collapsed ? -2.2 * t : -t}
+            y={-t}
+            width={node.collapsed ? 4.4 * t : 2 * t}
+            height={2 * t}
+            rx={t}
           />
-          <text y={4.5} textAnchor="middle">
+          <text y={t / 2} textAnchor="middle">
             {node.collapsed ? `+${compactCount(node.descendantCount)}` : '−'}
           </text>
         </g>

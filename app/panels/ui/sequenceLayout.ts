@@ -32,6 +32,16 @@ export const COMPACT_SEQUENCE_METRICS: SequenceMetrics = {
   gutter: 52,
 };
 
+/** `metrics` grown by `scale` (the page's type scale), for larger text. */
+export function scaleSequenceMetrics(metrics: SequenceMetrics, scale: number): SequenceMetrics {
+  if (scale === 1) return metrics;
+  return {
+    rowHeight: Math.round(metrics.rowHeight * scale),
+    columnWidth: Math.round(metrics.columnWidth * scale),
+    gutter: Math.round(metrics.gutter * scale),
+  };
+}
+
 /** A lifeline. */
 export interface SequenceColumn {
   readonly id: number | null;
@@ -130,14 +140,27 @@ export function columnsFor(
   return [...seen.values()];
 }
 
-/** Lays out `items` (oldest first, as `visibleItems` returns them) on `participants`' lifelines. */
+/** Columns never get narrower than this share of the metrics' column width to fit a width. */
+export const MIN_COLUMN_SHARE = 0.62;
+
+/**
+ * Lays out `items` (oldest first, as `visibleItems` returns them) on `participants`' lifelines.
+ * With `fitWidth`, columns narrow (down to `MIN_COLUMN_SHARE` of their width) so that all the
+ * lifelines fit that many pixels; beyond that the drawing scrolls sideways.
+ */
 export function layoutSequence(
   items: readonly SequenceItem[],
   participants: readonly Participant[] = [],
   metrics: SequenceMetrics = SEQUENCE_METRICS,
   names?: ReadonlyMap<number, string>,
+  fitWidth?: number,
 ): SequenceLayout {
   const people = columnsFor(items, participants, names);
+  if (fitWidth !== undefined && people.length > 0) {
+    const fits = Math.floor((fitWidth - metrics.gutter) / people.length);
+    const min = Math.round(metrics.columnWidth * MIN_COLUMN_SHARE);
+    metrics = { ...metrics, columnWidth: Math.max(min, Math.min(metrics.columnWidth, fits)) };
+  }
   const colOf = new Map<number | null, number>();
   people.forEach((p, i) => colOf.set(p.id, i));
 

@@ -8,6 +8,10 @@
  * its subtree takes one slot. The forest's roots are packed the same way under a root that is
  * not drawn. O(nodes × depth), iterative, so a long chain of links cannot overflow the stack.
  *
+ * A node with many children that have none of their own (a DynamicSupervisor's 500 workers)
+ * would make one absurdly long row, so its children wrap into a grid of several lanes (levels)
+ * framed as a group, with one edge from the parent to the group instead of 500.
+ *
  * Coordinates are in layout units (CSS pixels at zoom 1), top-left origin. "Breadth" is the
  * axis siblings spread along, "depth" the axis levels follow: down (breadth = x) or right
  * (breadth = y). Zoom and pan are plain transforms, with pure helpers here for the view.
@@ -47,6 +51,18 @@ export const COMPACT_TREE_METRICS: TreeMetrics = {
   treeGap: 28,
 };
 
+/** `metrics` grown by `scale` (the page's type scale), for larger text. */
+export function scaleTreeMetrics(metrics: TreeMetrics, scale: number): TreeMetrics {
+  if (scale === 1) return metrics;
+  return {
+    nodeWidth: Math.round(metrics.nodeWidth * scale),
+    nodeHeight: Math.round(metrics.nodeHeight * scale),
+    siblingGap: Math.round(metrics.siblingGap * scale),
+    levelGap: Math.round(metrics.levelGap * scale),
+    treeGap: Math.round(metrics.treeGap * scale),
+  };
+}
+
 /** A node with its box. */
 export interface PlacedNode {
   readonly node: TreeNode;
@@ -61,6 +77,24 @@ export interface PlacedNode {
   readonly childKeys: readonly string[];
   /** Index among its drawn siblings (roots count as siblings). */
   readonly index: number;
+  /** Set when the node's children wrap into a grid: lanes (levels) and children per lane. */
+  readonly grid: GridShape | null;
+}
+
+/** How a wrapped set of children is arranged. */
+export interface GridShape {
+  readonly lanes: number;
+  readonly perLane: number;
+}
+
+/** The frame around a grid of wrapped children. */
+export interface PlacedGroup {
+  /** The parent's key. */
+  readonly key: string;
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
 }
 
 /** A parent-child edge: a supervisor's child, or a link of a link tree. */
@@ -92,6 +126,7 @@ export interface TreeLayout {
   readonly byKey: ReadonlyMap<string, PlacedNode>;
   readonly edges: readonly PlacedEdge[];
   readonly crossLinks: readonly PlacedCrossLink[];
+  readonly groups: readonly PlacedGroup[];
   /** Size of the bounding box (it starts at 0, 0). */
   readonly width: number;
   readonly height: number;
@@ -115,6 +150,34 @@ interface Work {
   offset: number;
   contour: Contour | null;
   centre: number;
+  grid: GridShape | null;
+}
+
+/** Children beyond this many, none with children of their own, wrap into a grid. */
+export const WRAP_ABOVE = 12;
+
+/** Whether `node`'s drawn children wrap into a grid. */
+export function wrapsChildren(node: TreeNode): boolean {
+  const kids = drawnChildren(node);
+  return kids.length > WRAP_ABOVE && kids.every((kid) => drawnChildren(kid).length === 0);
+}
+
+/**
+ * The grid for `n` wrapped children: about as wide as it is tall on screen (a little wider),
+ * with lanes along the depth axis and children side by side within a lane.
+ */
+export function gridShape(
+  n: number,
+  orientation: TreeOrientation,
+  metrics: TreeMetrics,
+): GridShape {
+  const down = orientation === 'down';
+  const across = (down ? metrics.nodeWidth : metrics.nodeHeight) + metrics.siblingGap;
+  const along = (down ? metrics.nodeHeight : metrics.nodeWidth) + metrics.levelGap;
+  // Screen width : height of the block, about 4 : 3.
+  const aspect = down ? 4 / 3 : 3 / 4;
+  const perLane = Math.max(1, Math.min(n, Math.round(Math.sqrt((n * along * aspect) / across))));
+  return { lanes: Math.ceil(n / perLane), perLane };
 }
 
 /** The children a node draws: none when it is collapsed. */
@@ -130,14 +193,16 @@ export function autoOrientation(roots: readonly TreeNode[], maxAcross = 6): Tree
   return widestLevel(roots) <= maxAcross ? 'down' : 'right';
 }
 
-/** The largest number of drawn nodes on one level of the forest. */
+/** The largest number of drawn nodes on one level of the forest, not counting wrapped grids. */
 export function widestLevel(roots: readonly TreeNode[]): number {
   let level: readonly TreeNode[] = roots;
   let widest = 0;
   while (level.length > 0) {
     widest = Math.max(widest, level.length);
     const next: TreeNode[] = [];
-    for (const node of level) for (const child of drawnChildren(node)) next.push(child);
+    for (const node of level) {
+      if (!wrapsChildren(node)) for (const child of drawnChildren(node)) next.push(child);
+    }
     level = next;
   }
   return widest;
@@ -164,21 +229,26 @@ export function layoutForest(
     offset: 0,
     contour: null,
     centre: 0,
+    grid: null,
   };
   const order: Work[] = [top];
   for (let i = 0; i < order.length; i++) {
     const work = order[i]!;
     const kids = work === top ? roots : drawnChildren(work.node);
+    if (work !== top && wrapsChildren(work.node))
+      work.grid = gridShape(kids.length, orientation, metrics);
+    const perLane = work.grid?.perLane ?? Infinity;
     kids.forEach((node, index) => {
       const child: Work = {
         node,
         parent: work,
-        depth: work.depth + 1,
+        depth: work.depth + 1 + Math.floor(index / perLane),
         index,
         children: [],
         offset: 0,
         contour: null,
         centre: 0,
+        grid: null,
       };
       work.children.push(child);
       order.push(child);
@@ -191,6 +261,22 @@ export function layoutForest(
     const own = work === top ? 0 : breadthSize / 2;
     if (work.children.length === 0) {
       work.contour = { left: [-own], right: [own] };
+      continue;
+    }
+    if (work.grid) {
+      // A block of lanes, each centred under the parent, filled from the left.
+      const { lanes, perLane } = work.grid;
+      const pitch = breadthSize + metrics.siblingGap;
+      const across = Math.min(perLane, work.children.length);
+      const half = (across * pitch - metrics.siblingGap) / 2;
+      work.children.forEach((child, c) => {
+        child.offset = ((c % perLane) - (across - 1) / 2) * pitch;
+        child.contour = null;
+      });
+      work.contour = {
+        left: [-own, ...Array.from({ length: lanes }, () => -half)],
+        right: [own, ...Array.from({ length: lanes }, () => half)],
+      };
       continue;
     }
     const gap = work === top ? metrics.siblingGap + metrics.treeGap : metrics.siblingGap;
@@ -260,9 +346,38 @@ export function layoutForest(
       parentKey: work.parent === top ? null : work.parent!.node.key,
       childKeys: work.children.map((c) => c.node.key),
       index: work.index,
+      grid: work.grid,
     };
     nodes.push(placed);
     byKey.set(work.node.key, placed);
+  }
+
+  // A grid's frame, and one edge from the parent to it.
+  const groups: PlacedGroup[] = [];
+  const frames = new Map<string, PlacedGroup>();
+  const pad = metrics.siblingGap / 2 + 2;
+  for (const placed of nodes) {
+    if (!placed.grid) continue;
+    let x0 = Infinity;
+    let y0 = Infinity;
+    let x1 = -Infinity;
+    let y1 = -Infinity;
+    for (const key of placed.childKeys) {
+      const kid = byKey.get(key)!;
+      x0 = Math.min(x0, kid.x);
+      y0 = Math.min(y0, kid.y);
+      x1 = Math.max(x1, kid.x + kid.width);
+      y1 = Math.max(y1, kid.y + kid.height);
+    }
+    const group = {
+      key: placed.node.key,
+      x: x0 - pad,
+      y: y0 - pad,
+      width: x1 - x0 + 2 * pad,
+      height: y1 - y0 + 2 * pad,
+    };
+    groups.push(group);
+    frames.set(group.key, group);
   }
 
   const edges: PlacedEdge[] = [];
@@ -270,6 +385,32 @@ export function layoutForest(
     if (placed.parentKey === null) continue;
     const parent = byKey.get(placed.parentKey)!;
     const kind = placed.node.source === 'links' ? 'link' : 'supervision';
+    const frame = frames.get(placed.parentKey);
+    if (frame) {
+      if (placed.index > 0) continue;
+      edges.push(
+        down
+          ? {
+              key: placed.node.key,
+              kind,
+              x1: parent.x + parent.width / 2,
+              y1: parent.y + parent.height,
+              x2: parent.x + parent.width / 2,
+              y2: frame.y,
+              mid: frame.y,
+            }
+          : {
+              key: placed.node.key,
+              kind,
+              x1: parent.x + parent.width,
+              y1: parent.y + parent.height / 2,
+              x2: frame.x,
+              y2: parent.y + parent.height / 2,
+              mid: frame.x,
+            },
+      );
+      continue;
+    }
     if (down) {
       const y1 = parent.y + parent.height;
       edges.push({
@@ -323,6 +464,7 @@ export function layoutForest(
     byKey,
     edges,
     crossLinks,
+    groups,
     width: down ? breadthExtent : depthExtent,
     height: down ? depthExtent : breadthExtent,
     widestLevel: Math.max(0, ...levelCounts.map((n) => n ?? 0)),

@@ -3,6 +3,7 @@ import type { MessageItem, SequenceItem } from '../../panels/model/sequenceModel
 import type { PlacedItem, SequenceLayout } from '../../panels/ui/sequenceLayout';
 import {
   LONG_SPAN,
+  MIN_COLUMN_SHARE,
   SEQUENCE_METRICS,
   columnsFor,
   formatTime,
@@ -139,6 +140,26 @@ describe('sequence layout', () => {
       const found = itemsInRows(layout, first, last);
       expect(seqs(found)).toEqual(seqs(brute(first, last)));
     }
+  });
+
+  it('narrows the columns to fit a width, but not below a readable minimum', () => {
+    const n = talk.participants.length;
+    const wide = layoutSequence(talk.items, talk.participants, SEQUENCE_METRICS, undefined, 5000);
+    expect(wide.metrics.columnWidth).toBe(SEQUENCE_METRICS.columnWidth);
+    const fitWidth = SEQUENCE_METRICS.gutter + n * 120;
+    const fitted = layoutSequence(
+      talk.items,
+      talk.participants,
+      SEQUENCE_METRICS,
+      undefined,
+      fitWidth,
+    );
+    expect(fitted.metrics.columnWidth).toBe(120);
+    expect(fitted.width).toBeLessThanOrEqual(fitWidth);
+    const narrow = layoutSequence(talk.items, talk.participants, SEQUENCE_METRICS, undefined, 300);
+    expect(narrow.metrics.columnWidth).toBe(
+      Math.round(SEQUENCE_METRICS.columnWidth * MIN_COLUMN_SHARE),
+    );
   });
 
   it('shows the rows of the viewport with some overscan, never past the now row', () => {

@@ -6,6 +6,7 @@ import {
   TREE_METRICS,
   autoOrientation,
   fitTransform,
+  gridShape,
   layoutForest,
   nodeTexts,
   panToShow,
@@ -66,8 +67,10 @@ describe('tree layout', () => {
         const layout = layoutForest(fixture.roots, orientation);
         for (const placed of layout.nodes) {
           if (placed.childKeys.length === 0) continue;
+          // A grid of wrapped children is centred by its first (full) lane.
+          const across = placed.grid ? placed.grid.perLane : placed.childKeys.length;
           const first = layout.byKey.get(placed.childKeys[0]!)!;
-          const last = layout.byKey.get(placed.childKeys.at(-1)!)!;
+          const last = layout.byKey.get(placed.childKeys[across - 1]!)!;
           expect(centreOf(placed, orientation)).toBeCloseTo(
             (centreOf(first, orientation) + centreOf(last, orientation)) / 2,
             6,
@@ -134,21 +137,44 @@ describe('tree layout', () => {
     expect(layout.edges).toHaveLength(0);
     expect(layout.width).toBe(TREE_METRICS.nodeWidth);
     expect(nodeTexts(root).detail).toBe('500 children');
-
-    const open = layoutForest(
-      unfolded.roots.filter((r) => r.name === 'jobs'),
-      'right',
-    );
-    expect(open.nodes).toHaveLength(501);
-    expect(open.widestLevel).toBe(500);
-    expect(open.height).toBe(500 * TREE_METRICS.nodeHeight + 499 * TREE_METRICS.siblingGap);
   });
 
-  it('goes down for a few children and right for hundreds', () => {
+  it('wraps 500 unfolded workers into a grid about as wide as it is tall, with one edge to it', () => {
+    const jobs = unfolded.roots.filter((r) => r.name === 'jobs');
+    for (const orientation of ORIENTATIONS) {
+      const open = layoutForest(jobs, orientation);
+      expect(open.nodes).toHaveLength(501);
+      const root = open.nodes[0]!;
+      expect(root.grid).toEqual(gridShape(500, orientation, TREE_METRICS));
+      const { lanes, perLane } = root.grid!;
+      expect(lanes * perLane).toBeGreaterThanOrEqual(500);
+      expect((lanes - 1) * perLane).toBeLessThan(500);
+      expect(open.width / open.height).toBeGreaterThan(0.6);
+      expect(open.width / open.height).toBeLessThan(2);
+      expect(open.groups).toHaveLength(1);
+      expect(open.edges).toHaveLength(1);
+      const group = open.groups[0]!;
+      for (const placed of open.nodes.slice(1)) {
+        expect(placed.x).toBeGreaterThan(group.x);
+        expect(placed.x + placed.width).toBeLessThan(group.x + group.width);
+        expect(placed.y + placed.height).toBeLessThan(group.y + group.height);
+      }
+    }
+    // A few children do not wrap.
+    expect(layoutForest(three.roots).nodes.every((n) => n.grid === null)).toBe(true);
+  });
+
+  it('goes down unless many subtrees share a level, then right', () => {
     expect(autoOrientation(three.roots)).toBe('down');
     expect(autoOrientation(folded.roots)).toBe('down');
-    expect(widestLevel(unfolded.roots)).toBeGreaterThanOrEqual(500);
-    expect(autoOrientation(unfolded.roots)).toBe('right');
+    // The grid keeps 500 leaves from widening a level.
+    expect(widestLevel(unfolded.roots)).toBeLessThan(10);
+    expect(autoOrientation(unfolded.roots)).toBe('down');
+    const sup = three.roots.find((r) => r.name === 'app_sup')!;
+    const eight = Array.from({ length: 8 }, (_, i) => ({ ...sup, key: `s${i}` }));
+    const wide = { ...sup, key: 'wide', children: eight };
+    expect(widestLevel([wide])).toBe(24);
+    expect(autoOrientation([wide])).toBe('right');
   });
 
   it('draws link-tree edges apart from supervision edges, and each cross link once', () => {
