@@ -12,7 +12,7 @@ export function slugifyHeading(text: string): string {
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
-    .replace(/[^\p{L}\p{N}\s-]/gu, '')
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
     .trim()
     .replace(/[\s-]+/g, '-');
   return slug === '' ? 'section' : slug;

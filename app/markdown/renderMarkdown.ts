@@ -23,7 +23,7 @@ export interface RenderMarkdownOptions {
 }
 
 /** Only these heading ids are set after sanitising: the characters the slugger produces. */
-const HEADING_ID = /^[\p{L}\p{N}-]+$/u;
+const HEADING_ID = /^[\p{L}\p{N}_-]+$/u;
 /** A link to a chapter file: `03-genserver.md`, `./03-genserver.md#calls`, `chapters/x.md`. */
 const CHAPTER_FILE_LINK = /^(?:\.\/)?(?:chapters\/)?([^/?#:]+\.md)(#.*)?$/i;
 
