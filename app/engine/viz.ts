@@ -42,6 +42,7 @@ import {
   applySequenceEvent,
   createSequenceModel,
   endpoints,
+  nameParticipants,
   participantsOf,
   toMermaid,
   visibleItems,
@@ -657,6 +658,12 @@ export class VizHost {
     }
     const id = this.newId('sequence', options, 'seqTrace');
     const model = createSequenceModel(Math.max(2000, this.limits.sequenceItems * 4));
+    // Names registered before tracing started label their lifelines too.
+    const named: [number, string][] = [];
+    for (const proc of this.runtime.processes()) {
+      if (proc.name !== null) named.push([proc.pid.id, proc.name]);
+    }
+    nameParticipants(model, named);
     const unsubscribe = this.runtime.trace.subscribe((event) => applySequenceEvent(model, event));
     let result: T;
     try {

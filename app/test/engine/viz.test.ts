@@ -283,6 +283,21 @@ describe('viz.seqTrace', () => {
     expect(trace!.participants.some((p) => p.title === 'counter')).toBe(true);
   });
 
+  it('names lifelines after processes registered before tracing started', async () => {
+    const { engine, rich } = notebook();
+    await engine.runCell(
+      'a',
+      "Process.register(spawn(async () => { while (true) { const m = await receive(); send(m[0], 'pong'); } }), 'ponger');",
+    );
+    await engine.runCell(
+      'b',
+      "await viz.seqTrace(async () => { send('ponger', [self(), 'ping']); await receive('pong'); })",
+    );
+    const [trace] = rich('b') as Extract<RichOutput, { kind: 'sequence' }>[];
+    expect(trace!.participants.map((p) => p.title)).toContain('ponger');
+    expect(trace!.mermaid).toContain('as ponger');
+  });
+
   it('keeps only messages between the given pids', async () => {
     const { engine, rich } = notebook();
     await engine.runCell(

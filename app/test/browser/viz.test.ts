@@ -1,0 +1,207 @@
+/**
+ * Rich cell outputs (`viz`) on a chapter page, for real: the static build, its runtime worker and
+ * esbuild-wasm in headless Chromium. Each test types its own code into the chapter's cells and
+ * looks at what the page draws; screenshots of each kind of output, light and dark, go to
+ * test-results/browser/.
+ */
+import { mkdir } from 'node:fs/promises';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launchChromium } from './chromium';
+
+const SCREENSHOTS = 'test-results/browser';
+const siteUrl = inject('siteUrl');
+
+let browser: Browser;
+let page: Page;
+let pageErrors: string[];
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  await mkdir(SCREENSHOTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+afterEach(async () => {
+  await page?.close();
+  expect(pageErrors).toEqual([]);
+});
+
+async function openChapter(colorScheme: 'light' | 'dark' = 'light') {
+  page = await browser.newPage({ viewport: { width: 1366, height: 768 }, colorScheme });
+  page.setDefaultTimeout(20_000);
+  pageErrors = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(`${siteUrl}chapters/start`);
+  await page.getByRole('status').getByText('Runtime ready').waitFor();
+}
+
+const cell = (n: number) => page.getByRole('region', { name: `Cell ${n}`, exact: true });
+const output = (n: number) => page.getByRole('log', { name: `Output of cell ${n}`, exact: true });
+
+/** Replaces the code of cell `n` with `code` (through its editor) and runs it. */
+async function run(n: number, code: string) {
+  await cell(n).locator('.code-editor').click();
+  await cell(n).locator('.monaco-editor .view-lines').click();
+  await cell(n).locator('.monaco-editor.focused').waitFor();
+  await page.keyboard.press('ControlOrMeta+A');
+  // One line: typed line breaks would get the editor's auto-indent and closing brackets.
+  await page.keyboard.insertText(code.replace(/\n\s*/g, ' '));
+  await cell(n)
+    .getByRole('button', { name: `Run cell ${n}`, exact: true })
+    .click();
+}
+
+/** Everything cell `n` and its processes printed. */
+const printed = async (n: number) =>
+  (await output(n).locator('.cell-output__text').allTextContents()).join('');
+
+const STATIC_OUTPUTS = `IO.puts('before the outputs');
+viz.markdown('## Mailboxes\\nEvery process has **one** mailbox, read in order.');
+viz.table([
+  { name: 'counter', restarts: 0, state: { count: 3 } },
+  { name: 'cache', restarts: 2, state: ['ok', new Map([['k', 1]])] },
+]);
+viz.mermaid('graph LR\\n  Caller -->|call| Server\\n  Server -->|reply| Caller');
+IO.puts('after the outputs');`;
+
+describe('viz outputs on a chapter page', () => {
+  for (const scheme of ['light', 'dark'] as const) {
+    it(`draws Markdown, a table and a mermaid diagram in order with the text (${scheme})`, async () => {
+      await openChapter(scheme);
+      await run(1, STATIC_OUTPUTS);
+
+      await output(1).locator('.viz-mermaid [data-diagram-state="ready"] svg').waitFor();
+      await expect(output(1).locator('.viz-markdown h2').textContent()).resolves.toBe('Mailboxes');
+      await expect(output(1).locator('.viz-markdown strong').textContent()).resolves.toBe('one');
+      await expect(output(1).locator('.viz-table th').allTextContents()).resolves.toEqual([
+        'name',
+        'restarts',
+        'state',
+      ]);
+      await expect(output(1).locator('.viz-table td').allTextContents()).resolves.toEqual([
+        'counter',
+        '0',
+        '{ count: 3 }',
+        'cache',
+        '2',
+        "['ok', Map(1) { 'k' => 1 }]",
+      ]);
+      // Text and rich outputs keep the order they were made in.
+      const order = await output(1)
+        .locator(':scope > *')
+        .evaluateAll((nodes) =>
+          nodes.map((node) =>
+            node.classList.contains('cell-output__text')
+              ? node.textContent!.trim()
+              : (node.getAttribute('data-viz') ?? node.className),
+          ),
+        );
+      // The last child is the value of the last expression (IO.puts returns 'ok').
+      order.pop();
+      expect(order).toEqual([
+        'before the outputs',
+        'markdown',
+        'table',
+        'mermaid',
+        'after the outputs',
+      ]);
+      await cell(1).scrollIntoViewIfNeeded();
+      await page.screenshot({ path: `${SCREENSHOTS}/viz-static-${scheme}.png`, fullPage: false });
+    });
+  }
+
+  it('delivers a button click as a message to a spawned process, which prints it', async () => {
+    await openChapter();
+    await run(
+      1,
+      `const printer = spawn(async () => {
+  while (true) {
+    const message = await receive();
+    IO.puts('printer got ' + inspect(message));
+  }
+});
+const go = viz.button('Press me', { to: printer });
+const name = viz.input('Your name', { to: printer, initial: 'Ada' });`,
+    );
+    const button = output(1).getByRole('button', { name: 'Press me' });
+    await button.click();
+    await output(1)
+      .getByText(/printer got \['click', 'button-\d+'\]/)
+      .waitFor();
+    await button.click();
+    await output(1).getByRole('textbox', { name: 'Your name' }).fill('Grace');
+    await output(1).getByRole('button', { name: 'Send' }).click();
+    await output(1)
+      .getByText(/printer got \['input', 'input-\d+', 'Grace'\]/)
+      .waitFor();
+    expect((await printed(1)).match(/printer got \['click'/g)).toHaveLength(2);
+    await cell(1).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SCREENSHOTS}/viz-widgets.png` });
+  });
+
+  it('redraws an animation frame in place until it stops', async () => {
+    await openChapter();
+    await run(
+      1,
+      "viz.animate(120, (i) => (i < 6 ? viz.table([[i, '#'.repeat(i + 1)]], { columns: ['tick', 'bar'] }) : null))",
+    );
+    await output(1).getByText('Frame 2').waitFor();
+    expect(await output(1).locator('.viz-frame').count()).toBe(1);
+    await output(1).getByText('Stopped after 6 frames.').waitFor({ timeout: 10_000 });
+    expect(await output(1).locator('.viz-frame').count()).toBe(1);
+    await expect(output(1).locator('.viz-frame td').allTextContents()).resolves.toEqual([
+      '5',
+      '######',
+    ]);
+    // The animator's pid is the cell's value.
+    await expect(output(1).locator('.cell-result__text').textContent()).resolves.toMatch(/#PID</);
+  });
+
+  for (const scheme of ['light', 'dark'] as const) {
+    it(`shows a sequence trace and a supervision tree (${scheme})`, async () => {
+      await openChapter(scheme);
+      await run(
+        1,
+        `const Counter = GenServer.define({
+  init: (n: number) => ['ok', n],
+  handleCall: (_req: unknown, _from: unknown, n: number) => ['reply', n, n],
+  handleCast: (_req: unknown, n: number) => ['noreply', n + 1],
+});
+const [, sup] = await Supervisor.startLink(
+  [{ id: 'counter', start: [Counter, 'startLink', [0, { name: 'counter' }]] }],
+  { strategy: 'one_for_one' },
+);
+viz.tree(sup);
+await viz.seqTrace(async () => {
+  GenServer.cast('counter', 'inc');
+  return GenServer.call('counter', 'get');
+})`,
+      );
+      await output(1).locator('.viz-sequence svg').first().waitFor();
+      await output(1).locator('.viz-tree svg').first().waitFor();
+      await expect(output(1).locator('.viz-sequence').textContent()).resolves.toMatch(/CAST/);
+      await expect(output(1).locator('.viz-sequence').textContent()).resolves.toMatch(/CALL/);
+      await expect(output(1).locator('.cell-result__text').textContent()).resolves.toBe('1');
+      await cell(1).scrollIntoViewIfNeeded();
+      await output(1).locator('.viz-tree').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: `${SCREENSHOTS}/viz-trace-tree-${scheme}.png` });
+
+      await output(1).getByRole('button', { name: 'Mermaid' }).click();
+      await output(1).locator('.viz-sequence [data-diagram-state="ready"] svg').waitFor();
+      await output(1).locator('.viz-sequence').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: `${SCREENSHOTS}/viz-trace-mermaid-${scheme}.png` });
+    });
+  }
+
+  it('shows a bad argument as an error of the cell', async () => {
+    await openChapter();
+    await run(1, "viz.table('not rows')");
+    await output(1)
+      .getByText(/ArgumentError: viz.table expects an array of rows/)
+      .waitFor();
+  });
+});
