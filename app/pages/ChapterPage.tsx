@@ -6,6 +6,7 @@ import { loadChapterCatalog } from '../chapters/loadChapters';
 import { ChapterProblems } from '../components/ChapterProblems';
 import { ChapterToolbar } from '../components/ChapterToolbar';
 import { NotebookCell } from '../components/NotebookCell';
+import { PanelDock } from '../panels/ui/PanelDock';
 import { Prose } from '../components/Prose';
 import { RuntimeBar } from '../components/RuntimeBar';
 import { splitChapterMarkdown } from '../markdown/chapterSegments';
@@ -79,6 +80,7 @@ function ChapterNotebook({ chapter }: { chapter: Chapter }) {
 
   return (
     <>
+      {hasCells && <PanelDock />}
       {hasCells && (
         <div className="chapter__notebook-bar">
           <RuntimeBar />

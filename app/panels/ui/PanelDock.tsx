@@ -1,4 +1,134 @@
-/** The live panels beside the notebook (supervision tree, processes, sequence trace, controls). */
+/**
+ * The live panels beside the notebook: the scheduler controls, then the supervision tree, the
+ * processes and mailboxes, and the sequence trace, each a section the person can fold (a folded
+ * section costs the worker nothing). A right-hand column on wide screens, a bottom drawer on
+ * narrow ones; the whole dock folds to its header, and hides when the shell hides the panels
+ * (projector mode does by default).
+ *
+ * The dock is fixed to the viewport, so it marks <html> with `data-panel-dock` and its CSS keeps
+ * the page's content clear of it, whatever layout the page has.
+ */
+import type { ReactNode } from 'react';
+import { useEffect } from 'react';
+import type { PanelName } from '../../engine/protocol';
+import type { AppState } from '../../store/appStore';
+import { useAppStore } from '../../store/appStore';
+import { PanelControls } from './PanelControls';
+import { ProcessPanel } from './ProcessPanel';
+import { SequencePanel } from './SequencePanel';
+import { TreePanel } from './TreePanel';
+import './panels.css';
+
+const selectVisible = (state: AppState) => state.panelsVisible;
+const selectCollapsed = (state: AppState) => state.panelsCollapsed;
+const selectSetCollapsed = (state: AppState) => state.setPanelsCollapsed;
+const selectConnected = (state: AppState) => state.runtimeClient !== null;
+const selectLag = (state: AppState) => state.panelsLag;
+
 export function PanelDock() {
-  return null;
+  const visible = useAppStore(selectVisible);
+  const collapsed = useAppStore(selectCollapsed);
+  const setCollapsed = useAppStore(selectSetCollapsed);
+  const connected = useAppStore(selectConnected);
+  const shown = visible && connected;
+
+  useEffect(() => {
+    if (!shown) return;
+    const root = document.documentElement;
+    root.dataset.panelDock = collapsed ? 'collapsed' : 'open';
+    return () => {
+      delete root.dataset.panelDock;
+    };
+  }, [shown, collapsed]);
+
+  if (!shown) return null;
+  return (
+    <aside
+      className={`panel-dock${collapsed ? ' panel-dock--collapsed' : ''}`}
+      aria-label="Live panels"
+    >
+      <header className="panel-dock__head">
+        <h2 className="panel-dock__title">Live panels</h2>
+        <LagNote />
+        <button
+          type="button"
+          className="panel-button"
+          aria-expanded={!collapsed}
+          aria-controls="panel-dock-body"
+          onClick={() => setCollapsed(!collapsed)}
+        >
+          {collapsed ? 'Show panels' : 'Fold panels'}
+        </button>
+      </header>
+      {!collapsed && (
+        <div className="panel-dock__body" id="panel-dock-body">
+          <PanelControls />
+          <div className="panel-dock__sections">
+            <DockSection panel="tree" title="Supervision tree">
+              <TreePanel />
+            </DockSection>
+            <DockSection panel="processes" title="Processes and mailboxes">
+              <ProcessPanel />
+            </DockSection>
+            <DockSection panel="sequence" title="Sequence trace">
+              <SequencePanel />
+            </DockSection>
+          </div>
+        </div>
+      )}
+    </aside>
+  );
+}
+
+/** Says so when the worker had to skip events to keep up (the panels then show the present). */
+function LagNote() {
+  const lag = useAppStore(selectLag);
+  if (lag.skipped === 0) return null;
+  return (
+    <span
+      className="panel-dock__lag"
+      title="The runtime produced events faster than the panels could show them"
+    >
+      {lag.skipped.toLocaleString()} events skipped
+    </span>
+  );
+}
+
+const selectOpen = (state: AppState) => state.panelsOpen;
+const selectSetOpen = (state: AppState) => state.setPanelOpen;
+
+function DockSection({
+  panel,
+  title,
+  children,
+}: {
+  panel: PanelName;
+  title: string;
+  children: ReactNode;
+}) {
+  const open = useAppStore(selectOpen)[panel];
+  const setOpen = useAppStore(selectSetOpen);
+  const id = `panel-section-${panel}`;
+  return (
+    <section
+      className={`panel-section panel-section--${panel}${open ? ' panel-section--open' : ''}`}
+      aria-labelledby={`${id}-title`}
+    >
+      <h3 className="panel-section__title" id={`${id}-title`}>
+        <button
+          type="button"
+          aria-expanded={open}
+          aria-controls={id}
+          onClick={() => setOpen(panel, !open)}
+        >
+          <span aria-hidden="true">{open ? '▾' : '▸'}</span> {title}
+        </button>
+      </h3>
+      {open && (
+        <div className="panel-section__body" id={id}>
+          {children}
+        </div>
+      )}
+    </section>
+  );
 }
