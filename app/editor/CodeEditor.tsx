@@ -88,6 +88,7 @@ export function CodeEditor(props: CodeEditorProps) {
   const hostRef = useRef<HTMLDivElement>(null);
   const handleRef = useRef<CellEditorHandle | null>(null);
   const pendingFocus = useRef<FocusRequest | null>(null);
+  const emitted = useRef(new Set<string>());
   const latest = useRef(props);
   useEffect(() => {
     latest.current = props;
@@ -164,7 +165,10 @@ export function CodeEditor(props: CodeEditorProps) {
           value: current.value,
           readOnly: current.readOnly ?? false,
           ariaLabel: current.ariaLabel,
-          onChange: (text) => latest.current.onChange(text),
+          onChange: (text) => {
+            emitted.current.add(text);
+            latest.current.onChange(text);
+          },
           onRun: () => latest.current.onRun(),
           onRunAndAdvance: () => (latest.current.onRunAndAdvance ?? latest.current.onRun)(),
           onContentHeight: setHeight,
@@ -172,9 +176,6 @@ export function CodeEditor(props: CodeEditorProps) {
         });
         handleRef.current = handle;
         setReady(true);
-        const focus = pendingFocus.current;
-        pendingFocus.current = null;
-        if (focus !== null) handle.focus(focus === true ? undefined : focus);
       },
       (error: unknown) => {
         if (cancelled) return;
@@ -191,9 +192,27 @@ export function CodeEditor(props: CodeEditorProps) {
     };
   }, [mode, cellId]);
 
-  // Text changed outside the editor (a reset, an edit elsewhere): show it.
+  // A click or focus that came before the editor: honour it once the editor is visible (a
+  // hidden editor cannot take focus).
   useEffect(() => {
-    handleRef.current?.setValue(value);
+    const handle = handleRef.current;
+    const focus = pendingFocus.current;
+    if (!ready || !handle || focus === null) return;
+    pendingFocus.current = null;
+    handle.focus(focus === true ? undefined : focus);
+  }, [ready]);
+
+  // Text changed outside the editor (a reset, an edit elsewhere): show it. A `value` the editor
+  // itself emitted is an echo, possibly stale by a few keystrokes while the learner types fast:
+  // writing it back would eat those keystrokes.
+  useEffect(() => {
+    const handle = handleRef.current;
+    if (!handle) return;
+    if (handle.getValue() === value) emitted.current.clear();
+    else if (!emitted.current.has(value)) {
+      emitted.current.clear();
+      handle.setValue(value);
+    }
   }, [value, ready]);
   useEffect(() => {
     handleRef.current?.setReadOnly(readOnly);
@@ -216,13 +235,13 @@ export function CodeEditor(props: CodeEditorProps) {
       className="code-editor"
       data-editor={ready ? 'monaco' : 'static'}
       data-cell-id={cellId}
-      style={ready && height !== null ? { height } : undefined}
     >
       {ready ? null : <StaticCode value={value} ariaLabel={ariaLabel} onWake={wake} />}
       {mode === 'live' ? (
         <div
           ref={hostRef}
           className={ready ? 'code-editor__host' : 'code-editor__host code-editor__host--pending'}
+          style={ready && height !== null ? { height } : undefined}
         />
       ) : null}
     </div>

@@ -35,6 +35,7 @@ export interface CellEditorHandle {
   /** Replaces the text when it changed outside the editor (a reset); keeps it otherwise. */
   setValue(value: string): void;
   setReadOnly(readOnly: boolean): void;
+  getValue(): string;
   /** Focuses the editor, with the caret under a client point if one is given. */
   focus(point?: { readonly x: number; readonly y: number }): void;
   contentHeight(): number;
@@ -256,6 +257,7 @@ class MonacoKit implements EditorKit {
         }
       },
       setReadOnly: (readOnly) => editor.updateOptions({ readOnly }),
+      getValue: () => model.getValue(),
       focus: (point) => {
         if (point) {
           const target = editor.getTargetAtClientPoint(point.x, point.y);
