@@ -1,4 +1,4 @@
-import { Suspense, useEffect } from 'react';
+import { Suspense, lazy, useEffect } from 'react';
 import { COURSE_PLAN } from './chapters/coursePlan';
 import { loadChapterCatalog } from './chapters/loadChapters';
 import { buildTableOfContents, neighbours, readingOrder } from './chapters/tableOfContents';
@@ -6,7 +6,6 @@ import { ChapterPager } from './components/ChapterPager';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { ShellDialogs } from './components/ShellDialogs';
 import { SiteHeader } from './components/SiteHeader';
-import { ChapterPage } from './pages/ChapterPage';
 import { HomePage } from './pages/HomePage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { shortcutFor } from './routing/keyboardShortcuts';
@@ -14,6 +13,20 @@ import type { Route } from './routing/routes';
 import { navigate, routeForUrl, useRoute } from './routing/router';
 import { scrollToHash } from './routing/scrollToHash';
 import { appStore } from './store/appStore';
+
+/**
+ * Chapter pages bring the notebook, the cell editor's loader and the panels: a chunk of their
+ * own, so the home page does not wait for them. A chapter URL starts fetching it at once, in
+ * parallel with the chapter files, instead of after the first render.
+ */
+const loadChapterPage = () => import('./pages/ChapterPage');
+const ChapterPage = lazy(() =>
+  loadChapterPage().then((module) => ({ default: module.ChapterPage })),
+);
+if (routeForUrl(window.location.href)?.route.name === 'chapter') {
+  void loadChapterPage();
+  void loadChapterCatalog();
+}
 
 /** The app shell: the header and the page the URL names, the shell's dialogs and shortcuts. */
 export function App() {

@@ -5,7 +5,8 @@
 import type { Chapter } from './chapterCatalog';
 import { buildChapterCatalog } from './chapterCatalog';
 
-const chapterLoaders = import.meta.glob<string>('/chapters/*.md', {
+// chapters/README.md documents the format for authors: not a chapter, so never fetched.
+const chapterLoaders = import.meta.glob<string>(['/chapters/*.md', '!/chapters/README.md'], {
   query: '?raw',
   import: 'default',
 });

@@ -199,7 +199,7 @@ say(
 );
 say(`  ${entryScripts.join(', ')}`);
 say(
-  `All JS fetched before first text    ${beforeTextKb.toFixed(1)} KB gzipped in ${scriptsBeforeText.size} file(s)`,
+  `All JS fetched before first text    ${beforeTextKb.toFixed(1)} KB gzipped in ${scriptsBeforeText.size} file(s)   target < ${TARGET_INITIAL_JS_KB} KB: ${verdict(beforeTextKb < TARGET_INITIAL_JS_KB)}`,
 );
 say(`  ${[...scriptsBeforeText].join(', ')}`);
 say(
