@@ -66,7 +66,8 @@ export function generateRuntimeTypes(options: RuntimeTypesOptions): RuntimeTypes
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.ESNext,
     moduleResolution: ts.ModuleResolutionKind.Bundler,
-    lib: ['lib.es2022.d.ts'],
+    // Extra globals come from app modules, which may use the host's APIs (queueMicrotask).
+    lib: extras.length > 0 ? ['lib.es2022.d.ts', 'lib.dom.d.ts'] : ['lib.es2022.d.ts'],
     types: [],
     strict: true,
     declaration: true,

@@ -9,7 +9,7 @@ import { mkdir, readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { buildEditorHarness } from '../editor/buildHarness';
 import { launchChromium } from './chromium';
 import type { StaticHost } from './staticHost';
@@ -232,4 +232,63 @@ describe('the cell editor', () => {
     expect(editorKb).toBeGreaterThan(100);
     expect(focusedMs).toBeLessThan(15_000);
   });
+
+  it("keeps Monaco out of the app build's initial JavaScript", async () => {
+    const dist = path.join(repoRoot, 'dist');
+    const html = await readFile(path.join(dist, 'index.html'), 'utf8');
+    const entry = /<script type="module"[^>]*src="\.\/([^"]+)"/.exec(html)?.[1];
+    expect(entry).toBeDefined();
+    // The entry and every chunk it imports statically: what the first page load must fetch.
+    const initial = new Set<string>();
+    const queue = [entry!];
+    while (queue.length > 0) {
+      const file = queue.pop()!;
+      if (initial.has(file)) continue;
+      initial.add(file);
+      const code = await readFile(path.join(dist, file), 'utf8');
+      for (const m of code.matchAll(
+        /(?:^|[;}\n])\s*import\s*(?:[^"'()]*?from\s*)?["'](\.\/[^"']+)["']/g,
+      )) {
+        queue.push(path.posix.join(path.posix.dirname(file), m[1]!));
+      }
+    }
+    let bytes = 0;
+    for (const file of initial) {
+      expect(file).not.toMatch(/editor\.api|ts\.worker|editor\.worker|workers-|runtime-types/);
+      bytes += gzipSync(await readFile(path.join(dist, file))).length;
+    }
+    console.log(
+      `app build: initial JavaScript ${Math.round(bytes / 1024)} KB gzipped (${initial.size} files)`,
+    );
+    expect(bytes).toBeLessThan(300 * 1024);
+    const assets = await readdir(path.join(dist, 'assets'));
+    expect(assets.some((f) => /^editor\.api-.*\.js$/.test(f))).toBe(true);
+  });
+});
+
+describe('the cell editor on a chapter page', () => {
+  const siteUrl = inject('siteUrl');
+
+  it.skipIf(!siteUrl)(
+    'runs a cell with a type error on Shift+Enter, with few editors up front',
+    async () => {
+      await page.goto(`${siteUrl}chapters/start`);
+      await page.getByRole('status').getByText('Runtime ready').waitFor();
+      const cell = page.getByRole('region', { name: 'Cell 1', exact: true });
+      await cell.locator('.code-editor').click();
+      await cell.locator('.monaco-editor.focused').waitFor();
+      await page.keyboard.press('ControlOrMeta+A');
+      await page.keyboard.insertText("const typed: number = 'not a number';\ntyped");
+      await cell.locator('.squiggly-error').first().waitFor();
+      await page.keyboard.press('Shift+Enter');
+      // The type checker's complaint does not stop the run: the cell ends ok, with its value.
+      await page.locator('[aria-label="Cell 1"][data-outcome="ok"]').waitFor();
+      const output = page.getByRole('log', { name: 'Output of cell 1', exact: true });
+      await expect(output.innerText()).resolves.toContain('not a number');
+      const editors = await page.locator('.monaco-editor').count();
+      const cells = await page.locator('.code-editor').count();
+      expect(editors).toBeLessThanOrEqual(Math.min(CAPACITY, cells));
+      await page.screenshot({ path: `${SCREENSHOTS}/editor-chapter-type-error-ran.png` });
+    },
+  );
 });
