@@ -169,8 +169,8 @@ export function SequenceView({
                 column.id !== null && column.id === selectedPid ? ' is-selected' : ''
               }`}
               style={{
-                left: column.x - metrics.columnWidth / 2 + 4,
-                width: metrics.columnWidth - 8,
+                left: column.x - layout.metrics.columnWidth / 2 + 4,
+                width: layout.metrics.columnWidth - 8,
               }}
               title={
                 column.id === null
@@ -310,7 +310,7 @@ const SequenceItemShape = memo(function SequenceItemShape({
       <g {...common}>
         <Cross x={x1} y={y1} size={6} />
         <text className="seq-item__label" x={x1 + 10} y={y1 - 5}>
-          {clip(caption, Math.floor(width / charWidth))}
+          <Caption tag={item.label} caption={caption} max={Math.floor(width / charWidth)} />
         </text>
         <rect className="seq-item__hit" x={x1 - 8} y={y1 - 14} width={width * 0.9} height={22} />
       </g>
@@ -323,7 +323,11 @@ const SequenceItemShape = memo(function SequenceItemShape({
         <line className="seq-item__line" x1={x1} y1={y1} x2={x2} y2={y2} />
         <Cross x={x2} y={y2} size={5} />
         <text className="seq-item__label" x={x2 + 10} y={y1 + 4}>
-          {clip(`${caption} (dropped)`, Math.floor((width * 1.4) / charWidth))}
+          <Caption
+            tag={item.label}
+            caption={`${caption} (dropped)`}
+            max={Math.floor((width * 1.4) / charWidth)}
+          />
         </text>
         <rect className="seq-item__hit" x={x1} y={y1 - 10} width={width * 1.2} height={20} />
       </g>
@@ -342,7 +346,7 @@ const SequenceItemShape = memo(function SequenceItemShape({
         />
         <path className="seq-item__hit" d={d} />
         <text className="seq-item__label" x={x1 + loop + 5} y={y1 + 4}>
-          {clip(caption, Math.floor(width / charWidth) - 4)}
+          <Caption tag={item.label} caption={caption} max={Math.floor(width / charWidth) - 4} />
         </text>
         {state === 'pending' && <Queued x={x1 + loop} y={y2} anchor="start" />}
         {state === 'lost' && <Cross x={x1 + 2} y={Math.max(y2, y1 + 10)} size={5} />}
@@ -352,7 +356,8 @@ const SequenceItemShape = memo(function SequenceItemShape({
   // An arrow between two lifelines: its label sits over the start, along the arrow's way.
   const right = x2 >= x1;
   const span = Math.abs(x2 - x1);
-  const chars = Math.max(6, Math.floor((Math.max(span, width) - 16) / charWidth));
+  // A label may run half a column past the arrow head: each row starts one item only.
+  const chars = Math.max(6, Math.floor((span + width * 0.5 - 16) / charWidth));
   const lost = state === 'lost';
   const pending = state === 'pending';
   // A message that waits long in a mailbox would cut diagonally across every row in between:
@@ -385,14 +390,23 @@ const SequenceItemShape = memo(function SequenceItemShape({
         y={y1 - 6}
         textAnchor={right ? 'start' : 'end'}
       >
-        <tspan className="seq-item__tag">{item.label}</tspan>
-        {` ${clip(caption.slice(item.label.length + 1), chars - item.label.length)}`}
+        <Caption tag={item.label} caption={caption} max={chars} />
       </text>
       {pending && <Queued x={x2} y={y2} anchor={right ? 'end' : 'start'} />}
       {lost && <Cross x={x2} y={y2} size={5} />}
     </g>
   );
 });
+
+/** A caption: its label in bold (CALL, SPAWN, ...), then its text, cut to `max` characters. */
+function Caption({ tag, caption, max }: { tag: string; caption: string; max: number }) {
+  return (
+    <>
+      <tspan className="seq-item__tag">{tag}</tspan>
+      {` ${clip(caption.slice(tag.length + 1), Math.max(4, max - tag.length))}`}
+    </>
+  );
+}
 
 function Cross({ x, y, size }: { x: number; y: number; size: number }) {
   return (

@@ -101,9 +101,15 @@ export function SupervisionTreeView({
   const size = useElementSize(frame);
   // null: keep the drawing fitted to the view; set once the person zooms or pans.
   const [manual, setManual] = useState<ViewTransform | null>(null);
+  // The zoom buttons sit over the top band and the note over the bottom one: fit below them.
+  const note = unlinked !== undefined && unlinked > 0;
+  const insets = useMemo(
+    () => ({ top: Math.round(36 * scale), bottom: note ? Math.round(18 * scale) : 0 }),
+    [scale, note],
+  );
   const fitted = useMemo(
-    () => fitTransform(layout.width, layout.height, size, compact ? 8 : 16, 1),
-    [layout.width, layout.height, size, compact],
+    () => fitTransform(layout.width, layout.height, size, compact ? 8 : 16, 1, insets),
+    [layout.width, layout.height, size, compact, insets],
   );
   const transform = manual ?? fitted;
   const [focusKey, setFocusKey] = useState<string | null>(null);
@@ -256,7 +262,9 @@ export function SupervisionTreeView({
       : (layout.nodes[0]?.node.key ?? null);
 
   const compactHeight = compact
-    ? Math.round(Math.min(440, Math.max(150, layout.height + 2 * 8 + 4)))
+    ? Math.round(
+        Math.min(460, Math.max(150, layout.height + 2 * 8 + insets.top + insets.bottom + 4)),
+      )
     : undefined;
 
   return (
@@ -284,7 +292,7 @@ export function SupervisionTreeView({
           {Math.round(transform.k * 100)}%
         </span>
       </div>
-      {unlinked !== undefined && unlinked > 0 && (
+      {note && (
         <p className="tree-view__note">
           {unlinked} {unlinked === 1 ? 'process' : 'processes'} in no tree
         </p>
@@ -399,8 +407,15 @@ const TreeNodeBox = memo(function TreeNodeBox({
   const pad = (compact ? 8 : 10) * scale;
   const lineH = (compact ? 14 : 16) * scale;
   const top = (h - lineH * 3) / 2 + lineH * 0.78;
-  const maxChars = Math.floor((w - pad * 2 - 12 * scale) / ((compact ? 6.4 : 7) * scale));
   const indent = pad + (node.kind === 'worker' ? 6 * scale : 0);
+  // Characters of the node's type that fit on a line (about 0.6 em each, the status dot aside).
+  const em = (compact ? 11.5 : 13) * scale;
+  const room = w - indent - pad - 14 * scale;
+  const maxChars = Math.floor(room / (em * 0.62));
+  const pidChars = Math.floor(room / (em * 0.92 * 0.6));
+  // A restart shows as a badge on the corner; the line below the pid says what it replaced.
+  const badge = node.restarts > 0 && texts.detailTone === 'restart' ? `↻${node.restarts}` : null;
+  const detail = badge ? texts.detail.slice(badge.length + 1) : texts.detail;
   const t = 9 * scale;
   const hasChildren = node.childCount > 0;
   const toggle = orientation === 'down' ? { cx: w / 2, cy: h } : { cx: w, cy: h / 2 };
@@ -438,6 +453,23 @@ const TreeNodeBox = memo(function TreeNodeBox({
         />
       )}
       <NodeShape kind={node.kind} w={w} h={h} />
+      {badge && !lean && (
+        <g
+          className="tree-node__badge"
+          transform={`translate(${w - (node.kind === 'worker' ? h / 2 : 12 * scale)} 0)`}
+        >
+          <rect
+            x={-15 * scale}
+            y={-9 * scale}
+            width={30 * scale}
+            height={18 * scale}
+            rx={9 * scale}
+          />
+          <text y={4.5 * scale} textAnchor="middle">
+            {badge}
+          </text>
+        </g>
+      )}
       <circle
         className="tree-node__status"
         cx={lean ? w / 2 : w - pad - 2 * scale - (node.kind === 'worker' ? 6 * scale : 0)}
@@ -447,17 +479,17 @@ const TreeNodeBox = memo(function TreeNodeBox({
       {!lean && (
         <>
           <text className="tree-node__title" x={indent} y={top}>
-            {clipText(texts.title, maxChars)}
+            {clipText(texts.title, maxChars - 1)}
           </text>
           <text className="tree-node__pid" x={indent} y={top + lineH}>
-            {clipText(texts.pid, maxChars + 2)}
+            {clipText(texts.pid, pidChars)}
           </text>
           <text
             className={`tree-node__detail${texts.detailTone ? ` tree-node__detail--${texts.detailTone}` : ''}`}
             x={indent}
             y={top + lineH * 2}
           >
-            {clipText(texts.detail, maxChars + 2)}
+            {clipText(detail, maxChars)}
           </text>
         </>
       )}

@@ -559,21 +559,26 @@ export interface ViewTransform {
 export const MIN_ZOOM = 0.05;
 export const MAX_ZOOM = 2.5;
 
-/** The transform that shows the whole `width` × `height` drawing in the viewport, centred. */
+/**
+ * The transform that shows the whole `width` × `height` drawing in the viewport, centred in what
+ * the insets leave.
+ */
 export function fitTransform(
   width: number,
   height: number,
   viewport: { width: number; height: number },
   padding = 16,
   maxZoom = 1,
+  /** Bands kept clear at the top and bottom (a toolbar, a note). */
+  insets: { top: number; bottom: number } = { top: 0, bottom: 0 },
 ): ViewTransform {
   const availW = Math.max(1, viewport.width - 2 * padding);
-  const availH = Math.max(1, viewport.height - 2 * padding);
+  const availH = Math.max(1, viewport.height - 2 * padding - insets.top - insets.bottom);
   const k = clampZoom(Math.min(maxZoom, availW / Math.max(1, width), availH / Math.max(1, height)));
   return {
     k,
     x: (viewport.width - width * k) / 2,
-    y: (viewport.height - height * k) / 2,
+    y: insets.top + (viewport.height - insets.top - insets.bottom - height * k) / 2,
   };
 }
 
