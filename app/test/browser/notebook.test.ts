@@ -170,6 +170,15 @@ describe('the notebook on a chapter page', () => {
     await page.screenshot({ path: `${SCREENSHOTS}/notebook-run-all-top.png` });
     await cell(2).scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SCREENSHOTS}/notebook-run-all.png` });
+
+    // Changing the cell that declares `greeter` puts in doubt what cell 2 computed from it.
+    await focusEditor(1);
+    await page.keyboard.press('ControlOrMeta+End');
+    await page.keyboard.insertText(' // changed');
+    await cell(1).getByText('Edited since it ran').waitFor();
+    await cell(2).getByText('Cell 1 changed since this ran').waitFor();
+    await cell(1).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SCREENSHOTS}/notebook-stale.png` });
   });
 
   it('moves to the next cell after Shift+Enter and runs the cell it left', async () => {
