@@ -222,9 +222,9 @@ export function CodeEditor(props: CodeEditorProps) {
     return (
       <div className="code-editor" data-editor="plain">
         <PlainCodeEditor {...props} />
-        <p className="code-editor__note" role="note">
-          The code editor could not load ({failure}), so this cell is plain text for now. It still
-          runs: Shift+Enter or the Run button.
+        <p className="code-editor__note" role="note" title={failure ?? undefined}>
+          The code editor could not load, so this cell is plain text for now. It still runs:
+          Shift+Enter or the Run button.
         </p>
       </div>
     );
