@@ -30,8 +30,12 @@ afterEach(async () => {
   expect(pageErrors).toEqual([]);
 });
 
-async function openChapter(colorScheme: 'light' | 'dark' = 'light') {
-  page = await browser.newPage({ viewport: { width: 1366, height: 768 }, colorScheme });
+async function openChapter(colorScheme: 'light' | 'dark' = 'light', projector = false) {
+  page = await browser.newPage({
+    viewport: projector ? { width: 1920, height: 1080 } : { width: 1366, height: 768 },
+    deviceScaleFactor: projector ? 1.5 : 1,
+    colorScheme,
+  });
   page.setDefaultTimeout(20_000);
   pageErrors = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -69,9 +73,14 @@ viz.mermaid('graph LR\\n  Caller -->|call| Server\\n  Server -->|reply| Caller')
 IO.puts('after the outputs');`;
 
 describe('viz outputs on a chapter page', () => {
-  for (const scheme of ['light', 'dark'] as const) {
-    it(`draws Markdown, a table and a mermaid diagram in order with the text (${scheme})`, async () => {
-      await openChapter(scheme);
+  for (const [scheme, projector] of [
+    ['light', false],
+    ['dark', false],
+    ['dark', true],
+  ] as const) {
+    const look = `${scheme}${projector ? ', projector' : ''}`;
+    it(`draws Markdown, a table and a mermaid diagram in order with the text (${look})`, async () => {
+      await openChapter(scheme, projector);
       await run(1, STATIC_OUTPUTS);
 
       await output(1).locator('.viz-mermaid [data-diagram-state="ready"] svg').waitFor();
@@ -110,7 +119,8 @@ describe('viz outputs on a chapter page', () => {
         'after the outputs',
       ]);
       await cell(1).scrollIntoViewIfNeeded();
-      await page.screenshot({ path: `${SCREENSHOTS}/viz-static-${scheme}.png`, fullPage: false });
+      const name = `viz-static-${scheme}${projector ? '-projector' : ''}`;
+      await page.screenshot({ path: `${SCREENSHOTS}/${name}.png` });
     });
   }
 
@@ -147,10 +157,15 @@ const name = viz.input('Your name', { to: printer, initial: 'Ada' });`,
     await openChapter();
     await run(
       1,
-      "viz.animate(120, (i) => (i < 6 ? viz.table([[i, '#'.repeat(i + 1)]], { columns: ['tick', 'bar'] }) : null))",
+      "viz.animate(250, (i) => (i < 6 ? viz.table([[i, '#'.repeat(i + 1)]], { columns: ['tick', 'bar'] }) : null))",
     );
-    await output(1).getByText('Frame 2').waitFor();
+    // Some running frame (a loaded machine may skip past any particular one).
+    await output(1)
+      .getByText(/^Frame [1-5]$/)
+      .waitFor();
     expect(await output(1).locator('.viz-frame').count()).toBe(1);
+    await cell(1).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SCREENSHOTS}/viz-animate-running.png` });
     await output(1).getByText('Stopped after 6 frames.').waitFor({ timeout: 10_000 });
     expect(await output(1).locator('.viz-frame').count()).toBe(1);
     await expect(output(1).locator('.viz-frame td').allTextContents()).resolves.toEqual([
