@@ -10,6 +10,10 @@
  * is always flushed before its `cell/done`. A restart drops the whole session; a generation number
  * keeps whatever the old session still reports (late output, a run that resolves during shutdown)
  * from reaching the page.
+ *
+ * Rich outputs (`viz`) are not batched: each is posted as `cell/rich` right after the text
+ * buffered before it, so the page sees text and rich outputs in the order they were made (viz
+ * itself caps how many a cell may make and how often an animation redraws).
  */
 import { createRuntime } from '../../runtime/index';
 import type { Runtime } from '../../runtime/index';
