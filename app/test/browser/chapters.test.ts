@@ -39,7 +39,7 @@ interface ShownCell {
   readonly stderr: string;
   /** The shown value, or null when the cell shows none. */
   readonly value: string | null;
-  /** The label of a failed run ('Evaluator exited', 'Error', 'Compile error at ...') and its text. */
+  /** How a run that did not end ok ended ('Evaluator exited', 'Error', 'Stopped', ...) and why. */
   readonly failure: { readonly label: string; readonly text: string } | null;
 }
 
@@ -66,7 +66,7 @@ function readCells(page: Page): Promise<ShownCell[]> {
       const stream = (name: string) =>
         [...section.querySelectorAll(`.cell-output__text--${name}`)].map(textOf).join('');
       const value = section.querySelector('.cell-result--value .cell-result__text');
-      const failure = section.querySelector('.cell-result--error');
+      const failure = section.querySelector('.cell-result--error, .cell-result--notice');
       return {
         phase: section.getAttribute('data-phase'),
         outcome: section.getAttribute('data-outcome'),
@@ -90,7 +90,8 @@ function statusOf(cell: ShownCell): string {
   if (cell.failure?.label === 'Evaluator exited') return 'exit';
   if (cell.failure?.label === 'Error') return 'error';
   if (cell.failure?.label.startsWith('Compile error')) return 'compile_error';
-  return `${cell.outcome ?? 'no outcome'} (${cell.failure?.label ?? 'nothing shown'})`;
+  const shown = cell.failure ? `${cell.failure.label}: ${cell.failure.text}` : 'nothing shown';
+  return `${cell.outcome ?? 'no outcome'} (${shown})`;
 }
 
 /** The text an expectation looks at, as the page shows it. */
@@ -165,7 +166,8 @@ function differences(cells: readonly CellBlock[], shown: readonly ShownCell[]): 
     const expected = cell.expect?.status ?? 'ok';
     const status = statusOf(onPage);
     if (status !== expected) {
-      const detail = onPage.failure ? `: ${onPage.failure.text}` : '';
+      const failed = ['exit', 'error', 'compile_error'].includes(status);
+      const detail = failed ? `: ${onPage.failure?.text ?? ''}` : '';
       problems.push(`${where} ended ${status}${detail}, expected ${expected}`);
       return;
     }
