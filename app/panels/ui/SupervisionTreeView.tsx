@@ -28,6 +28,7 @@ import {
   fitTransform,
   intersects,
   layoutForest,
+  withToggled,
   nodeTexts,
   panToShow,
   scaleTreeMetrics,
@@ -47,7 +48,8 @@ export interface SupervisionTreeViewProps {
   onSelect?(pid: number, node: TreeNode): void;
   /**
    * Called with a node's key when the person folds or unfolds it; the owner flips the key in
-   * `ForestOptions.toggled` and passes the new forest. Without it, nodes cannot be folded.
+   * `ForestOptions.toggled` and passes the new forest. Without it, the drawing folds and unfolds
+   * nodes by itself (a cell output's snapshot).
    */
   onToggle?(key: string): void;
   /** Smaller boxes and a height that follows the drawing, for cell outputs. */
@@ -90,10 +92,16 @@ export function SupervisionTreeView({
     () => scaleTreeMetrics(compact ? COMPACT_TREE_METRICS : TREE_METRICS, scale),
     [compact, scale],
   );
-  const direction = orientation === 'auto' ? autoOrientation(nodes) : orientation;
+  // Folding kept here when no owner handles it.
+  const [ownToggles, setOwnToggles] = useState<ReadonlySet<string>>(() => new Set());
+  const shown = useMemo(
+    () => (onToggle ? nodes : withToggled(nodes, ownToggles)),
+    [nodes, onToggle, ownToggles],
+  );
+  const direction = orientation === 'auto' ? autoOrientation(shown) : orientation;
   const layout = useMemo(
-    () => layoutForest(nodes, direction, metrics),
-    [nodes, direction, metrics],
+    () => layoutForest(shown, direction, metrics),
+    [shown, direction, metrics],
   );
 
   const frame = useRef<HTMLDivElement>(null);
@@ -211,6 +219,24 @@ export function SupervisionTreeView({
       element.focus({ preventScroll: true });
   }, [focusKey, transform]);
 
+  // Nodes are memoised: they get stable callbacks that call the latest props and handlers, so
+  // zooming or panning re-renders none of them.
+  const latest = useRef<{
+    onSelect?: SupervisionTreeViewProps['onSelect'];
+    onToggle?: SupervisionTreeViewProps['onToggle'];
+    onNodeKey?: (event: ReactKeyboardEvent, placed: PlacedNode) => void;
+  }>({});
+  const toggleNode = useCallback((key: string) => {
+    const owner = latest.current.onToggle;
+    if (owner) owner(key);
+    else
+      setOwnToggles((set) => {
+        const next = new Set(set);
+        if (!next.delete(key)) next.add(key);
+        return next;
+      });
+  }, []);
+
   const onNodeKey = (event: ReactKeyboardEvent, placed: PlacedNode) => {
     const next = neighbour(layout, placed, event.key);
     if (next) {
@@ -221,18 +247,15 @@ export function SupervisionTreeView({
     if (event.key === 'Enter' || event.key === ' ') {
       event.preventDefault();
       if (placed.node.pid !== null) onSelect?.(placed.node.pid, placed.node);
-    } else if ((event.key === '+' || event.key === '-' || event.key === '*') && onToggle) {
+    } else if (event.key === '+' || event.key === '-' || event.key === '*') {
       const folded = placed.node.collapsed;
       if (placed.node.childCount > 0 && (event.key === '*' || folded === (event.key === '+'))) {
         event.preventDefault();
-        onToggle(placed.node.key);
+        toggleNode(placed.node.key);
       }
     }
   };
 
-  // Nodes are memoised: they get stable callbacks that call the latest props and handlers, so
-  // zooming or panning re-renders none of them.
-  const latest = useRef({ onSelect, onToggle, onNodeKey });
   useLayoutEffect(() => {
     latest.current = { onSelect, onToggle, onNodeKey };
   });
@@ -240,9 +263,8 @@ export function SupervisionTreeView({
     (pid: number, node: TreeNode) => latest.current.onSelect?.(pid, node),
     [],
   );
-  const toggleNode = useCallback((key: string) => latest.current.onToggle?.(key), []);
   const keyOnNode = useCallback(
-    (event: ReactKeyboardEvent, placed: PlacedNode) => latest.current.onNodeKey(event, placed),
+    (event: ReactKeyboardEvent, placed: PlacedNode) => latest.current.onNodeKey?.(event, placed),
     [],
   );
 
@@ -350,7 +372,6 @@ export function SupervisionTreeView({
                   compact={compact}
                   scale={scale}
                   lean={transform.k < LEAN_BELOW}
-                  foldable={onToggle !== undefined}
                   register={registerNode}
                   onSelect={selectNode}
                   onToggle={toggleNode}
@@ -377,7 +398,6 @@ interface TreeNodeBoxProps {
   scale: number;
   /** Zoomed out too far to read: shapes and status only. */
   lean: boolean;
-  foldable: boolean;
   register(key: string, element: SVGGElement | null): void;
   onSelect?(pid: number, node: TreeNode): void;
   onToggle?(key: string): void;
@@ -395,7 +415,6 @@ const TreeNodeBox = memo(function TreeNodeBox({
   compact,
   scale,
   lean,
-  foldable,
   register,
   onSelect,
   onToggle,
@@ -493,7 +512,7 @@ const TreeNodeBox = memo(function TreeNodeBox({
           </text>
         </>
       )}
-      {hasChildren && foldable && (
+      {hasChildren && (
         <g
           className="tree-node__toggle"
           transform={`translate(${toggle.cx} ${toggle.cy})`}

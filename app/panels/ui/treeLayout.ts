@@ -180,6 +180,30 @@ export function gridShape(
   return { lanes: Math.ceil(n / perLane), perLane };
 }
 
+/**
+ * `roots` with `collapsed` flipped on the nodes whose keys are in `toggled`: how the drawing
+ * folds by itself when no owner handles `onToggle` (a cell output). Unchanged subtrees are kept.
+ */
+export function withToggled(
+  roots: readonly TreeNode[],
+  toggled: ReadonlySet<string>,
+): readonly TreeNode[] {
+  if (toggled.size === 0) return roots;
+  const visit = (node: TreeNode): TreeNode => {
+    const children = node.children.map(visit);
+    const flip = toggled.has(node.key);
+    const same = children.every((child, i) => child === node.children[i]);
+    if (!flip && same) return node;
+    return {
+      ...node,
+      children: same ? node.children : children,
+      collapsed: flip ? !node.collapsed : node.collapsed,
+    };
+  };
+  const out = roots.map(visit);
+  return out.every((node, i) => node === roots[i]) ? roots : out;
+}
+
 /** The children a node draws: none when it is collapsed. */
 export function drawnChildren(node: TreeNode): readonly TreeNode[] {
   return node.collapsed ? [] : node.children;

@@ -256,6 +256,18 @@ describe('supervision tree drawing', () => {
     await expect(page.locator('.tree-node').count()).resolves.toBe(fitted);
   });
 
+  it('folds and unfolds by itself when nobody handles onToggle, as in a cell output', async () => {
+    await open('view=tree&fixture=tree-500&selffold', { mode: 'cell' });
+    const jobs = page.getByRole('treeitem', { name: /^supervisor jobs;/ });
+    await jobs.locator('.tree-node__toggle').click();
+    await page.locator('.tree-view__group').waitFor({ state: 'attached' });
+    await expect(jobs.getAttribute('aria-expanded')).resolves.toBe('true');
+    await shot('tree-500-cell-unfolded');
+    await jobs.locator('.tree-node__toggle').click();
+    await expect(page.locator('.tree-node').count()).resolves.toBe(2);
+    expect((await harness()).toggled).toEqual([]);
+  });
+
   it('draws a compact tree as a cell output (light and dark)', async () => {
     await open('view=tree&fixture=tree-three', { mode: 'cell' });
     await shot('tree-three-cell-light');

@@ -5,7 +5,7 @@
  *
  * Query: `view=tree|seq`, `fixture=<name>` (fetched from `./<name>.json`), `unfolded=<name>`
  * (the fixture to show when the first root is unfolded), `theme=dark`, `projector`,
- * `mode=panel|cell`, `live`. What the callbacks receive is kept in `window.harness`.
+ * `mode=panel|cell`, `live`, `selffold` (no `onToggle`: the drawing folds by itself). What the callbacks receive is kept in `window.harness`.
  */
 import { createElement, useState } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -92,10 +92,13 @@ function TreeHarness({ folded, unfolded }: { folded: TreeData; unfolded: TreeDat
       log.selected.push(pid);
       setSelected(pid);
     },
-    onToggle: (key: string) => {
-      log.toggled.push(key);
-      if (key === folded.roots[0]?.key) setOpen((o) => !o);
-    },
+    // `selffold`: no owner for folding, as in a cell output; the drawing folds by itself.
+    onToggle: query.has('selffold')
+      ? undefined
+      : (key: string) => {
+          log.toggled.push(key);
+          if (key === folded.roots[0]?.key) setOpen((o) => !o);
+        },
   });
 }
 

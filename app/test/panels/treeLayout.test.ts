@@ -12,6 +12,7 @@ import {
   panToShow,
   visibleRect,
   widestLevel,
+  withToggled,
   zoomAt,
 } from '../../panels/ui/treeLayout';
 import { allNodes } from './harness';
@@ -191,6 +192,23 @@ describe('tree layout', () => {
     const keys = layout.crossLinks.map((c) => c.key);
     expect(keys.length).toBeGreaterThan(0);
     expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('folds and unfolds the nodes it is told to, keeping the subtrees that do not change', () => {
+    const jobs = folded.roots.find((r) => r.name === 'jobs')!;
+    expect(withToggled(folded.roots, new Set())).toBe(folded.roots);
+    const opened = withToggled(folded.roots, new Set([jobs.key]));
+    const openJobs = opened.find((r) => r.name === 'jobs')!;
+    expect(openJobs.collapsed).toBe(false);
+    expect(openJobs.children).toBe(jobs.children);
+    for (const root of opened) if (root !== openJobs) expect(folded.roots).toContain(root);
+    expect(layoutForest([openJobs]).nodes).toHaveLength(501);
+    // Folding a nested node copies the path down to it only.
+    const pool = mixed.roots[0]!.children.find((c) => c.childId === "'pool'")!;
+    const closed = withToggled(mixed.roots, new Set([pool.key]));
+    expect(closed[0]!.children.find((c) => c.key === pool.key)!.collapsed).toBe(true);
+    expect(closed[0]!.children[0]).toBe(mixed.roots[0]!.children[0]);
+    expect(closed[1]).toBe(mixed.roots[1]);
   });
 
   it('uses smaller boxes when compact', () => {
