@@ -1,5 +1,5 @@
 import type { MouseEvent } from 'react';
-import { memo, useCallback } from 'react';
+import { memo, useCallback, useMemo } from 'react';
 import { CodeEditor } from '../editor/CodeEditor';
 import type { CellState } from '../notebook/notebookModel';
 import { useCell, useCellActions } from '../notebook/notebookHooks';
@@ -48,6 +48,24 @@ export const NotebookCell = memo(function NotebookCell({
     if (nextCellId !== null) focusCell(nextCellId);
   }, [runCells, slug, cellId, nextCellId]);
 
+  // The editor re-renders only when its own props change, not on every output chunk or phase
+  // change of the cell (drawing a cell's code is the costly part of a cell).
+  const source = cell?.source;
+  const editor = useMemo(
+    () =>
+      source === undefined ? null : (
+        <CodeEditor
+          cellId={cellId}
+          value={source}
+          onChange={onChange}
+          onRun={onRun}
+          onRunAndAdvance={onRunAndAdvance}
+          ariaLabel={`Code of cell ${number}`}
+        />
+      ),
+    [cellId, source, onChange, onRun, onRunAndAdvance, number],
+  );
+
   if (!cell) return null;
   const busy = cell.phase !== 'idle';
   const edited = cell.source !== cell.original;
@@ -77,14 +95,7 @@ export const NotebookCell = memo(function NotebookCell({
           </span>
         )}
       </div>
-      <CodeEditor
-        cellId={cellId}
-        value={cell.source}
-        onChange={onChange}
-        onRun={onRun}
-        onRunAndAdvance={onRunAndAdvance}
-        ariaLabel={`Code of cell ${number}`}
-      />
+      {editor}
       <div className="cell__bar">
         {busy ? (
           <button
