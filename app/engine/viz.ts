@@ -665,6 +665,8 @@ export class VizHost {
     }
     nameParticipants(model, named);
     const unsubscribe = this.runtime.trace.subscribe((event) => applySequenceEvent(model, event));
+    // If the cell is stopped while fn waits, the finally below never runs: stop tracing anyway.
+    this.runtime.onExit(caller.proc, unsubscribe);
     let result: T;
     try {
       const proc = caller.proc;

@@ -1,5 +1,5 @@
 import * as esbuild from 'esbuild-wasm';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { createRuntime } from '../../../runtime/index';
 import { NotebookEngine } from '../../engine/notebookEngine';
 import type { RichOutput, TreeOutput } from '../../engine/richOutput';
@@ -319,6 +319,15 @@ describe('viz.seqTrace', () => {
     expect(texts[0]).toMatch(/^\[#PID<0\.\d+\.0>, 'hi'\]$/);
     expect(texts[1]).toBe("'hi'");
     expect(trace!.mermaid).not.toContain('noise');
+  });
+
+  it('stops tracing when the cell is stopped while the function waits', async () => {
+    const { engine, runtime } = notebook();
+    const run = engine.runCell('a', "await viz.seqTrace(() => receive('never'))");
+    await vi.waitFor(() => expect(runtime.trace.active).toBe(true), { timeout: 10_000 });
+    engine.cancel();
+    await expect(run).resolves.toMatchObject({ status: 'exit' });
+    expect(runtime.trace.active).toBe(false);
   });
 
   it('draws the trace and rethrows when the function throws', async () => {
