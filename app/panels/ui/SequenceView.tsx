@@ -242,7 +242,7 @@ export function SequenceView({
 }
 
 function rowY(layout: SequenceLayout, row: number): number {
-  return row * layout.metrics.rowHeight + layout.metrics.rowHeight / 2;
+  return layout.top + row * layout.metrics.rowHeight + layout.metrics.rowHeight / 2;
 }
 
 /** Clock times down the left, on rows where the time moved on. */

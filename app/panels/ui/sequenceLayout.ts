@@ -96,6 +96,8 @@ export interface SequenceLayout {
   readonly items: readonly PlacedItem[];
   /** The row below the last event where pending messages end: `rows.length`. */
   readonly nowRow: number;
+  /** Space above the first row, for the labels over its arrows. */
+  readonly top: number;
   readonly width: number;
   readonly height: number;
   readonly metrics: SequenceMetrics;
@@ -196,7 +198,8 @@ export function layoutSequence(
 
   const { rowHeight, columnWidth, gutter } = metrics;
   const xOf = (col: number) => gutter + col * columnWidth + columnWidth / 2;
-  const yOf = (row: number) => row * rowHeight + rowHeight / 2;
+  const top = Math.round(rowHeight * 0.6);
+  const yOf = (row: number) => top + row * rowHeight + rowHeight / 2;
   const columns: SequenceColumn[] = people.map((p, i) => ({
     id: p.id,
     title: p.title,
@@ -255,7 +258,8 @@ export function layoutSequence(
     items: placed,
     nowRow,
     width: gutter + Math.max(1, people.length) * columnWidth,
-    height: (nowRow + 1) * rowHeight,
+    height: top + (nowRow + 1) * rowHeight,
+    top,
     metrics,
     long,
   };
@@ -269,8 +273,9 @@ export function rowsInView(
   overscan = 8,
 ): [number, number] {
   const h = layout.metrics.rowHeight;
-  const first = Math.max(0, Math.floor(scrollTop / h) - overscan);
-  const last = Math.min(layout.nowRow, Math.ceil((scrollTop + viewportHeight) / h) + overscan);
+  const y = scrollTop - layout.top;
+  const first = Math.max(0, Math.floor(y / h) - overscan);
+  const last = Math.min(layout.nowRow, Math.ceil((y + viewportHeight) / h) + overscan);
   return [first, last];
 }
 

@@ -41,7 +41,7 @@ describe('sequence layout', () => {
     }
     expect(new Set(seqs)).toEqual(expected);
     expect(layout.nowRow).toBe(layout.rows.length);
-    expect(layout.height).toBe((layout.rows.length + 1) * SEQUENCE_METRICS.rowHeight);
+    expect(layout.height).toBe(layout.top + (layout.rows.length + 1) * SEQUENCE_METRICS.rowHeight);
   });
 
   it('draws a received message from its send row down to its receive row', () => {
@@ -165,7 +165,7 @@ describe('sequence layout', () => {
   it('shows the rows of the viewport with some overscan, never past the now row', () => {
     const layout = layoutSequence(long.items, long.participants);
     const h = SEQUENCE_METRICS.rowHeight;
-    expect(rowsInView(layout, 100 * h, 20 * h, 5)).toEqual([95, 125]);
+    expect(rowsInView(layout, layout.top + 100 * h, 20 * h, 5)).toEqual([95, 125]);
     expect(rowsInView(layout, 0, 10 * h, 5)[0]).toBe(0);
     expect(rowsInView(layout, layout.height, 20 * h)[1]).toBe(layout.nowRow);
   });
