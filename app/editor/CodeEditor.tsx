@@ -8,6 +8,7 @@
 import {
   useCallback,
   useEffect,
+  useMemo,
   useRef,
   useState,
   type KeyboardEvent,
@@ -259,7 +260,7 @@ function StaticCode({
   onWake: (focus: FocusRequest) => void;
 }) {
   const pointerDown = useRef(false);
-  const lines = highlightLines(value);
+  const lines = useMemo(() => highlightLines(value), [value]);
   const onClick = (event: MouseEvent<HTMLDivElement>) => {
     pointerDown.current = false;
     const selection = window.getSelection();

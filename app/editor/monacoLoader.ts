@@ -200,6 +200,8 @@ class MonacoKit implements EditorKit {
       overviewRulerBorder: false,
       hideCursorInOverviewRuler: true,
       renderLineHighlight: 'none',
+      // Plain brackets, as in the static code a cell shows before its editor: no colour flash.
+      bracketPairColorization: { enabled: false },
       scrollBeyondLastLine: false,
       scrollbar: {
         vertical: 'hidden',
