@@ -61,7 +61,7 @@ describe('the static build', () => {
 
     await heading('Start here').waitFor();
     await expect(
-      page.getByRole('textbox', { name: 'Code of cell 1', exact: true }).inputValue(),
+      page.getByRole('textbox', { name: 'Code of cell 1', exact: true }).textContent(),
     ).resolves.toContain('spawn(');
     // Expect blocks are for the chapter check, never for readers.
     await expect(page.locator('code.language-expect').count()).resolves.toBe(0);

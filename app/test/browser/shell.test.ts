@@ -37,7 +37,8 @@ afterAll(async () => {
 beforeEach(async () => {
   context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
   page = await context.newPage();
-  page.setDefaultTimeout(10_000);
+  // Two cores shared with other work: generous waits, the assertions stay exact.
+  page.setDefaultTimeout(20_000);
   pageErrors = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
 });
@@ -139,11 +140,20 @@ describe('chapter navigation', () => {
     await editor.waitFor();
     const here = page.url();
     await editor.click();
+    // The cell's editor may swap in a richer one on first focus: type once it holds the focus.
+    await page.waitForFunction(
+      () => {
+        const active = document.activeElement;
+        return active?.tagName === 'TEXTAREA' || active?.closest('.monaco-editor') != null;
+      },
+      null,
+      { timeout: 40_000 },
+    );
     await page.keyboard.type('[t]');
 
     await expect(page.getByRole('dialog', { name: 'Contents' }).isVisible()).resolves.toBe(false);
     expect(page.url()).toBe(here);
-  });
+  }, 60_000);
 
   it('scrolls to a section named in the URL and gives headings anchor links', async () => {
     await page.goto(`${siteUrl}chapters/start`);
@@ -216,12 +226,14 @@ describe('display', () => {
     const fontSize = () =>
       page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
     const normal = await fontSize();
-    expect(await page.getByRole('button', { name: 'Panels' }).count()).toBe(0);
+    expect(
+      await page.getByRole('banner').getByRole('button', { name: 'Panels', exact: true }).count(),
+    ).toBe(0);
 
     await page.getByRole('button', { name: 'Projector' }).click();
     await expect(html().getAttribute('data-projector')).resolves.toBe('');
     expect(await fontSize()).toBeGreaterThan(normal * 1.3);
-    const panels = page.getByRole('button', { name: 'Panels' });
+    const panels = page.getByRole('banner').getByRole('button', { name: 'Panels', exact: true });
     await expect(panels.getAttribute('aria-pressed')).resolves.toBe('false');
     await panels.click();
     await expect(panels.getAttribute('aria-pressed')).resolves.toBe('true');
