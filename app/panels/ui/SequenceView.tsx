@@ -232,6 +232,8 @@ export function SequenceView({
               onFocus={onItemFocus}
               onLeave={() => showHover(null)}
               charWidth={(compact ? 6 : 6.6) * scale}
+              clipTop={rowY(layout, first) - 2 * metrics.rowHeight}
+              clipBottom={rowY(layout, last) + 2 * metrics.rowHeight}
             />
           ))}
         </svg>
@@ -274,6 +276,9 @@ interface ItemShapeProps {
   onLeave(): void;
   /** Average width of a character of the labels, in pixels. */
   charWidth: number;
+  /** The band of y the view shows (with a margin): long lines are cut to it. */
+  clipTop: number;
+  clipBottom: number;
 }
 
 /** One item: its line, its ends, its label. */
@@ -285,6 +290,8 @@ const SequenceItemShape = memo(function SequenceItemShape({
   onFocus,
   onLeave,
   charWidth,
+  clipTop,
+  clipBottom,
 }: ItemShapeProps) {
   const { item, shape, x1, y1, x2, y2 } = entry;
   const state = item.type === 'message' ? item.state : item.type;
@@ -335,14 +342,19 @@ const SequenceItemShape = memo(function SequenceItemShape({
   }
   if (shape === 'self') {
     const loop = 26;
-    const d = `M${x1} ${y1}H${x1 + loop}V${Math.max(y2, y1 + 10)}H${x1 + 2}`;
+    // Only the part in view of a long loop is drawn (a dashed line 100,000 pixels long is slow).
+    const end = Math.max(y2, y1 + 10);
+    const d = `${y1 >= clipTop ? `M${x1} ${y1}H${x1 + loop}` : `M${x1 + loop} ${clipTop}`}V${Math.min(
+      end,
+      clipBottom,
+    )}${end <= clipBottom ? `H${x1 + 2}` : ''}`;
     return (
       <g {...common}>
         <circle className="seq-item__send" cx={x1} cy={y1} r={3} />
         <path
           className="seq-item__line"
           d={d}
-          markerEnd={state === 'pending' ? undefined : 'url(#seq-arrow)'}
+          markerEnd={state === 'pending' || end > clipBottom ? undefined : 'url(#seq-arrow)'}
         />
         <path className="seq-item__hit" d={d} />
         <text className="seq-item__label" x={x1 + loop + 5} y={y1 + 4}>
@@ -367,7 +379,11 @@ const SequenceItemShape = memo(function SequenceItemShape({
   const side = x2 + (right ? -1 : 1) * 9;
   const arrive = y1 + layout.metrics.rowHeight * 0.8;
   const travel = waits ? `M${x1} ${y1}L${side} ${arrive}` : `M${x1} ${y1}L${x2} ${y2}`;
-  const wait = `M${side} ${arrive}V${y2}L${x2} ${y2}`;
+  // Only the part in view of a long wait is drawn (a dashed line 100,000 pixels long is slow).
+  const shown = y2 <= clipBottom;
+  const wait = `M${side} ${Math.max(arrive, clipTop)}V${Math.min(y2, clipBottom)}${
+    shown ? `L${x2} ${y2}` : ''
+  }`;
   return (
     <g {...common}>
       <circle className="seq-item__send" cx={x1} cy={y1} r={3} />
@@ -380,10 +396,10 @@ const SequenceItemShape = memo(function SequenceItemShape({
         <path
           className="seq-item__line seq-item__wait"
           d={wait}
-          markerEnd={lost ? undefined : 'url(#seq-arrow)'}
+          markerEnd={lost || !shown ? undefined : 'url(#seq-arrow)'}
         />
       )}
-      <path className="seq-item__hit" d={waits ? `${travel}V${y2}L${x2} ${y2}` : travel} />
+      <path className="seq-item__hit" d={waits ? `${travel}${wait}` : travel} />
       <text
         className="seq-item__label"
         x={x1 + (right ? 8 : -8)}
