@@ -152,9 +152,13 @@ export function ProcessPanel() {
       <div
         className="process-table"
         role="grid"
-        aria-label="Processes"
+        aria-label="Processes (arrow keys move the selection)"
         aria-rowcount={rows.length + 1}
         style={{ ['--proc-row' as string]: `${rowHeight}px` }}
+        ref={scroller}
+        onScroll={onScroll}
+        onKeyDown={onKeyDown}
+        tabIndex={0}
       >
         <div className="process-table__head" role="row" aria-rowindex={1}>
           {COLUMNS.map((column) => {
@@ -181,32 +185,26 @@ export function ProcessPanel() {
           })}
         </div>
         <div
-          className="process-table__body"
-          ref={scroller}
-          onScroll={onScroll}
-          onKeyDown={onKeyDown}
-          tabIndex={0}
+          className="process-table__rows"
           role="rowgroup"
-          aria-label="Process rows (arrow keys move the selection)"
+          style={{ height: rows.length * rowHeight }}
         >
-          <div style={{ height: rows.length * rowHeight, position: 'relative' }}>
-            {shown.map((row, i) => (
-              <ProcessRowView
-                key={row.id}
-                row={row}
-                index={first + i}
-                top={(first + i) * rowHeight}
-                selected={row.id === selected}
-                onSelect={select}
-              />
-            ))}
-          </div>
-          {rows.length === 0 && (
-            <p className="panel-empty">
-              {table.rows.size === 0 ? 'No processes yet: run a cell.' : 'No process matches.'}
-            </p>
-          )}
+          {shown.map((row, i) => (
+            <ProcessRowView
+              key={row.id}
+              row={row}
+              index={first + i}
+              top={(first + i) * rowHeight}
+              selected={row.id === selected}
+              onSelect={select}
+            />
+          ))}
         </div>
+        {rows.length === 0 && (
+          <p className="panel-empty">
+            {table.rows.size === 0 ? 'No processes yet: run a cell.' : 'No process matches.'}
+          </p>
+        )}
       </div>
       {selected !== null && <ProcessDetails pid={selected} />}
     </div>
