@@ -16,7 +16,7 @@ beforeAll(() => {
   });
 }, 60_000);
 
-describe('generateRuntimeTypes', () => {
+describe('generateRuntimeTypes', { timeout: 120_000 }, () => {
   it('emits the runtime declarations with their doc comments', () => {
     const api = types.files.find((f) => f.path === 'runtime/api.d.ts');
     expect(api?.text).toContain('export declare function spawn(');
@@ -82,10 +82,10 @@ describe('generateRuntimeTypes', () => {
     expect(withViz.globals.text).toMatch(/Draws things under the cell\.[\s\S]*const viz: Extra0;/);
     const diagnostics = checkCells(withViz, ["viz.note('hello');", 'viz.note(42);']);
     expect(diagnostics.map((d) => [d.cell, d.code])).toEqual([[1, 2345]]);
-  });
+  }, 120_000);
 });
 
-describe('cells type-checked against the generated declarations', () => {
+describe('cells type-checked against the generated declarations', { timeout: 60_000 }, () => {
   it('sees the runtime API as globals, with await at the top level', () => {
     const diagnostics = checkCells(types, [
       [
