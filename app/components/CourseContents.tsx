@@ -69,14 +69,14 @@ function TocItem({
   renderAfter?: (chapter: Chapter) => ReactNode;
   onFollow?: () => void;
 }) {
-  const number =
-    entry.number === null ? null : <span className="toc-item__number">{entry.number}</span>;
+  const number = <span className="toc-item__number">{entry.number ?? ''}</span>;
   if (entry.kind === 'planned') {
     return (
       <li className="toc-item toc-item--planned">
         {number}
-        <span className="toc-item__title">{entry.title}</span>
-        <span className="toc-item__coming">coming</span>
+        <span className="toc-item__title">
+          {entry.title} <span className="toc-item__coming">coming</span>
+        </span>
       </li>
     );
   }
