@@ -72,7 +72,8 @@ viz.table([
 viz.mermaid('graph LR\\n  Caller -->|call| Server\\n  Server -->|reply| Caller');
 IO.puts('after the outputs');`;
 
-describe('viz outputs on a chapter page', () => {
+// Each test opens a page, mounts the editor and runs a cell: slow on a loaded machine.
+describe('viz outputs on a chapter page', { timeout: 90_000 }, () => {
   for (const [scheme, projector] of [
     ['light', false],
     ['dark', false],
