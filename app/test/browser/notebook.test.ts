@@ -13,6 +13,8 @@ const SCREENSHOTS = 'test-results/browser';
 const siteUrl = inject('siteUrl');
 const CHAPTER = `${siteUrl}chapters/start`;
 const STORAGE_KEY = 'actorbook:chapter:start';
+/** How long the page may take to show something on a busy machine. */
+const UI_WAIT = { timeout: 15_000 };
 
 let browser: Browser;
 let context: BrowserContext | null = null;
@@ -59,7 +61,7 @@ async function openPage(
   );
   if (options.initScript) await context.addInitScript(options.initScript);
   page = await context.newPage();
-  page.setDefaultTimeout(20_000);
+  page.setDefaultTimeout(40_000);
   pageErrors = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
   return page;
@@ -105,7 +107,7 @@ async function focusEditor(n: number) {
     if ((await monaco.count()) > 0) await monaco.click();
     else await cell(n).locator('textarea').click();
   }
-  await expect.poll(inEditor).toBe(true);
+  await expect.poll(inEditor, UI_WAIT).toBe(true);
 }
 
 /** Replaces cell `n`'s code by typing, as a person would (select all, then the new text). */
@@ -134,7 +136,11 @@ async function allCellsFinished() {
   );
 }
 
-describe('the notebook on a chapter page', () => {
+// Each test starts a runtime, the compiler and the editor in a fresh profile: give them room on
+// a busy machine.
+const SLOW = { timeout: 120_000 };
+
+describe('the notebook on a chapter page', SLOW, () => {
   it('saves an edit within a second and shows it again after a reload', async () => {
     await openPage();
     await openChapter();
@@ -144,7 +150,7 @@ describe('the notebook on a chapter page', () => {
 
     await page.reload();
     await page.getByRole('status').getByText('Runtime ready').waitFor();
-    await expect.poll(() => codeOf(2)).toContain('const editedBefore = 1;');
+    await expect.poll(() => codeOf(2), UI_WAIT).toContain('const editedBefore = 1;');
     await expect(cell(2).getByText('edited', { exact: true }).isVisible()).resolves.toBe(true);
   });
 
@@ -188,8 +194,10 @@ describe('the notebook on a chapter page', () => {
     await page.keyboard.press('Shift+Enter');
     await cell(2).locator('.cell-output').getByText('42', { exact: true }).waitFor();
     await expect
-      .poll(() =>
-        page.evaluate(() => document.activeElement?.closest('.cell')?.getAttribute('aria-label')),
+      .poll(
+        () =>
+          page.evaluate(() => document.activeElement?.closest('.cell')?.getAttribute('aria-label')),
+        UI_WAIT,
       )
       .toBe('Cell 3');
   });
@@ -199,10 +207,10 @@ describe('the notebook on a chapter page', () => {
     await openChapter();
     const original = await codeOf(1);
     await typeCode(1, 'const mine = 1;');
-    await expect.poll(() => codeOf(1)).toContain('const mine = 1;');
+    await expect.poll(() => codeOf(1), UI_WAIT).toContain('const mine = 1;');
 
     await cell(1).getByRole('button', { name: "Reset cell 1 to the chapter's code" }).click();
-    await expect.poll(() => codeOf(1)).toBe(original);
+    await expect.poll(() => codeOf(1), UI_WAIT).toBe(original);
     await expect(cell(1).getByText('edited', { exact: true }).count()).resolves.toBe(0);
     await expect.poll(stored, { timeout: 1000, interval: 50 }).toBeNull();
   });
@@ -212,11 +220,13 @@ describe('the notebook on a chapter page', () => {
     const target = page.locator('#cell-fresh');
     await openChapter(`${CHAPTER}#cell-fresh`);
     await expect
-      .poll(() =>
-        target.evaluate((element) => {
-          const box = element.getBoundingClientRect();
-          return box.top >= 0 && box.top < window.innerHeight && window.scrollY > 0;
-        }),
+      .poll(
+        () =>
+          target.evaluate((element) => {
+            const box = element.getBoundingClientRect();
+            return box.top >= 0 && box.top < window.innerHeight && window.scrollY > 0;
+          }),
+        UI_WAIT,
       )
       .toBe(true);
     const href = await target
@@ -240,7 +250,7 @@ describe('the notebook on a chapter page', () => {
     await page.getByText(/A fresh runtime started for this chapter/).waitFor();
     await cell(2).getByText('From an earlier runtime', { exact: false }).waitFor();
     await expect(cell(2).locator('.cell-output').textContent()).resolves.toContain('42');
-    await expect.poll(() => codeOf(2)).toContain('const stillHere = 40 + 2;');
+    await expect.poll(() => codeOf(2), UI_WAIT).toContain('const stillHere = 40 + 2;');
   });
 
   it('opens with the chapter’s code and a message when the saved data is corrupt', async () => {
@@ -285,7 +295,7 @@ describe('the notebook on a chapter page', () => {
 
     const alert = page.getByRole('alert').filter({ hasText: /storage in your browser is full/ });
     await alert.waitFor();
-    await expect.poll(() => codeOf(3)).toContain('const keptInMemory = 1;');
+    await expect.poll(() => codeOf(3), UI_WAIT).toContain('const keptInMemory = 1;');
     expect(await stored()).toBeNull();
 
     await page.evaluate(() => ((window as { storageFull?: boolean }).storageFull = false));
@@ -294,7 +304,7 @@ describe('the notebook on a chapter page', () => {
   });
 });
 
-describe('screenshots of a chapter with its cells run', () => {
+describe('screenshots of a chapter with its cells run', SLOW, () => {
   for (const look of [
     { name: 'dark', options: { theme: 'dark' as const } },
     { name: 'projector', options: { width: 1920, height: 1080, scale: 1.5, projector: true } },
