@@ -221,3 +221,32 @@ await viz.seqTrace(async () => {
       .waitFor();
   });
 });
+
+describe('the TypeScript compiler on a chapter page', { timeout: 90_000 }, () => {
+  it('is not downloaded while the page is busy, and the first run starts it', async () => {
+    page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    page.setDefaultTimeout(30_000);
+    pageErrors = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    // A page that never becomes idle: only a run may start the compiler.
+    await page.addInitScript(() => {
+      (window as { requestIdleCallback?: unknown }).requestIdleCallback = () => 0;
+    });
+    const wasm: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('.wasm')) wasm.push(request.url());
+    });
+    await page.goto(`${siteUrl}chapters/start`);
+    await page.getByRole('status').getByText('Runtime ready').waitFor();
+    await page.waitForTimeout(3000);
+    expect(wasm).toEqual([]);
+    await expect(
+      page.locator('[data-compiler-status]').getAttribute('data-compiler-status'),
+    ).resolves.toBe('starting');
+
+    await run(2, '20 + 22');
+    await output(2).getByText('42', { exact: true }).waitFor();
+    expect(wasm).toHaveLength(1);
+    await page.locator('[data-compiler-status="ready"]').waitFor();
+  });
+});
