@@ -104,6 +104,8 @@ export function instrumentAwaits(code: string, options: InstrumentOptions = {}):
         node.start,
         node.start + 'await'.length,
         `${resume}, await ${SUPPORT_NAME}.await(${PROC_VAR},`,
+        // Keep text other rewrites put at this position (a loop guard's `{` before `await`).
+        { contentOnly: true },
       );
       out.appendLeft(node.end, '))');
     } else if (node.type === 'YieldExpression' && scope.isAsync && scope.isGenerator) {

@@ -37,4 +37,16 @@ describe('instrumentAwaits', () => {
     expect(() => new Function(`return async function(__ab){ ${out} }`)).not.toThrow();
     expect(out).toContain('function g() { return 1; }');
   });
+
+  it('guards a loop whose body is a lone await without braces', () => {
+    for (const loop of [
+      'while (true) await receive();',
+      'for (;;) await receive();',
+      'do await receive(); while (true);',
+    ]) {
+      const out = instrumentAwaits(loop, { loopGuard: true });
+      expect(() => new Function(`return async function(__ab){ ${out} }`)).not.toThrow();
+      expect(compact(out)).toContain('{__ab.guard();__ab.resume(');
+    }
+  });
 });
