@@ -276,14 +276,23 @@ describe('chapter content', () => {
     await expect(main.getByRole('img', { name: 'broken image' }).count()).resolves.toBe(1);
   });
 
-  it('draws a valid diagram and explains a broken one in an error box', async () => {
+  it('draws a valid diagram, redraws it for the dark theme, and explains a broken one in an error box', async () => {
     await serveHostileChapter();
     await page.goto(`${siteUrl}chapters/start`);
     const diagrams = page.locator('figure.mermaid-diagram');
     await expect.poll(() => diagrams.count()).toBe(2);
 
     await diagrams.nth(0).scrollIntoViewIfNeeded();
-    await diagrams.nth(0).locator('svg').first().waitFor();
+    const drawing = diagrams.nth(0).locator('.mermaid-diagram__svg');
+    await drawing.locator('svg').first().waitFor();
+    // The diagram follows the theme: switching it draws the diagram again, in other colours.
+    const lightSvg = await drawing.innerHTML();
+    await page.getByRole('button', { name: 'Dark theme' }).click();
+    await expect.poll(() => drawing.innerHTML()).not.toBe(lightSvg);
+    await drawing.locator('svg').first().waitFor();
+    // Mermaid's light theme fills nodes with #ECECFF; its dark theme does not.
+    expect(lightSvg.toLowerCase()).toContain('#ececff');
+    expect((await drawing.innerHTML()).toLowerCase()).not.toContain('#ececff');
     await diagrams.nth(1).scrollIntoViewIfNeeded();
     const error = diagrams.nth(1).getByRole('alert');
     await error.waitFor();
