@@ -77,6 +77,9 @@ function useShellShortcuts(): void {
     const onKeyDown = (event: KeyboardEvent) => {
       const action = shortcutFor(event);
       if (action === null) return;
+      // A cell editor that is still loading after a click will take the focus and the keys
+      // typed meanwhile: they are the learner's code, not shortcuts.
+      if (document.querySelector('.code-editor__host--pending')) return;
       const ui = appStore.getState();
       if (ui.tocOpen || ui.keyboardHelpOpen) return;
       event.preventDefault();
