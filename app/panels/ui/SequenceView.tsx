@@ -238,7 +238,7 @@ export function SequenceView({
           ))}
         </svg>
       </div>
-      {hover && <HoverCard entry={hover.entry} x={hover.x} y={hover.y} />}
+      {hover && <HoverCard entry={hover.entry} x={hover.x} y={hover.y} width={scroll.width} />}
     </div>
   );
 }
@@ -446,21 +446,45 @@ function Queued({ x, y, anchor }: { x: number; y: number; anchor: 'start' | 'end
 }
 
 /** The card that follows the pointer: the whole payload and where the item stands. */
-function HoverCard({ entry, x, y }: { entry: PlacedItem; x: number; y: number }) {
+function HoverCard({
+  entry,
+  x,
+  y,
+  width,
+}: {
+  entry: PlacedItem;
+  x: number;
+  y: number;
+  width: number;
+}) {
   const item = entry.item;
   const payload = 'payload' in item ? item.payload : item.text;
+  const description = itemDescription(item);
+  const sentence = description.startsWith(`${item.label} `)
+    ? description.slice(item.label.length + 1)
+    : description;
+  const when =
+    item.type === 'message' && item.receivedTime !== null
+      ? `sent at ${formatTime(item.time)}, received at ${formatTime(item.receivedTime)}`
+      : `at ${formatTime(item.time)}`;
+  // Kept inside the view: to the left of the pointer when there is no room on its right.
+  const left = x + 14 + CARD_WIDTH > width ? Math.max(4, x - 14 - CARD_WIDTH) : x + 14;
   return (
-    <div className="seq-view__card" style={{ left: x + 14, top: y + 14 }} role="tooltip">
+    <div className="seq-view__card" style={{ left, top: y + 14, width: CARD_WIDTH }} role="tooltip">
       <p className="seq-view__card-title">
         <span className={`seq-view__card-tag seq-view__card-tag--${item.label.toLowerCase()}`}>
           {item.label}
         </span>{' '}
-        {itemDescription(item)}
+        {sentence}
+        <span className="seq-view__card-when"> ({when})</span>
       </p>
       <pre className="seq-view__card-payload">{payload}</pre>
     </div>
   );
 }
+
+/** Width of the hover card, in pixels. */
+const CARD_WIDTH = 340;
 
 function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, Math.max(1, max - 1))}…`;

@@ -69,6 +69,9 @@ export interface SupervisionTreeViewProps {
   label?: string;
 }
 
+/** The tallest a cell output's drawing gets, in pixels. */
+const COMPACT_MAX_HEIGHT = 460;
+
 /** Below this zoom, node texts are too small to read and are left out. */
 const LEAN_BELOW = 0.3;
 
@@ -99,8 +102,12 @@ export function SupervisionTreeView({
     [nodes, onToggle, ownToggles],
   );
   const direction = orientation === 'auto' ? autoOrientation(shown) : orientation;
-  const layout = useMemo(
+  const sideBySide = useMemo(
     () => layoutForest(shown, direction, metrics),
+    [shown, direction, metrics],
+  );
+  const stacked = useMemo(
+    () => (shown.length > 1 ? layoutForest(shown, direction, metrics, true) : null),
     [shown, direction, metrics],
   );
 
@@ -115,9 +122,17 @@ export function SupervisionTreeView({
     () => ({ top: Math.round(36 * scale), bottom: note ? Math.round(18 * scale) : 0 }),
     [scale, note],
   );
+  const padding = compact ? 8 : 16;
+  // Several trees go side by side or one below the other, whichever shows them larger.
+  const layout = useMemo(() => {
+    if (!stacked || size.width === 0) return sideBySide;
+    const view = compact ? { width: size.width, height: COMPACT_MAX_HEIGHT } : size;
+    const zoom = (l: TreeLayout) => fitTransform(l.width, l.height, view, padding, 1, insets).k;
+    return zoom(stacked) > zoom(sideBySide) * 1.05 ? stacked : sideBySide;
+  }, [sideBySide, stacked, size, compact, padding, insets]);
   const fitted = useMemo(
-    () => fitTransform(layout.width, layout.height, size, compact ? 8 : 16, 1, insets),
-    [layout.width, layout.height, size, compact, insets],
+    () => fitTransform(layout.width, layout.height, size, padding, 1, insets),
+    [layout.width, layout.height, size, padding, insets],
   );
   const transform = manual ?? fitted;
   const [focusKey, setFocusKey] = useState<string | null>(null);
@@ -283,9 +298,20 @@ export function SupervisionTreeView({
       ? focusKey
       : (layout.nodes[0]?.node.key ?? null);
 
+  // A cell output is as tall as the drawing needs at the zoom its width allows.
+  const widthZoom = Math.min(1, (size.width - 2 * padding) / Math.max(1, layout.width));
   const compactHeight = compact
     ? Math.round(
-        Math.min(460, Math.max(150, layout.height + 2 * 8 + insets.top + insets.bottom + 4)),
+        Math.min(
+          COMPACT_MAX_HEIGHT,
+          Math.max(
+            150,
+            layout.height * (size.width > 0 ? widthZoom : 1) +
+              2 * padding +
+              insets.top +
+              insets.bottom,
+          ),
+        ),
       )
     : undefined;
 

@@ -232,12 +232,42 @@ export function widestLevel(roots: readonly TreeNode[]): number {
   return widest;
 }
 
-/** Lays out the forest: every drawn node's box, the edges, and the cross links. */
+/** Links between drawn nodes that are not tree edges, each pair once. */
+function crossLinksOf(nodes: readonly PlacedNode[]): PlacedCrossLink[] {
+  const crossLinks: PlacedCrossLink[] = [];
+  const byPid = new Map<number, PlacedNode>();
+  for (const placed of nodes) if (placed.node.pid !== null) byPid.set(placed.node.pid, placed);
+  for (const placed of nodes) {
+    const a = placed.node.pid;
+    if (a === null) continue;
+    for (const b of placed.node.crossLinks) {
+      const other = byPid.get(b);
+      // Each pair once (both ends list the link); ends that are folded away are not drawn.
+      if (!other || (b < a && other.node.crossLinks.includes(a))) continue;
+      crossLinks.push({
+        key: `${Math.min(a, b)}-${Math.max(a, b)}`,
+        x1: placed.x + placed.width / 2,
+        y1: placed.y + placed.height / 2,
+        x2: other.x + other.width / 2,
+        y2: other.y + other.height / 2,
+      });
+    }
+  }
+  return crossLinks;
+}
+
+/**
+ * Lays out the forest: every drawn node's box, the edges, and the cross links. The trees go
+ * side by side, or with `stack` one after another along the depth axis (one below the other
+ * when levels go down), which suits a narrow panel better when there are several.
+ */
 export function layoutForest(
   roots: readonly TreeNode[],
   orientation: TreeOrientation = 'down',
   metrics: TreeMetrics = TREE_METRICS,
+  stack = false,
 ): TreeLayout {
+  if (stack && roots.length > 1) return stackTrees(roots, orientation, metrics);
   const down = orientation === 'down';
   const breadthSize = down ? metrics.nodeWidth : metrics.nodeHeight;
   const depthSize = down ? metrics.nodeHeight : metrics.nodeWidth;
@@ -460,26 +490,7 @@ export function layoutForest(
     }
   }
 
-  const crossLinks: PlacedCrossLink[] = [];
-  const byPid = new Map<number, PlacedNode>();
-  for (const placed of nodes) if (placed.node.pid !== null) byPid.set(placed.node.pid, placed);
-  for (const placed of nodes) {
-    const a = placed.node.pid;
-    if (a === null) continue;
-    for (const b of placed.node.crossLinks) {
-      const other = byPid.get(b);
-      // Each pair once (both ends list the link); ends that are folded away are not drawn.
-      if (!other || (b < a && other.node.crossLinks.includes(a))) continue;
-      crossLinks.push({
-        key: `${Math.min(a, b)}-${Math.max(a, b)}`,
-        x1: placed.x + placed.width / 2,
-        y1: placed.y + placed.height / 2,
-        x2: other.x + other.width / 2,
-        y2: other.y + other.height / 2,
-      });
-    }
-  }
-
+  const crossLinks = crossLinksOf(nodes);
   const breadthExtent = maxBreadth - minBreadth;
   const depthExtent = nodes.length === 0 ? 0 : maxDepth * depthStep + depthSize;
   return {
@@ -492,6 +503,49 @@ export function layoutForest(
     width: down ? breadthExtent : depthExtent,
     height: down ? depthExtent : breadthExtent,
     widestLevel: Math.max(0, ...levelCounts.map((n) => n ?? 0)),
+  };
+}
+
+/** Each tree laid out alone, then placed one after another along the depth axis, centred. */
+function stackTrees(
+  roots: readonly TreeNode[],
+  orientation: TreeOrientation,
+  metrics: TreeMetrics,
+): TreeLayout {
+  const down = orientation === 'down';
+  const trees = roots.map((root) => layoutForest([root], orientation, metrics));
+  const across = Math.max(...trees.map((t) => (down ? t.width : t.height)));
+  const nodes: PlacedNode[] = [];
+  const edges: PlacedEdge[] = [];
+  const groups: PlacedGroup[] = [];
+  let along = 0;
+  trees.forEach((tree, index) => {
+    const shift = (across - (down ? tree.width : tree.height)) / 2;
+    const dx = down ? shift : along;
+    const dy = down ? along : shift;
+    for (const n of tree.nodes) {
+      // A root's index is its place among the trees; other nodes keep theirs.
+      nodes.push({ ...n, x: n.x + dx, y: n.y + dy, index: n.parentKey === null ? index : n.index });
+    }
+    for (const e of tree.edges) {
+      const mid = e.mid + (down ? dy : dx);
+      edges.push({ ...e, x1: e.x1 + dx, x2: e.x2 + dx, y1: e.y1 + dy, y2: e.y2 + dy, mid });
+    }
+    for (const g of tree.groups) groups.push({ ...g, x: g.x + dx, y: g.y + dy });
+    along += (down ? tree.height : tree.width) + metrics.treeGap + metrics.levelGap;
+  });
+  const byKey = new Map(nodes.map((n) => [n.node.key, n]));
+  const length = along - metrics.treeGap - metrics.levelGap;
+  return {
+    orientation,
+    nodes,
+    byKey,
+    edges,
+    crossLinks: crossLinksOf(nodes),
+    groups,
+    width: down ? across : length,
+    height: down ? length : across,
+    widestLevel: Math.max(...trees.map((t) => t.widestLevel)),
   };
 }
 

@@ -211,6 +211,32 @@ describe('tree layout', () => {
     expect(closed[1]).toBe(mixed.roots[1]);
   });
 
+  it('stacks several trees one below the other, centred, with their cross links', () => {
+    expect(mixed.roots.length).toBeGreaterThan(1);
+    for (const orientation of ORIENTATIONS) {
+      const side = layoutForest(mixed.roots, orientation);
+      const stacked = layoutForest(mixed.roots, orientation, TREE_METRICS, true);
+      expect(overlapping(stacked)).toEqual([]);
+      expect(stacked.nodes).toHaveLength(side.nodes.length);
+      expect(stacked.crossLinks.map((c) => c.key)).toEqual(side.crossLinks.map((c) => c.key));
+      const roots = stacked.nodes.filter((n) => n.parentKey === null);
+      const along = (n: PlacedNode) => (orientation === 'down' ? n.y : n.x);
+      // The second tree starts after every node of the first.
+      const second = roots[1]!;
+      const treeOf = (n: PlacedNode) => {
+        let k = n;
+        while (k.parentKey !== null) k = stacked.byKey.get(k.parentKey)!;
+        return k;
+      };
+      const firstTree = stacked.nodes.filter((n) => treeOf(n) === roots[0]);
+      expect(firstTree.length).toBeGreaterThan(1);
+      for (const n of firstTree) expect(along(n)).toBeLessThan(along(second));
+      expect(orientation === 'down' ? stacked.width : stacked.height).toBeLessThan(
+        orientation === 'down' ? side.width : side.height,
+      );
+    }
+  });
+
   it('uses smaller boxes when compact', () => {
     const layout = layoutForest(three.roots, 'down', COMPACT_TREE_METRICS);
     expect(layout.nodes[0]!.width).toBe(COMPACT_TREE_METRICS.nodeWidth);
