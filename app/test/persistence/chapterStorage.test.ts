@@ -6,6 +6,7 @@ import {
   STORAGE_UNAVAILABLE,
   backupKey,
   chapterKey,
+  flushWhenHidden,
   loadChapter,
   readChapterProgress,
 } from '../../persistence/chapterStorage';
@@ -197,5 +198,31 @@ describe('chapter progress for the table of contents', () => {
     expect(readChapterProgress('broken', storage)).toEqual({ run: 0 });
     expect(readChapterProgress('never', storage)).toEqual({ run: 0 });
     expect(readChapterProgress('start', null)).toEqual({ run: 0 });
+  });
+});
+
+describe('flushing when the page goes away', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it('writes pending saves on pagehide and when the page is hidden, not when it is shown', () => {
+    const page = new EventTarget();
+    const doc = Object.assign(new EventTarget(), { visibilityState: 'visible' });
+    vi.stubGlobal('window', page);
+    vi.stubGlobal('document', doc);
+    const saver = { flush: vi.fn() };
+    const stop = flushWhenHidden(saver);
+
+    doc.dispatchEvent(new Event('visibilitychange'));
+    expect(saver.flush).not.toHaveBeenCalled();
+    doc.visibilityState = 'hidden';
+    doc.dispatchEvent(new Event('visibilitychange'));
+    page.dispatchEvent(new Event('pagehide'));
+    expect(saver.flush).toHaveBeenCalledTimes(2);
+
+    stop();
+    page.dispatchEvent(new Event('pagehide'));
+    expect(saver.flush).toHaveBeenCalledTimes(2);
   });
 });
