@@ -8,7 +8,7 @@ import { ShellDialogs } from './components/ShellDialogs';
 import { SiteHeader } from './components/SiteHeader';
 import { HomePage } from './pages/HomePage';
 import { NotFoundPage } from './pages/NotFoundPage';
-import { shortcutFor } from './routing/keyboardShortcuts';
+import { isTypingTarget, shortcutFor } from './routing/keyboardShortcuts';
 import type { Route } from './routing/routes';
 import { navigate, routeForUrl, useRoute } from './routing/router';
 import { scrollToHash } from './routing/scrollToHash';
@@ -74,12 +74,16 @@ function RoutePage({ route }: { route: Route }) {
 /** `[` and `]` for the previous and next chapter, `t` or `/` for the contents, `?` for help. */
 function useShellShortcuts(): void {
   useEffect(() => {
+    let lastPointerInEditor = false;
+    const onPointerDown = (event: PointerEvent) => {
+      lastPointerInEditor = isTypingTarget(event.target);
+    };
     const onKeyDown = (event: KeyboardEvent) => {
       const action = shortcutFor(event);
       if (action === null) return;
-      // A cell editor that is still loading after a click will take the focus and the keys
-      // typed meanwhile: they are the learner's code, not shortcuts.
-      if (document.querySelector('.code-editor__host--pending')) return;
+      // A click into a cell whose editor is still loading leaves the focus on the page for a
+      // moment before the editor takes it: keys typed then are the learner's code.
+      if (lastPointerInEditor && document.activeElement === document.body) return;
       const ui = appStore.getState();
       if (ui.tocOpen || ui.keyboardHelpOpen) return;
       event.preventDefault();
@@ -87,8 +91,12 @@ function useShellShortcuts(): void {
       else if (action === 'keyboardHelp') ui.setKeyboardHelpOpen(true);
       else void goToNeighbour(action === 'previousChapter' ? 'previous' : 'next');
     };
+    window.addEventListener('pointerdown', onPointerDown, true);
     window.addEventListener('keydown', onKeyDown);
-    return () => window.removeEventListener('keydown', onKeyDown);
+    return () => {
+      window.removeEventListener('pointerdown', onPointerDown, true);
+      window.removeEventListener('keydown', onKeyDown);
+    };
   }, []);
 }
 

@@ -140,7 +140,9 @@ describe('chapter navigation', () => {
     await editor.waitFor();
     const here = page.url();
     await editor.click();
-    // The cell's editor may swap in a richer one on first focus: type once it holds the focus.
+    // Typed at once, while the cell's editor may still be loading and swapping itself in.
+    await page.keyboard.type(']t');
+    // And once the editor holds the focus.
     await page.waitForFunction(
       () => {
         const active = document.activeElement;
