@@ -116,13 +116,10 @@ export function SupervisionTreeView({
   const size = useElementSize(frame);
   // null: keep the drawing fitted to the view; set once the person zooms or pans.
   const [manual, setManual] = useState<ViewTransform | null>(null);
-  // The zoom buttons sit over the top band and the note over the bottom one: fit below them.
+  // The zoom buttons and the note share a band along the bottom: fit above it.
   const note = unlinked !== undefined && unlinked > 0;
-  const insets = useMemo(
-    () => ({ top: Math.round(36 * scale), bottom: note ? Math.round(18 * scale) : 0 }),
-    [scale, note],
-  );
-  const padding = compact ? 8 : 16;
+  const insets = useMemo(() => ({ top: 0, bottom: Math.round(34 * scale) }), [scale]);
+  const padding = compact ? 8 : 10;
   // Several trees go side by side or one below the other, whichever shows them larger.
   const layout = useMemo(() => {
     if (!stacked || size.width === 0) return sideBySide;
@@ -456,7 +453,7 @@ const TreeNodeBox = memo(function TreeNodeBox({
   // Characters of the node's type that fit on a line (about 0.6 em each, the status dot aside).
   const em = (compact ? 11.5 : 13) * scale;
   const room = w - indent - pad - 14 * scale;
-  const maxChars = Math.floor(room / (em * 0.62));
+  const maxChars = Math.floor(room / (em * 0.57));
   const pidChars = Math.floor(room / (em * 0.92 * 0.6));
   // A restart shows as a badge on the corner; the line below the pid says what it replaced.
   const badge = node.restarts > 0 && texts.detailTone === 'restart' ? `↻${node.restarts}` : null;

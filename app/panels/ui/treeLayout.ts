@@ -36,18 +36,18 @@ export interface TreeMetrics {
 /** Sizes for the live panel. */
 export const TREE_METRICS: TreeMetrics = {
   nodeWidth: 176,
-  nodeHeight: 62,
+  nodeHeight: 58,
   siblingGap: 14,
-  levelGap: 44,
+  levelGap: 38,
   treeGap: 40,
 };
 
 /** Sizes for a cell output, where space is tighter. */
 export const COMPACT_TREE_METRICS: TreeMetrics = {
   nodeWidth: 150,
-  nodeHeight: 52,
+  nodeHeight: 50,
   siblingGap: 10,
-  levelGap: 32,
+  levelGap: 30,
   treeGap: 28,
 };
 
