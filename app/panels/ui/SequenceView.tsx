@@ -77,6 +77,9 @@ export function SequenceView({
     [compact, scale],
   );
   const headerHeight = Math.round(HEADER_HEIGHT * scale);
+  // Average character widths of the arrow labels and of the (bold) lifeline titles.
+  const charWidth = (compact ? 6 : 6.6) * scale;
+  const titleEm = (compact ? 0.66 : 0.78) * 17 * scale;
   const [scroll, setScroll] = useState({ top: 0, height: 600, width: 0 });
   const layout = useMemo(
     () => layoutSequence(items, participants, metrics, names, scroll.width || undefined),
@@ -136,6 +139,7 @@ export function SequenceView({
     showHover(entry, own.left - box.left + 8, own.bottom - box.top);
   };
 
+  const titleChars = (layout.metrics.columnWidth - 20) / (titleEm * 0.62);
   const compactHeight = compact
     ? Math.round(Math.min(460, Math.max(120, layout.height + headerHeight + 18)))
     : undefined;
@@ -180,7 +184,7 @@ export function SequenceView({
               onClick={() => onSelectParticipant?.(column.id)}
               disabled={!onSelectParticipant}
             >
-              {column.title}
+              {shortTitle(column.title, titleChars)}
             </button>
           ))}
         </div>
@@ -231,7 +235,7 @@ export function SequenceView({
               onPointer={onItemPointer}
               onFocus={onItemFocus}
               onLeave={() => showHover(null)}
-              charWidth={(compact ? 6 : 6.6) * scale}
+              charWidth={charWidth}
               clipTop={rowY(layout, first) - 2 * metrics.rowHeight}
               clipBottom={rowY(layout, last) + 2 * metrics.rowHeight}
             />
@@ -241,6 +245,11 @@ export function SequenceView({
       {hover && <HoverCard entry={hover.entry} x={hover.x} y={hover.y} width={scroll.width} />}
     </div>
   );
+}
+
+/** A lifeline title that fits `chars` characters: a pid loses its `#PID` when it must. */
+function shortTitle(title: string, chars: number): string {
+  return title.length > chars - 2 ? title.replace(/^#PID(<[\d.]+>)$/, '$1') : title;
 }
 
 function rowY(layout: SequenceLayout, row: number): number {
