@@ -97,14 +97,14 @@ async function focusEditor(n: number) {
         (active.tagName === 'TEXTAREA' || active.getAttribute('role') === 'textbox')
       );
     }, `Cell ${n}`);
-  await cell(n)
-    .getByRole('textbox', { name: `Code of cell ${n}` })
-    .first()
-    .click();
+  const live = cell(n).locator('.monaco-editor .view-lines');
+  // A live editor is clicked in its text; a cell still showing its code as a block wakes up.
+  const block = cell(n).locator('.code-editor__static');
+  if ((await live.count()) > 0) await live.click();
+  else if ((await block.count()) > 0) await block.click();
   await cell(n).locator('.code-editor:is([data-editor="monaco"], [data-editor="plain"])').waitFor();
   if (!(await inEditor())) {
-    const monaco = cell(n).locator('.monaco-editor .view-lines');
-    if ((await monaco.count()) > 0) await monaco.click();
+    if ((await live.count()) > 0) await live.click();
     else await cell(n).locator('textarea').click();
   }
   await expect.poll(inEditor, UI_WAIT).toBe(true);
@@ -215,6 +215,26 @@ describe('the notebook on a chapter page', SLOW, () => {
     await expect.poll(stored, { timeout: 1000, interval: 50 }).toBeNull();
   });
 
+  it('resets the whole chapter after a confirmation', async () => {
+    await openPage();
+    await openChapter();
+    const originals = [await codeOf(1), await codeOf(2)];
+    await typeCode(1, 'const first = 1;');
+    await typeCode(2, 'const second = 2;');
+    await expect.poll(stored, UI_WAIT).toContain('const second = 2;');
+
+    await page.getByRole('button', { name: 'Reset chapter…' }).click();
+    const confirm = page.getByRole('group', { name: 'Confirm reset' });
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => codeOf(1), UI_WAIT).toContain('const first = 1;');
+
+    await page.getByRole('button', { name: 'Reset chapter…' }).click();
+    await confirm.getByRole('button', { name: 'Reset chapter' }).click();
+    await expect.poll(() => codeOf(1), UI_WAIT).toBe(originals[0]);
+    await expect.poll(() => codeOf(2), UI_WAIT).toBe(originals[1]);
+    await expect.poll(stored, UI_WAIT).toBeNull();
+  });
+
   it('scrolls a cell named in the address into view', async () => {
     await openPage();
     const target = page.locator('#cell-fresh');
@@ -245,6 +265,7 @@ describe('the notebook on a chapter page', SLOW, () => {
     await page.getByRole('link', { name: 'All chapters' }).click();
     const entry = page.getByRole('navigation', { name: 'Chapters' }).getByRole('listitem').first();
     await entry.getByRole('progressbar').waitFor();
+    await page.screenshot({ path: `${SCREENSHOTS}/notebook-contents-progress.png` });
     await entry.getByRole('link').first().click();
 
     await page.getByText(/A fresh runtime started for this chapter/).waitFor();
