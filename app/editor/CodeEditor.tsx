@@ -40,6 +40,11 @@ export interface CodeEditorProps {
 export const LIVE_EDITOR_CAPACITY = 8;
 /** How far outside the viewport a cell starts its editor, so scrolling finds it ready. */
 const NEAR_VIEWPORT_MARGIN = '300px 0px';
+/**
+ * How long a press on the static code still counts when the editor appears under it before the
+ * click completes (the press then places the caret, since the click never reaches the editor).
+ */
+const PRESS_MS = 1500;
 /** How long after the last edit the type checker's view of the other cells is refreshed. */
 const CONTEXT_DELAY_MS = 400;
 
@@ -89,6 +94,8 @@ export function CodeEditor(props: CodeEditorProps) {
   const hostRef = useRef<HTMLDivElement>(null);
   const handleRef = useRef<CellEditorHandle | null>(null);
   const pendingFocus = useRef<FocusRequest | null>(null);
+  /** A press on the static code, in case the editor replaces it before the click completes. */
+  const pendingPress = useRef<{ x: number; y: number; at: number } | null>(null);
   const emitted = useRef(new Set<string>());
   const latest = useRef(props);
   useEffect(() => {
@@ -197,10 +204,13 @@ export function CodeEditor(props: CodeEditorProps) {
   // hidden editor cannot take focus).
   useEffect(() => {
     const handle = handleRef.current;
-    const focus = pendingFocus.current;
-    if (!ready || !handle || focus === null) return;
+    if (!ready || !handle) return;
+    const press = pendingPress.current;
+    pendingPress.current = null;
+    const focus =
+      pendingFocus.current ?? (press && performance.now() - press.at < PRESS_MS ? press : null);
     pendingFocus.current = null;
-    handle.focus(focus === true ? undefined : focus);
+    if (focus !== null) handle.focus(focus === true ? undefined : focus);
   }, [ready]);
 
   // Text changed outside the editor (a reset, an edit elsewhere): show it. A `value` the editor
@@ -237,7 +247,16 @@ export function CodeEditor(props: CodeEditorProps) {
       data-editor={ready ? 'monaco' : 'static'}
       data-cell-id={cellId}
     >
-      {ready ? null : <StaticCode value={value} ariaLabel={ariaLabel} onWake={wake} />}
+      {ready ? null : (
+        <StaticCode
+          value={value}
+          ariaLabel={ariaLabel}
+          onWake={wake}
+          onPress={(x, y) => {
+            pendingPress.current = { x, y, at: performance.now() };
+          }}
+        />
+      )}
       {mode === 'live' ? (
         <div
           ref={hostRef}
@@ -254,10 +273,13 @@ function StaticCode({
   value,
   ariaLabel,
   onWake,
+  onPress,
 }: {
   value: string;
   ariaLabel: string;
   onWake: (focus: FocusRequest) => void;
+  /** The pointer went down at (x, y): a click may follow. */
+  onPress: (x: number, y: number) => void;
 }) {
   const pointerDown = useRef(false);
   const lines = useMemo(() => highlightLines(value), [value]);
@@ -276,8 +298,9 @@ function StaticCode({
       aria-multiline="true"
       aria-label={ariaLabel}
       tabIndex={0}
-      onPointerDown={() => {
+      onPointerDown={(event) => {
         pointerDown.current = true;
+        onPress(event.clientX, event.clientY);
       }}
       onFocus={() => {
         if (!pointerDown.current) onWake(true);

@@ -40,7 +40,7 @@ afterAll(async () => {
 
 beforeEach(async () => {
   page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-  page.setDefaultTimeout(20_000);
+  page.setDefaultTimeout(30_000);
   pageErrors = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
 });
@@ -48,7 +48,7 @@ beforeEach(async () => {
 afterEach(async (context) => {
   if (context.task.result?.state === 'fail') {
     await page.screenshot({
-      path: `${SCREENSHOTS}/editor-failed-${context.task.name.slice(0, 40)}.png`,
+      path: `${SCREENSHOTS}/editor-failed-${context.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 80)}.png`,
     });
   }
   await page.close();
@@ -86,7 +86,7 @@ async function wordCentre(cell: number, word: string) {
   );
 }
 
-describe('the cell editor', () => {
+describe('the cell editor', { timeout: 90_000 }, () => {
   it('shows static code first and mounts Monaco where the learner clicks, at the same height', async () => {
     await page.goto(`${host.url}?cells=30`);
     const far = 28;
@@ -266,7 +266,7 @@ describe('the cell editor', () => {
   });
 });
 
-describe('the cell editor on a chapter page', () => {
+describe('the cell editor on a chapter page', { timeout: 90_000 }, () => {
   const siteUrl = inject('siteUrl');
 
   it.skipIf(!siteUrl)(
