@@ -172,6 +172,8 @@ export class Runtime {
   private loopQueued = false;
   private sliceQueued = false;
   private advanceQueued = false;
+  /** Virtual time stands still while held (see holdVirtualTime). */
+  private virtualTimeHeld = false;
   private stallCheckQueued = false;
   private sliceStart = 0;
   private slices = 0;
@@ -542,7 +544,10 @@ export class Runtime {
   receive(proc: Proc, spec: ReceiveSpec): Promise<unknown> {
     this.checkAlive(proc);
     proc.reductions++;
-    if (proc.wait) throw new ArgumentError('this process is already waiting in another receive');
+    if (proc.wait)
+      throw new ArgumentError(
+        'this process is already waiting in another receive (was a receive or GenServer.call not awaited?)',
+      );
     const clause = this.takeMatching(proc, spec);
     if (clause >= 0) {
       const message = this.taken;
@@ -723,6 +728,42 @@ export class Runtime {
     if (external) this.yielded(proc);
   }
 
+  /**
+   * Resolves with `promise`'s outcome as `proc`'s next continuation, whatever state the process
+   * is in when it settles. For a host awaiting code it ran inside the process (the notebook's
+   * evaluator awaiting a cell): if that code left a receive pending without awaiting it (an
+   * un-awaited `GenServer.call`), the receive is dropped, `onAbandoned` is told, and the process
+   * carries on instead of finding itself blocked in someone else's receive.
+   */
+  settleInProcess<T>(proc: Proc, promise: Promise<T>, onAbandoned: () => void): Promise<T> {
+    const { promise: settled, resolve, reject } = deferred<T>();
+    const settle = (continuation: () => void) => {
+      if (proc.status === 'dead') return;
+      const wait = proc.wait;
+      if (wait !== null) {
+        proc.wait = null;
+        proc.hibernating = false;
+        if (wait.timer) this.timers.cancel(wait.timer);
+        onAbandoned();
+        this.makeRunnable(proc, continuation);
+      } else if (proc.status === 'running') {
+        setRunning(proc);
+        continuation();
+      } else if (proc.status === 'runnable') {
+        // Already queued: a receive of that code completed but has not continued yet.
+        if (proc.resume instanceof Wait) onAbandoned();
+        proc.resume = continuation;
+      } else {
+        this.makeRunnable(proc, continuation);
+      }
+    };
+    promise.then(
+      (v) => settle(() => resolve(v)),
+      (e: unknown) => settle(() => reject(e)),
+    );
+    return tag(settled) as Promise<T>;
+  }
+
   /** `await x` in compiled code: plain promises suspend the process (see suspendOn). */
   awaitValue(proc: Proc | null, value: unknown): unknown {
     if (
@@ -885,7 +926,8 @@ export class Runtime {
         this.holder !== null ||
         this.runQueue.size > 0 ||
         this.externalWaits > 0 ||
-        this.stopped
+        this.stopped ||
+        this.virtualTimeHeld
       )
         return;
       const next = this.timers.peek();
@@ -984,6 +1026,17 @@ export class Runtime {
     if (!(this.clock instanceof RealClock))
       throw new ArgumentError('only a real clock has a speed');
     this.clock.setRate(rate);
+  }
+
+  /**
+   * In virtual time, keeps the clock from jumping to the next timer while `held`, even when
+   * every process waits. A headless notebook holds it between cells, so a timer an earlier cell
+   * started fires no sooner than it would while a person runs the next cell. No effect on a
+   * real clock.
+   */
+  holdVirtualTime(held: boolean): void {
+    this.virtualTimeHeld = held;
+    if (!held && this.clock instanceof VirtualClock && this.timers.peek()) this.queueAdvance();
   }
 
   /** Resolves once no process is runnable (and, in virtual time, no timer is pending). */
@@ -1162,10 +1215,8 @@ export class Runtime {
     if (target === proc) return true;
     if (!target) {
       if (proc.trapExit) this.deliver(proc, ['EXIT', pid, 'noproc'], pid, 'send', null);
-      else {
-        this.terminate(proc, 'noproc');
-        throw new ExitSignal('noproc');
-      }
+      // Like OTP's link/1, a catchable noproc: uncaught, it ends the caller with 'noproc'.
+      else throw new ExitSignal('noproc');
       return true;
     }
     if (proc.links?.has(target)) return true;

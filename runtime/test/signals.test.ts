@@ -104,6 +104,17 @@ describe('links', () => {
     expect(result).toEqual(['exit', 'noproc']);
   });
 
+  it('linking to a dead process is a noproc exit the caller can catch and survive', async () => {
+    const { rt } = virtualRuntime();
+    const got = await rt.run(async () => {
+      const dead = spawn(() => null);
+      await sleep(1);
+      const caught = await catchExit(() => Process.link(dead));
+      return [caught, Process.alive(self())];
+    });
+    expect(got).toEqual([['exit', 'noproc'], true]);
+  });
+
   it('linking to a dead process gives a trapping caller an EXIT message with noproc', async () => {
     const { rt } = virtualRuntime();
     const got = await rt.run(async () => {
