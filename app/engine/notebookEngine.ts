@@ -36,6 +36,11 @@ export interface EngineOptions {
   readonly onOutput: (output: CellOutput) => void;
   /** Most characters one cell's output keeps before it is truncated with a notice (default 100,000). */
   readonly outputLimit?: number;
+  /**
+   * Virtual time only: let the clock move only while a cell runs (headless checks), so timers
+   * started by one cell do not fire before the next cell runs, as when a person runs them.
+   */
+  readonly timeOnlyInCells?: boolean;
   /** Rich outputs (`viz`), routed to cells like text: by the writing process's group leader. */
   readonly onRich?: (rich: CellRichOutput) => void;
 }
@@ -81,11 +86,14 @@ function cellGlobals(viz: VizHost['api']): Record<string, unknown> {
 
 interface Job {
   readonly fn: () => Promise<unknown>;
+  readonly started: () => void;
   readonly device: Pid;
   readonly done: (run: CellRun) => void;
 }
 
 export class NotebookEngine {
+  /** Counts cancel() calls, so a run cancelled while it compiles never starts. */
+  private cancels = 0;
   private readonly env: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   private readonly kinds = new Map<string, BindingKind>();
   private readonly devices = new Map<string, Pid>();
@@ -101,6 +109,7 @@ export class NotebookEngine {
       onRich: (rich) => options.onRich?.(rich),
     });
     this.globals = cellGlobals(this.viz.api);
+    this.holdTime(true);
   }
 
   get runtime(): Runtime {
@@ -110,7 +119,9 @@ export class NotebookEngine {
   /** The evaluator's pid, starting one if needed: `self()` in the next cell. */
   evaluatorPid(): Pid {
     if (this.evaluator && this.runtime.procOf(this.evaluator)) return this.evaluator;
-    const proc = this.runtime.spawn(null, evaluatorLoop, { label: 'evaluator' });
+    const proc = this.runtime.spawn(null, () => evaluatorLoop(this.runtime), {
+      label: 'evaluator',
+    });
     this.runtime.onExit(proc, (reason) => {
       if (this.evaluator === proc.pid) this.evaluator = null;
       const job = this.currentJob;
@@ -124,7 +135,10 @@ export class NotebookEngine {
   /** Compiles and runs one cell; its output goes to `onOutput` under `cellId`, now and later. */
   async runCell(cellId: string, source: string): Promise<CellRun> {
     this.viz.startRun(cellId);
+    const cancels = this.cancels;
     const compiled = await compileCell(source, this.options.transform, this.kinds);
+    // Stopped while it compiled: it never starts, as if the evaluator had been killed.
+    if (this.cancels !== cancels) return { status: 'exit', reason: "'killed'", raw: 'killed' };
     if (!compiled.ok) return { status: 'compile_error', error: compiled.error };
     let fn: () => Promise<unknown>;
     try {
@@ -146,7 +160,9 @@ export class NotebookEngine {
       const job: Job = {
         fn,
         device,
+        started: () => this.holdTime(false),
         done: (result) => {
+          this.holdTime(true);
           if (this.currentJob === job) this.currentJob = null;
           resolve(result);
         },
@@ -164,8 +180,14 @@ export class NotebookEngine {
     return run;
   }
 
+  /** Holds virtual time between cells when `timeOnlyInCells` is set; releases it otherwise. */
+  holdTime(held: boolean): void {
+    if (this.options.timeOnlyInCells) this.runtime.holdVirtualTime(held);
+  }
+
   /** Stops the running cell by killing the evaluator; the next cell gets a fresh one. */
   cancel(): void {
+    this.cancels++;
     if (this.evaluator) this.runtime.exitPid(null, this.evaluator, 'kill');
   }
 
@@ -206,20 +228,36 @@ export class NotebookEngine {
 /**
  * The evaluator: takes one cell at a time. A thrown error is reported and the evaluator carries
  * on; an exit ends it (the engine's exit hook reports it and the next cell starts a new one).
+ * A receive the cell started but did not await (`GenServer.call(...)` without `await`) is
+ * dropped when the cell ends, with a warning, so the evaluator can take the next cell.
  */
-async function evaluatorLoop(): Promise<void> {
-  const { receive, Process, self, _ } = RuntimeApi;
+async function evaluatorLoop(runtime: Runtime): Promise<void> {
+  const { receive, Process, self, IO, _ } = RuntimeApi;
+  const proc = runtime.procOf(self())!;
   for (;;) {
     const [, job] = (await receive(['$eval', _])) as [string, Job];
     Process.groupLeader(self(), job.device);
+    job.started();
+    let abandoned = false;
     try {
-      const value = await job.fn();
+      const value = await runtime.settleInProcess(proc, job.fn(), () => (abandoned = true));
+      warnIfAbandoned(abandoned);
       job.done({ status: 'ok', value: value === undefined ? null : inspect(value), raw: value });
     } catch (e) {
       if (isExitSignal(e)) throw e;
+      warnIfAbandoned(abandoned);
       const message =
         e instanceof Error ? `${e.name}: ${e.message}` : `uncaught throw: ${inspect(e)}`;
       job.done({ status: 'error', message, raw: e });
     }
+  }
+
+  function warnIfAbandoned(abandoned: boolean): void {
+    if (!abandoned) return;
+    IO.write(
+      'stderr',
+      'warning: this cell started a receive (a GenServer.call, Task.await, receive, sleep...) ' +
+        'without await; it was dropped when the cell ended. Put await in front of it.\n',
+    );
   }
 }

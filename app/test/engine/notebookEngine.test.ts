@@ -1,5 +1,5 @@
 import * as esbuild from 'esbuild-wasm';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createRuntime } from '../../../runtime/index';
 import type { CellOutput } from '../../engine/notebookEngine';
 import { NotebookEngine } from '../../engine/notebookEngine';
@@ -23,6 +23,11 @@ function notebook(options: { runawayMs?: number } = {}) {
       .join('');
   return { engine, runtime, outputs, textOf };
 }
+
+// esbuild-wasm's first start can take seconds on a loaded machine; no test should pay for it.
+beforeAll(async () => {
+  await transform('0');
+}, 60_000);
 
 describe('running cells', () => {
   it('shows the value of the last expression, inspected', async () => {
@@ -121,6 +126,42 @@ describe('the evaluator process', () => {
   });
 });
 
+describe('a receive the cell did not await', () => {
+  const slowServer = `const Slow = GenServer.define({
+  init: (n: number) => ['ok', n],
+  handleCall: async (_req: unknown, _from: unknown, n: number) => {
+    await sleep(100);
+    return ['reply', n, n];
+  },
+});
+const [, srv] = (await GenServer.start(Slow, 7)) as ['ok', Pid];
+const before = self();`;
+
+  it('is dropped with a warning when the cell throws, and the evaluator survives', async () => {
+    const { engine, textOf } = notebook();
+    expect(await engine.runCell('a', slowServer)).toMatchObject({ status: 'ok' });
+    expect(
+      await engine.runCell('b', "GenServer.call(srv, 'get');\nthrow new Error('oops');"),
+    ).toMatchObject({ status: 'error', message: 'Error: oops' });
+    expect(textOf('b')).toContain('without await');
+    expect(await engine.runCell('c', 'self() === before')).toMatchObject({ value: 'true' });
+    expect(await engine.runCell('d', "await GenServer.call(srv, 'get')")).toMatchObject({
+      value: '7',
+    });
+  });
+
+  it('is dropped with a warning when the cell ends normally', async () => {
+    const { engine, textOf } = notebook();
+    await engine.runCell('a', slowServer);
+    expect(await engine.runCell('b', "GenServer.call(srv, 'get');\n'sent'")).toMatchObject({
+      status: 'ok',
+      value: "'sent'",
+    });
+    expect(textOf('b')).toContain('without await');
+    expect(await engine.runCell('c', 'self() === before')).toMatchObject({ value: 'true' });
+  });
+});
+
 describe('output routing', () => {
   it('sends a spawned process output to the cell that spawned it, even after the cell finished', async () => {
     const { engine, textOf } = notebook();
@@ -190,6 +231,14 @@ describe('stopping', () => {
     const { engine } = notebook();
     const stuck = engine.runCell('a', "await receive('never')");
     await new Promise((r) => setTimeout(r, 20));
+    engine.cancel();
+    expect(await stuck).toMatchObject({ status: 'exit', reason: "'killed'" });
+    expect(await engine.runCell('b', '1 + 1')).toMatchObject({ value: '2' });
+  });
+
+  it('cancel while a cell compiles stops it before it starts', async () => {
+    const { engine } = notebook();
+    const stuck = engine.runCell('a', "await receive('never')");
     engine.cancel();
     expect(await stuck).toMatchObject({ status: 'exit', reason: "'killed'" });
     expect(await engine.runCell('b', '1 + 1')).toMatchObject({ value: '2' });
