@@ -132,6 +132,7 @@ async function settle(engine: NotebookEngine, timeoutMs: number): Promise<boolea
   const timedOut = new Promise<false>((resolve) => {
     timer = setTimeout(() => resolve(false), timeoutMs);
   });
+  engine.holdTime(false); // after the last cell, let pending timers run out
   const idle = engine.runtime.whenIdle().then(() => true);
   const settled = await Promise.race([idle, timedOut]);
   clearTimeout(timer);

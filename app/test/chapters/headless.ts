@@ -33,7 +33,12 @@ export async function checkChapterFile(
   }
   const runtime = createRuntime({ clock: 'virtual' });
   const collector = new OutputCollector();
-  const engine = new NotebookEngine({ runtime, transform, onOutput: collector.onOutput });
+  const engine = new NotebookEngine({
+    runtime,
+    transform,
+    onOutput: collector.onOutput,
+    timeOnlyInCells: true,
+  });
   try {
     const failures = await checkChapter(parsed.chapter, engine, collector, options);
     return { passed: failures.length === 0, report: formatFailures(path, failures) };
