@@ -8,6 +8,9 @@
  * `hangTimeoutMs` means the worker is stuck, so it is terminated and a new one started, every
  * pending run ends as `lost` and subscribers get a notice. The timeout is longer than the
  * runtime's loop guard (2 s), so a loop the guard is about to stop is not mistaken for a hang.
+ * Until the worker reports its compiler started, the allowance is `startupHangTimeoutMs`:
+ * esbuild-wasm starts on the worker's own thread and can hold it for seconds on a loaded
+ * machine, and no learner code can run (or hang) before it has started.
  *
  * Everything arriving from the worker is validated (protocol.ts) before it is believed.
  */
@@ -83,6 +86,8 @@ export interface WorkerClientOptions {
   readonly createWorker?: () => WorkerLike;
   readonly pingIntervalMs?: number;
   readonly hangTimeoutMs?: number;
+  /** The hang allowance until the worker's compiler has started (default 20 s). */
+  readonly startupHangTimeoutMs?: number;
 }
 
 /** Longest wait for an idle moment before the compiler is started anyway (ms). */
@@ -109,6 +114,9 @@ export class WorkerClient {
   private readonly createWorker: () => WorkerLike;
   private readonly pingIntervalMs: number;
   private readonly hangTimeoutMs: number;
+  private readonly startupHangTimeoutMs: number;
+  /** Whether the current worker reported its compiler (started or failed). */
+  private compilerReported = false;
   private readonly listeners = new Set<(event: ClientEvent) => void>();
   private readonly pending = new Map<number, Pending>();
   private worker: WorkerLike;
@@ -128,6 +136,7 @@ export class WorkerClient {
     this.createWorker = options.createWorker ?? startRuntimeWorker;
     this.pingIntervalMs = options.pingIntervalMs ?? 500;
     this.hangTimeoutMs = options.hangTimeoutMs ?? 3000;
+    this.startupHangTimeoutMs = options.startupHangTimeoutMs ?? 20_000;
     this.worker = this.attach(this.createWorker());
     this.heartbeat = setInterval(() => this.beat(), this.pingIntervalMs);
   }
@@ -235,6 +244,7 @@ export class WorkerClient {
         return;
       }
       case 'compiler/status':
+        this.compilerReported = true;
         this.emit({ type: 'compiler', ok: message.ok, ms: message.ms, message: message.message });
         if (!message.ok && message.message) {
           this.emit({ type: 'notice', tone: 'error', text: message.message });
@@ -322,7 +332,8 @@ export class WorkerClient {
   private beat(): void {
     const now = performance.now();
     if (this.pingSentAt !== null) {
-      if (now - this.pingSentAt >= this.hangTimeoutMs) this.replace();
+      const allowance = this.compilerReported ? this.hangTimeoutMs : this.startupHangTimeoutMs;
+      if (now - this.pingSentAt >= allowance) this.replace();
       return;
     }
     const busy = this.pending.size > 0 || this.statusNow === 'restarting';
@@ -335,6 +346,7 @@ export class WorkerClient {
   private replace(): void {
     this.worker.terminate();
     this.pingSentAt = null;
+    this.compilerReported = false;
     this.workerReady = false;
     this.outbox = [];
     this.setStatus('starting');

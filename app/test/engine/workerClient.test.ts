@@ -128,6 +128,7 @@ describe('WorkerClient', () => {
   it('replaces a worker that stops answering while a cell runs, and says bindings were lost', async () => {
     const { client, worker, workers, events } = setup();
     worker().reply({ type: 'ready' });
+    worker().reply({ type: 'compiler/status', ok: true, ms: 900, message: null });
     const stuck = client.run('a', 'hang()');
     const queued = client.run('b', '1');
     worker().reply({ type: 'cell/started', runId: 1, cellId: 'a' });
@@ -152,6 +153,16 @@ describe('WorkerClient', () => {
     void client.run('a', '2');
     worker().reply({ type: 'ready' });
     expect(worker().posted).toEqual([{ type: 'cell/run', runId: 3, cellId: 'a', source: '2' }]);
+  });
+
+  it('gives a worker whose compiler is still starting longer before calling it stuck', () => {
+    const { workers, worker, client } = setup();
+    worker().reply({ type: 'ready' });
+    void client.run('a', '1');
+    vi.advanceTimersByTime(10_000);
+    expect(workers).toHaveLength(1);
+    vi.advanceTimersByTime(11_000);
+    expect(workers).toHaveLength(2);
   });
 
   it('ends pending runs as lost when disposed', async () => {
