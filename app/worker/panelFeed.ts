@@ -109,7 +109,7 @@ export interface PanelFeedOptions {
   readonly intervalMs?: number;
   /** Longest stretch of event processing before the feed yields to the runtime (default 6 ms). */
   readonly sliceMs?: number;
-  /** Most process rows in one update (default 1000). */
+  /** Most process rows in one update (default 500). */
   readonly maxRows?: number;
   /** Queued events beyond which the feed skips ahead to a snapshot (default 20,000). */
   readonly maxBacklog?: number;
@@ -173,7 +173,7 @@ export class PanelFeed {
     this.timers = options.timers ?? HOST_TIMERS;
     this.intervalMs = options.intervalMs ?? 100;
     this.sliceMs = options.sliceMs ?? 6;
-    this.maxRows = options.maxRows ?? 1000;
+    this.maxRows = options.maxRows ?? 500;
     this.maxBacklog = options.maxBacklog ?? 20_000;
     this.snapshotMs = options.snapshotMs ?? 1000;
     this.treeIntervalMs = options.treeIntervalMs ?? 250;

@@ -134,7 +134,12 @@ try {
     await cell(n)
       .getByText(/Ran in|Failed/)
       .waitFor();
-    return (await cell(n).locator('.cell-output, [class*="output"]').first().textContent()) ?? '';
+    const output = page.getByRole('log', { name: `Output of cell ${n}`, exact: true });
+    if ((await output.count()) === 0) {
+      await page.screenshot({ path: join(root, 'test-results', 'bench-panels-cell.png') });
+      throw new Error(`cell ${n} has no output: ${await cell(n).textContent()}`);
+    }
+    return (await output.textContent()) ?? '';
   };
   const sentSoFar = async (n) => {
     const text = await run(n, 'load.sent');

@@ -8,7 +8,15 @@
  * virtualiser (measuring rows, variable heights) would solve problems this table does not have.
  */
 import type { ChangeEvent, KeyboardEvent as ReactKeyboardEvent, UIEvent } from 'react';
-import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import {
+  memo,
+  useCallback,
+  useDeferredValue,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import type { ProcessRow, ProcessSortKey } from '../model/processTable';
 import { filterProcesses, sortProcesses } from '../model/processTable';
 import type { AppState } from '../../store/appStore';
@@ -64,17 +72,18 @@ function statusText(row: ProcessRow): string {
 
 export function ProcessPanel() {
   const table = useAppStore(selectTable);
-  const version = useAppStore(selectVersion);
+  // Deferred: re-sorting 10,000 rows may wait for a free moment rather than cost a frame.
+  const version = useDeferredValue(useAppStore(selectVersion));
   const list = useAppStore(selectList);
   const selected = useAppStore(selectSelected);
   const select = useAppStore(selectSelect);
   const sort = useAppStore(selectSort);
   const filter = useAppStore(selectFilter);
 
-  const rows = useMemo(() => {
+  const { rows, total } = useMemo(() => {
     void version; // the table is mutated in place; its version says when to recompute
     const kept = filterProcesses(table.rows.values(), processFilterOf(list));
-    return sortProcesses(kept, list.sortKey, list.direction);
+    return { rows: sortProcesses(kept, list.sortKey, list.direction), total: table.rows.size };
   }, [table, version, list]);
 
   const scale = useFontScale();
@@ -144,9 +153,7 @@ export function ProcessPanel() {
           </select>
         </label>
         <span className="process-panel__count" aria-live="polite">
-          {rows.length === table.rows.size
-            ? `${rows.length} processes`
-            : `${rows.length} of ${table.rows.size}`}
+          {rows.length === total ? `${total} processes` : `${rows.length} of ${total}`}
         </span>
       </div>
       <div
@@ -202,7 +209,7 @@ export function ProcessPanel() {
         </div>
         {rows.length === 0 && (
           <p className="panel-empty">
-            {table.rows.size === 0 ? 'No processes yet: run a cell.' : 'No process matches.'}
+            {total === 0 ? 'No processes yet: run a cell.' : 'No process matches.'}
           </p>
         )}
       </div>

@@ -2,13 +2,20 @@
  * The sequence trace panel: the live window of messages, spawns and exits, drawn by SequenceView,
  * filtered to chosen processes, with the hovered item's whole payload and a mermaid export.
  */
-import { useMemo, useState } from 'react';
+import { useDeferredValue, useMemo, useState } from 'react';
 import type { SequenceItem } from '../model/sequenceModel';
 import { participantsOf, toMermaid, visibleItems } from '../model/sequenceModel';
 import type { AppState } from '../../store/appStore';
 import { useAppStore } from '../../store/appStore';
 import { SequenceView } from './SequenceView';
 import './panels.css';
+
+/**
+ * Items the live drawing shows: the newest of the window. Under a heavy load the window fills
+ * with hundreds of processes' traffic; drawing all of it would cost the page frames, and the
+ * export still writes the whole window.
+ */
+const SHOWN_ITEMS = 250;
 
 const selectModel = (state: AppState) => state.panelsSequence;
 const selectVersion = (state: AppState) => state.panelsSequenceVersion;
@@ -33,7 +40,8 @@ function parsePids(text: string, names: ReadonlyMap<string, number>): number[] {
 
 export function SequencePanel() {
   const model = useAppStore(selectModel);
-  const version = useAppStore(selectVersion);
+  // Deferred: under load React may draw the trace a little later rather than drop frames.
+  const version = useDeferredValue(useAppStore(selectVersion));
   const pids = useAppStore(selectPids);
   const setPids = useAppStore(selectSetPids);
   const selected = useAppStore(selectSelected);
@@ -47,7 +55,7 @@ export function SequencePanel() {
   const view = useMemo(() => (pids.length > 0 ? { pids } : {}), [pids]);
   const { items, participants, names } = useMemo(() => {
     void version; // the model is mutated in place; its version says when to recompute
-    const items = visibleItems(model, view);
+    const items = visibleItems(model, { ...view, last: SHOWN_ITEMS });
     return { items, participants: participantsOf(model, items), names: new Map(model.names) };
   }, [model, version, view]);
 
