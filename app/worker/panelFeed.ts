@@ -353,13 +353,15 @@ export class PanelFeed {
     if (this.disposed || !this.unsubscribe) return;
     const drained = this.drain();
     const now = this.now();
+    if (now - this.lastPost >= this.intervalMs || this.reset.size > 0) this.postUpdate(now);
+    // Re-reading the runtime (O(processes)) comes after the post, so it never delays events on
+    // their way to the page; what it corrects rides the next update.
     if (drained) {
       const snapshotDue =
         this.eventsSinceSnapshot > 0 && now - this.lastSnapshot >= this.snapshotMs;
       if (snapshotDue) this.takeSnapshot();
       else if (this.open.tree && this.eventsSinceTree > 0) this.readSupervisors();
     }
-    if (now - this.lastPost >= this.intervalMs || this.reset.size > 0) this.postUpdate(now);
     const more =
       !drained ||
       this.table.changed.size > 0 ||
