@@ -200,6 +200,9 @@ describe('the first chapters, run in the app', () => {
         await page.goto(`${siteUrl}chapters/${slug}`);
         await page.getByRole('status').getByText('Runtime ready').waitFor({ timeout: 30_000 });
         await expect(page.locator('section.cell').count()).resolves.toBe(cells.length);
+        // Like a reader who starts with the prose: Run all once the compiler has started. (A run
+        // queued while esbuild-wasm starts on a busy machine can be taken for a hung worker.)
+        await page.getByText(/TypeScript compiler ready/).waitFor({ timeout: 60_000 });
 
         await page.getByRole('button', { name: 'Run all', exact: true }).click();
         await page.waitForFunction(
@@ -227,6 +230,9 @@ describe('the first chapters, run in the app', () => {
         await page.locator('section.cell').last().scrollIntoViewIfNeeded();
         await page.screenshot({ path: `${SCREENSHOTS}/chapter-${slug}-run-all.png` });
         expect(pageErrors).toEqual([]);
+      } catch (error) {
+        await page.screenshot({ path: `${SCREENSHOTS}/chapter-${slug}-failed.png` });
+        throw error;
       } finally {
         await page.close();
       }
