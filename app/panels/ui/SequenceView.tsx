@@ -11,7 +11,7 @@
  * the bottom, and stays put once the person scrolls up to read.
  */
 import type { FocusEvent as ReactFocusEvent, PointerEvent as ReactPointerEvent } from 'react';
-import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import type { Participant, SequenceItem } from '../model/sequenceModel';
 import type { PlacedItem, SequenceLayout } from './sequenceLayout';
 import {
@@ -102,14 +102,28 @@ export function SequenceView({
     );
   };
 
-  useLayoutEffect(() => {
-    const element = scroller.current;
-    if (!element) return;
-    if (live && atBottom.current) element.scrollTop = element.scrollHeight;
-    readScroll();
+  // Following the newest row reads the scroller's geometry, which forces a layout of the whole
+  // page. Doing it once per frame (not once per update: a busy runtime sends many) keeps a live
+  // trace beside a long chapter cheap.
+  const followFrame = useRef<number | null>(null);
+  useEffect(() => {
+    if (followFrame.current !== null) return;
+    followFrame.current = requestAnimationFrame(() => {
+      followFrame.current = null;
+      const element = scroller.current;
+      if (!element) return;
+      if (live && atBottom.current) element.scrollTop = element.scrollHeight;
+      readScroll();
+    });
     // readScroll only reads the element and sets state: it needs no dependency of its own.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [layout, live]);
+  useEffect(
+    () => () => {
+      if (followFrame.current !== null) cancelAnimationFrame(followFrame.current);
+    },
+    [],
+  );
 
   useEffect(() => {
     const element = scroller.current;
