@@ -27,20 +27,24 @@ export function runtimeTypesPlugin(options: RuntimeTypesPluginOptions): Plugin {
     resolveId(id) {
       return id === VIRTUAL_ID ? RESOLVED_ID : null;
     },
-    load(id) {
-      if (id !== RESOLVED_ID) return null;
-      const types = generateRuntimeTypes({
-        rootDir: options.rootDir,
-        entry: options.runtimeEntry,
-        notForCells: readNotForCells(options.engineFile),
-        extraGlobals: engineExtraGlobals(options.engineFile),
-        warn: (message) => this.warn(message),
-      });
-      this.addWatchFile(options.engineFile);
-      return [
-        `export const runtimeTypeFiles = ${JSON.stringify([...types.files, types.globals])};`,
-        `export const cellGlobalNames = ${JSON.stringify(types.globalNames)};`,
-      ].join('\n');
+    load: {
+      // A filter keeps the bundler from calling into JavaScript for every other module.
+      filter: { id: new RegExp(`^${RESOLVED_ID}$`) },
+      handler(id) {
+        if (id !== RESOLVED_ID) return null;
+        const types = generateRuntimeTypes({
+          rootDir: options.rootDir,
+          entry: options.runtimeEntry,
+          notForCells: readNotForCells(options.engineFile),
+          extraGlobals: engineExtraGlobals(options.engineFile),
+          warn: (message) => this.warn(message),
+        });
+        this.addWatchFile(options.engineFile);
+        return [
+          `export const runtimeTypeFiles = ${JSON.stringify([...types.files, types.globals])};`,
+          `export const cellGlobalNames = ${JSON.stringify(types.globalNames)};`,
+        ].join('\n');
+      },
     },
     handleHotUpdate(ctx) {
       // Any runtime change may change its declarations: drop the cached module.
