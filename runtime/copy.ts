@@ -8,7 +8,7 @@
  * functions and would clone pids into useless plain objects).
  */
 import { ArgumentError } from './errors';
-import { isPlainObject } from './terms';
+import { isModule, isPlainObject } from './terms';
 
 const MAX_DEPTH = 10_000;
 
@@ -43,6 +43,9 @@ function copyObject(value: object, depth: number): unknown {
     return out;
   }
   if (isPlainObject(value)) {
+    // A behaviour module is code, like a function, and names itself the way an atom does in
+    // OTP: it travels as it is, so `id === Stack` still holds after a reply.
+    if (isModule(value)) return value;
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value)) out[key] = copyTerm(value[key], next);
     return out;

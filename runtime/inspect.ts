@@ -3,7 +3,7 @@
  * notation for pids and refs. Bounded in depth and width so a huge or cyclic value never
  * floods a cell.
  */
-import { _, Pid, Ref, isPlainObject } from './terms';
+import { _, Pid, Ref, isModule, isPlainObject } from './terms';
 
 /** Limits for `inspect`. */
 export interface InspectOptions {
@@ -52,6 +52,7 @@ export function inspect(term: unknown, options: InspectOptions = {}): string {
     if (obj instanceof Date)
       return `Date(${Number.isNaN(obj.getTime()) ? 'Invalid' : obj.toISOString()})`;
     if (obj instanceof Error) return `${obj.name}(${quote(obj.message)})`;
+    if (isModule(obj)) return moduleText(obj);
     if (seen.has(obj)) return '[Circular]';
     if (depth > maxDepth) return Array.isArray(obj) ? '[...]' : '{...}';
     seen.add(obj);
@@ -91,4 +92,10 @@ export function inspect(term: unknown, options: InspectOptions = {}): string {
   };
 
   return show(term, 0);
+}
+
+/** A module prints as its name, as a module atom does in OTP: `Stack`, else `#Module<gen_server>`. */
+function moduleText(module: Record<string, unknown>): string {
+  const { name } = module;
+  return typeof name === 'string' && name !== '' ? name : `#Module<${String(module.__behaviour)}>`;
 }

@@ -55,3 +55,8 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   const proto = Object.getPrototypeOf(value) as unknown;
   return proto === Object.prototype || proto === null;
 }
+
+/** Whether `value` is a behaviour module made by `define` (GenServer, Supervisor, ...). */
+export function isModule(value: unknown): value is Record<string, unknown> {
+  return isPlainObject(value) && Object.hasOwn(value, '__behaviour');
+}

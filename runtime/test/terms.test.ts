@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { _, copyMessage, inspect } from '../index';
+import { _, GenServer, copyMessage, inspect } from '../index';
 import { virtualRuntime } from './helpers';
 
 describe('inspect', () => {
@@ -29,6 +29,21 @@ describe('inspect', () => {
     const cyclic: Record<string, unknown> = { name: 'loop' };
     cyclic.self = cyclic;
     expect(inspect(cyclic)).toBe("{ name: 'loop', self: [Circular] }");
+  });
+});
+
+describe('modules', () => {
+  const Stack = GenServer.define({ name: 'Stack', init: (items: unknown[]) => ['ok', items] });
+
+  it('travel by identity, like functions, so an id still names its module after a reply', () => {
+    const [id, spec] = copyMessage([Stack, { id: Stack, n: 1 }]);
+    expect(id).toBe(Stack);
+    expect(spec.id).toBe(Stack);
+  });
+
+  it('print as their name, or their behaviour when unnamed', () => {
+    expect(inspect([Stack, 'worker'])).toBe("[Stack, 'worker']");
+    expect(inspect(GenServer.define({ init: () => ['ok', 0] }))).toBe('#Module<gen_server>');
   });
 });
 
