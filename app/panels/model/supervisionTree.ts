@@ -46,6 +46,8 @@ export interface ChildSlot {
   restartedAt: number | null;
   /** The pid the latest restart replaced. */
   previousPid: number | null;
+  /** The slot's last live pid, kept while a restart is under way (pid null for a moment). */
+  lastLivePid: number | null;
   exitedAt: number | null;
   /** Why the last pid exited, short. */
   exitReason: string | null;
@@ -230,6 +232,7 @@ export function applySupervisorSnapshot(
         restarts: child.restarts,
         restartedAt: null,
         previousPid: null,
+        lastLivePid: null,
         exitedAt: null,
         exitReason: null,
       };
@@ -237,9 +240,11 @@ export function applySupervisorSnapshot(
     }
     // A new pid in a known slot is a restart, whatever the cause: under one_for_all the
     // siblings of the crashed child restart too, though the supervisor counts only the crash.
-    const replaced = slot.pid !== null && pid !== null && pid !== slot.pid;
+    // A snapshot taken mid-restart shows no pid: compare with the last live one.
+    const before = slot.pid ?? slot.lastLivePid;
+    const replaced = before !== null && pid !== null && pid !== before;
     if (child.restarts > slot.restarts || replaced) {
-      slot.previousPid = slot.pid;
+      slot.previousPid = before;
       slot.restartedAt = (pid !== null ? model.spawnedAt.get(pid) : undefined) ?? time;
     }
     const restarts = Math.max(child.restarts, slot.restarts + (replaced ? 1 : 0));
@@ -252,6 +257,7 @@ export function applySupervisorSnapshot(
     // An exit seen in the events stands until the supervisor reports a new pid for the slot.
     const keepExit = slot.status === 'exited' && pid !== null && pid === slot.pid;
     slot.pid = pid;
+    if (pid !== null) slot.lastLivePid = pid;
     slot.status = keepExit ? 'exited' : childStatus(child.pid);
     slot.type = child.type;
     slot.restart = child.restart;

@@ -113,6 +113,38 @@ describe('supervision tree', () => {
     });
   });
 
+  it('counts a restart seen only after a snapshot taken mid-restart showed no pid', async () => {
+    const { rt, refresh, forest } = watchedRuntime();
+    const slow = GenServer.define(
+      {
+        init: async (arg: unknown) => {
+          await sleep(10);
+          return ['ok', arg];
+        },
+      },
+      { id: 'slow' },
+    );
+    await rt.run(async () => {
+      const [, sup] = (await Supervisor.startLink([worker('a'), worker('b'), slow], {
+        strategy: 'rest_for_one',
+      })) as ['ok', Pid];
+      refresh();
+      const pids = [forest().roots[0]!.children[2]!.pid];
+      for (const round of [1, 2]) {
+        Process.exit(await childPid(sup, 'b'), 'kill');
+        await sleep(5); // the supervisor is inside slow's init now
+        refresh();
+        await sleep(20);
+        refresh();
+        const restarted = forest().roots[0]!.children[2]!;
+        expect(restarted.restarts).toBe(round);
+        expect(restarted.previousPid).toBe(pids.at(-1));
+        pids.push(restarted.pid);
+      }
+      await Supervisor.stop(sup);
+    });
+  });
+
   it('nests supervisors and shows children that are not started', async () => {
     const { rt, refresh, forest } = watchedRuntime();
     const Shy = GenServer.define({ init: () => 'ignore' as const }, { id: 'shy' });
