@@ -124,6 +124,13 @@ async function queueOf(name: string): Promise<number | null> {
   return Number(label!.slice('Queue '.length));
 }
 
+/** The status the processes table shows for the process named `name`. */
+async function statusOf(name: string): Promise<string | null> {
+  const row = dock().getByRole('row').filter({ hasText: name });
+  if ((await row.count()) !== 1) return null;
+  return row.locator('.proc-status').textContent();
+}
+
 describe('supervision tree panel', { timeout: 120_000 }, () => {
   it('restarts only the crashed child under one_for_one, marked with its old pid', async () => {
     const before = await startSupervisor(1, 'one_for_one', ['a1', 'b1', 'c1']);
@@ -200,9 +207,10 @@ describe('scheduler controls', { timeout: 120_000 }, () => {
     await run(
       1,
       [
-        'const slow = spawn(async () => { for (;;) { await receive(); } });',
+        "const slow = spawn(async () => { await receive('go'); for (;;) { await receive(); } });",
         "Process.register(slow, 'slow');",
-        "for (let i = 1; i <= 4; i++) Process.sendAfter(slow, ['tick', i], 4000);",
+        "for (let i = 1; i <= 4; i++) send(slow, ['tick', i]);",
+        "Process.sendAfter(slow, 'go', 3000);",
         "'armed'",
       ].join('\n'),
     );
@@ -210,18 +218,19 @@ describe('scheduler controls', { timeout: 120_000 }, () => {
     await controls.getByRole('button', { name: 'Pause' }).click();
     await eventually(() => controls.getByRole('status').textContent()).toBe('Paused');
     await dock().getByRole('searchbox', { name: 'Filter processes' }).fill('slow');
-    // The timers fire while paused; the first message is taken by the waiting receive at once,
-    // the others queue up, and nothing runs.
-    await eventually(() => queueOf('slow')).toBe(3);
+    await eventually(() => queueOf('slow')).toBe(4);
+    // The timer still delivers 'go' while paused (the waiting receive takes it as it arrives),
+    // but the process does not run: its four ticks stay queued.
+    await eventually(() => statusOf('slow')).toBe('running');
     await page.waitForTimeout(500);
-    expect(await queueOf('slow')).toBe(3);
+    expect(await queueOf('slow')).toBe(4);
 
     await controls.getByRole('button', { name: 'Step' }).click();
-    await eventually(() => queueOf('slow')).toBe(2);
+    await eventually(() => queueOf('slow')).toBe(3);
     await page.waitForTimeout(300);
-    expect(await queueOf('slow')).toBe(2);
+    expect(await queueOf('slow')).toBe(3);
     await controls.getByRole('button', { name: 'Step' }).click();
-    await eventually(() => queueOf('slow')).toBe(1);
+    await eventually(() => queueOf('slow')).toBe(2);
     await dock().screenshot({ path: `${SCREENSHOTS}/panels-paused-step.png` });
 
     await controls.getByRole('button', { name: 'Resume' }).click();
