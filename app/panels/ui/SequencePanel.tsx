@@ -15,7 +15,7 @@ import './panels.css';
  * with hundreds of processes' traffic; drawing all of it would cost the page frames, and the
  * export still writes the whole window.
  */
-const SHOWN_ITEMS = 250;
+const SHOWN_ITEMS = 120;
 
 const selectModel = (state: AppState) => state.panelsSequence;
 const selectVersion = (state: AppState) => state.panelsSequenceVersion;
