@@ -6,6 +6,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { replaceCellCode } from './cellDriver';
 import { launchChromium } from './chromium';
 
 const SCREENSHOTS = 'test-results/browser';
@@ -43,7 +44,7 @@ const output = (n: number) => page.getByRole('log', { name: `Output of cell ${n}
 
 /** Types `code` into cell `n` and runs it. */
 async function run(n: number, code: string) {
-  await page.getByRole('textbox', { name: `Code of cell ${n}`, exact: true }).fill(code);
+  await replaceCellCode(page, n, code);
   await cell(n)
     .getByRole('button', { name: `Run cell ${n}`, exact: true })
     .click();
