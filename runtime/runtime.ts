@@ -293,6 +293,7 @@ export class Runtime {
         parent: parent ? parent.pid : null,
         linked,
         label: proc.label,
+        ioDevice: proc.ioSink !== null,
       });
       if (linked && parent) this.trace.emit({ type: 'link', from: parent.pid, to: proc.pid });
     }

@@ -9,6 +9,13 @@
 /** Internal view of a live process that a Pid points at; defined by process.ts. */
 export interface PidTarget {
   readonly pid: Pid;
+  /** Where an I/O device's output goes; null for every other process. */
+  readonly ioSink: unknown;
+}
+
+/** Whether `pid` is a live I/O device (a group leader that takes output), not a process of code. */
+export function isIoDevice(pid: Pid | null): boolean {
+  return pid !== null && pid.proc !== null && pid.proc.ioSink !== null;
 }
 
 /** A process identifier, printed like the BEAM's `#PID<0.83.0>`. */

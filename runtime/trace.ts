@@ -8,12 +8,24 @@
  */
 import type { Pid, Ref } from './terms';
 
-/** How a message is classified for diagrams (behaviours tag their traffic; plain sends are 'send'). */
-export type MessageKind = 'send' | 'call' | 'cast' | 'info' | 'reply' | 'timer' | 'io';
+/**
+ * How a message is classified for diagrams (behaviours tag their traffic; plain sends are 'send').
+ * 'system' is a host's own traffic (a notebook handing a cell to its evaluator): it counts in
+ * mailboxes like any message, but diagrams leave it out.
+ */
+export type MessageKind = 'send' | 'call' | 'cast' | 'info' | 'reply' | 'timer' | 'io' | 'system';
 
 /** One traced event, without its sequence number and time. */
 export type TraceEventBody =
-  | { type: 'spawn'; pid: Pid; parent: Pid | null; linked: boolean; label: string }
+  | {
+      type: 'spawn';
+      pid: Pid;
+      parent: Pid | null;
+      linked: boolean;
+      label: string;
+      /** True for an I/O device (a group leader that takes output), not a learner's process. */
+      ioDevice: boolean;
+    }
   | {
       type: 'send';
       from: Pid | null;

@@ -58,6 +58,7 @@ const NOT_FOR_CELLS = new Set([
   'VirtualClock',
   'copyMessage',
   'matches',
+  'isIoDevice',
 ]);
 
 /** The globals a cell sees: the runtime API, a console that writes to the cell, and `viz`. */
@@ -168,7 +169,7 @@ export class NotebookEngine {
         },
       };
       this.currentJob = job;
-      this.runtime.send(null, evaluator, ['$eval', job]);
+      this.runtime.send(null, evaluator, ['$eval', job], 'system');
     });
     if (run.status === 'ok') {
       for (const [name, kind] of compiled.cell.declared) this.kinds.set(name, kind);

@@ -40,6 +40,8 @@ export interface ProcessListOptions {
   /** Text found in the pid, name, label or behaviour. */
   readonly text: string;
   readonly status: StatusFilter;
+  /** Show I/O devices (each cell's output device); hidden by default, they are plumbing. */
+  readonly ioDevices: boolean;
 }
 
 /** How far behind the runtime the panels are, measured on each update. */
@@ -82,7 +84,9 @@ export interface PanelsSlice {
   selectProcess(pid: number | null): void;
   /** Sorts by `key`; the same key again flips the direction. */
   sortProcessList(key: ProcessSortKey): void;
-  filterProcessList(filter: Partial<Pick<ProcessListOptions, 'text' | 'status'>>): void;
+  filterProcessList(
+    filter: Partial<Pick<ProcessListOptions, 'text' | 'status' | 'ioDevices'>>,
+  ): void;
   setSequencePids(pids: readonly number[]): void;
   toggleTreeNode(key: string): void;
   pauseScheduler(): void;
@@ -105,7 +109,7 @@ const CLOSED: PanelsOpen = { tree: false, processes: false, sequence: false };
 
 /** The choices of the filter and sort, turned into the model's filter. */
 export function processFilterOf(options: ProcessListOptions): ProcessFilter {
-  const filter: ProcessFilter = { text: options.text };
+  const filter: ProcessFilter = { text: options.text, hideIoDevices: !options.ioDevices };
   if (options.status === 'waiting') return { ...filter, status: ['waiting'] };
   if (options.status === 'running') return { ...filter, status: ['running', 'runnable'] };
   if (options.status !== 'all') return { ...filter, status: [options.status] };
@@ -232,7 +236,7 @@ export const createPanelsSlice: SliceCreator<PanelsSlice> = (set, get, api) => {
     panelsSequenceVersion: 0,
     panelsSelectedPid: null,
     panelsDetail: null,
-    panelsList: { sortKey: 'pid', direction: 'asc', text: '', status: 'all' },
+    panelsList: { sortKey: 'pid', direction: 'asc', text: '', status: 'all', ioDevices: false },
     panelsSequencePids: [],
     panelsTreeToggled: [],
     panelsScheduler: { paused: false, rate: 1 },

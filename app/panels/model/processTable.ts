@@ -123,6 +123,7 @@ export function applyProcessEvent(table: ProcessTable, event: TraceEvent): void 
       row.label = event.label;
       row.parent = event.parent ? event.parent.id : null;
       row.spawnedAt = event.time;
+      if (event.ioDevice) row.behaviour = IO_DEVICE;
       return;
     }
     case 'send':
@@ -242,7 +243,7 @@ export function snapshotProcesses(rt: Runtime): ProcessesSnapshot {
       links: idsOf(proc.links),
       monitors: refPairs(proc.monitors),
       monitoredBy: refPairs(proc.monitoredBy),
-      behaviour: proc.behaviour,
+      behaviour: proc.ioSink !== null ? IO_DEVICE : proc.behaviour,
       parent: proc.parent ? proc.parent.id : null,
       trapExit: proc.trapExit,
     });
@@ -373,6 +374,9 @@ export function applyProcessChanges(table: ProcessTable, changes: ProcessChanges
 
 // ------------------------------------------------------------------ sorting and filtering
 
+/** The behaviour shown for an I/O device: the group leader a cell's output goes through. */
+export const IO_DEVICE = 'io_device';
+
 /** Columns the table sorts by. */
 export type ProcessSortKey =
   'pid' | 'name' | 'status' | 'queue' | 'reductions' | 'links' | 'monitors' | 'behaviour';
@@ -388,6 +392,8 @@ export interface ProcessFilter {
   minQueue?: number;
   /** Only registered processes. */
   named?: boolean;
+  /** Leave out I/O devices (each cell's output device, the runtime's `user`). */
+  hideIoDevices?: boolean;
 }
 
 const STATUS_ORDER: Record<ProcessStatus, number> = {
@@ -446,6 +452,7 @@ export function matchesProcessFilter(row: ProcessRow, filter: ProcessFilter): bo
   if (filter.behaviour && !filter.behaviour.includes(row.behaviour)) return false;
   if (filter.minQueue !== undefined && row.queueLength < filter.minQueue) return false;
   if (filter.named && row.name === null) return false;
+  if (filter.hideIoDevices && row.behaviour === IO_DEVICE) return false;
   const text = filter.text?.trim().toLowerCase();
   if (text) {
     const haystack = `${row.pid} ${row.id} ${row.name ?? ''} ${row.label} ${row.behaviour ?? ''}`;
@@ -557,7 +564,7 @@ export function inspectProcess(
     name: proc.name,
     label: proc.label,
     status: rt.statusOf(proc),
-    behaviour: proc.behaviour,
+    behaviour: proc.ioSink !== null ? IO_DEVICE : proc.behaviour,
     queueLength: total,
     messages,
     omitted: total - shown,

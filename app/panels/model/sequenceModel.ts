@@ -9,7 +9,7 @@
  * and it remembers which items changed so `takeSequenceChanges` can send the page only those.
  */
 import type { MessageKind, TraceEvent } from '../../../runtime/index';
-import { Pid, Ref } from '../../../runtime/index';
+import { Pid, Ref, isIoDevice } from '../../../runtime/index';
 import { clip, payloadText, pidText, summaryText } from './describe';
 
 /** The tag on an arrow, as Kino's sequence traces label them. */
@@ -104,6 +104,8 @@ export interface SequenceModel {
   readonly names: Map<number, string>;
   /** Items whose state changed since the last `takeSequenceChanges`, by seq. */
   readonly updated: Set<MessageItem>;
+  /** I/O devices seen spawning: they and the output sent to them are not drawn. */
+  readonly devices: Set<number>;
   /** Items with a larger seq are new since the last `takeSequenceChanges`. */
   sentUpTo: number;
   version: number;
@@ -121,6 +123,7 @@ export function createSequenceModel(capacity = DEFAULT_SEQUENCE_CAPACITY): Seque
     pendingTo: new Map(),
     names: new Map(),
     updated: new Set(),
+    devices: new Set(),
     sentUpTo: 0,
     version: 0,
   };
@@ -142,6 +145,7 @@ const KIND_LABELS: Record<MessageKind, SequenceLabel> = {
   reply: 'REPLY',
   timer: 'TIMER',
   io: 'IO',
+  system: 'INFO',
 };
 
 /** The label of a message and the part of it worth showing on the arrow (envelopes peeled off). */
@@ -209,6 +213,9 @@ function settle(model: SequenceModel, item: MessageItem, state: MessageState, e:
 export function applySequenceEvent(model: SequenceModel, e: TraceEvent): void {
   switch (e.type) {
     case 'send': {
+      // Output to a group leader and a host's own traffic are plumbing, not conversation.
+      if (e.kind === 'io' || e.kind === 'system') return;
+      if (e.to && (model.devices.has(e.to.id) || isIoDevice(e.to))) return;
       const { label, shown } = classifyMessage(e.msg, e.kind);
       const item: MessageItem = {
         type: 'message',
@@ -245,6 +252,10 @@ export function applySequenceEvent(model: SequenceModel, e: TraceEvent): void {
       return;
     }
     case 'spawn':
+      if (e.ioDevice) {
+        model.devices.add(e.pid.id);
+        return;
+      }
       push(model, {
         type: 'spawn',
         seq: e.seq,
@@ -257,6 +268,7 @@ export function applySequenceEvent(model: SequenceModel, e: TraceEvent): void {
       });
       return;
     case 'exit': {
+      if (model.devices.delete(e.pid.id)) return;
       const queue = model.pendingTo.get(e.pid.id);
       if (queue) for (const item of [...queue]) settle(model, item, 'lost', e);
       push(model, {

@@ -18,7 +18,7 @@ import {
   useState,
 } from 'react';
 import type { ProcessRow, ProcessSortKey } from '../model/processTable';
-import { filterProcesses, sortProcesses } from '../model/processTable';
+import { IO_DEVICE, filterProcesses, sortProcesses } from '../model/processTable';
 import type { AppState } from '../../store/appStore';
 import { useAppStore } from '../../store/appStore';
 import type { StatusFilter } from '../../store/panelsSlice';
@@ -83,7 +83,13 @@ export function ProcessPanel() {
   const { rows, total } = useMemo(() => {
     void version; // the table is mutated in place; its version says when to recompute
     const kept = filterProcesses(table.rows.values(), processFilterOf(list));
-    return { rows: sortProcesses(kept, list.sortKey, list.direction), total: table.rows.size };
+    let devices = 0;
+    if (!list.ioDevices)
+      for (const row of table.rows.values()) if (row.behaviour === IO_DEVICE) devices++;
+    return {
+      rows: sortProcesses(kept, list.sortKey, list.direction),
+      total: table.rows.size - devices,
+    };
   }, [table, version, list]);
 
   const scale = useFontScale();
@@ -151,6 +157,17 @@ export function ProcessPanel() {
               </option>
             ))}
           </select>
+        </label>
+        <label
+          className="panel-field"
+          title="Each cell's output goes through an I/O device process; they are hidden unless asked for"
+        >
+          <input
+            type="checkbox"
+            checked={list.ioDevices}
+            onChange={(event) => filter({ ioDevices: event.target.checked })}
+          />
+          <span>I/O devices</span>
         </label>
         <span className="process-panel__count" aria-live="polite">
           {rows.length === total ? `${total} processes` : `${rows.length} of ${total}`}

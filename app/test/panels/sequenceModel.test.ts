@@ -2,6 +2,7 @@ import mermaid from 'mermaid';
 import { describe, expect, it } from 'vitest';
 import {
   GenServer,
+  IO,
   Process,
   _,
   createRuntime,
@@ -24,12 +25,40 @@ import {
   visibleItems,
 } from '../../panels/model/sequenceModel';
 import type { MessageItem, SequenceItem } from '../../panels/model/sequenceModel';
+import { filterProcesses } from '../../panels/model/processTable';
 import { watchedRuntime } from './harness';
 
 const messages = (items: readonly SequenceItem[]) =>
   items.filter((i): i is MessageItem => i.type === 'message');
 
 describe('sequence model', () => {
+  it('leaves I/O devices, output sent to them and messages the host marks as its own out', async () => {
+    const { rt, sequence, table, refresh } = watchedRuntime();
+    const device = rt.createIoDevice(() => {}, 'cell a');
+    const shown = await rt.run(async () => {
+      const worker = spawn(async () => {
+        IO.puts('working');
+        await receive('job');
+        await receive('never');
+      });
+      Process.groupLeader(worker, device);
+      rt.send(null, worker, 'setup', 'system');
+      send(worker, 'job');
+      await sleep(1);
+      refresh();
+      const ids = filterProcesses(table.rows.values(), { hideIoDevices: true }).map((r) => r.id);
+      return { ids, worker: worker.id };
+    });
+    const labels = sequence.items.map((i) => `${i.label} ${i.text}`);
+    expect(labels.some((l) => l.includes('cell a'))).toBe(false);
+    expect(labels.filter((l) => l.startsWith('IO'))).toEqual([]);
+    expect(labels.some((l) => l.includes('setup'))).toBe(false);
+    expect(labels).toContain("INFO 'job'");
+    expect(table.rows.get(device.id)?.behaviour).toBe('io_device');
+    expect(shown.ids).toContain(shown.worker);
+    expect(shown.ids).not.toContain(device.id);
+  });
+
   it('shows messages still in a mailbox as pending arrows, completed when received', async () => {
     const { rt, sequence } = watchedRuntime();
     await rt.run(async () => {
