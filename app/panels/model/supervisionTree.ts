@@ -26,6 +26,7 @@ import type {
 import { Pid, inspect } from '../../../runtime/index';
 import { clip, pidText, summaryText } from './describe';
 import type { ProcessTable } from './processTable';
+import { IO_DEVICE } from './processTable';
 
 /** Where a supervised child is: running, being restarted, not running, or just exited. */
 export type ChildStatus = 'running' | 'restarting' | 'not_started' | 'exited';
@@ -538,8 +539,10 @@ export function supervisionForest(
   let unlinked = 0;
   for (const id of ids) {
     if (b.placed.has(id)) continue;
-    if (table.rows.get(id)!.links.size === 0) unlinked++;
-    else trees.push(linkTree(b, id));
+    const row = table.rows.get(id)!;
+    if (row.links.size === 0) {
+      if (row.behaviour !== IO_DEVICE) unlinked++; // output devices are plumbing, not learners'
+    } else trees.push(linkTree(b, id));
   }
   return {
     roots: trees.map((tree) => withCrossLinks(b, tree, null)),
