@@ -13,6 +13,7 @@ import type { SequenceChanges } from '../panels/model/sequenceModel';
 import type { TreeNode } from '../panels/model/supervisionTree';
 import type { RichOutput } from './richOutput';
 import { MAX_WIDGET_VALUE, checkRichOutput } from './richOutput';
+import { describeValue, isRecord } from './validation';
 
 /** Where a cell's output went: kept apart so the page can style errors. */
 export type OutputStream = 'stdout' | 'stderr';
@@ -130,6 +131,22 @@ export type ToWorker =
   /** The page is idle: start the TypeScript compiler now (the first run starts it anyway). */
   | { readonly type: 'compiler/warm' };
 
+/** What the live panels tell the worker (the page -> worker messages the panel feed takes). */
+export type PanelsToWorker = Extract<
+  ToWorker,
+  {
+    type:
+      | 'panels/watch'
+      | 'process/inspect'
+      | 'process/kill'
+      | 'scheduler/pause'
+      | 'scheduler/resume'
+      | 'scheduler/step'
+      | 'scheduler/speed'
+      | 'trace/clear';
+  }
+>;
+
 /** Worker -> page. */
 export type FromWorker =
   /** The worker is up and accepts messages (the compiler may still be starting). */
@@ -237,7 +254,7 @@ function parse<T>(data: unknown, shapes: Record<string, Shape>, direction: strin
     ok: false,
     error: `Rejected a malformed ${direction} message: ${why}.`,
   });
-  if (!isRecord(data)) return fail(`expected an object, got ${describe(data)}`);
+  if (!isRecord(data)) return fail(`expected an object, got ${describeValue(data)}`);
   const { type } = data;
   if (typeof type !== 'string') return fail('it has no string "type"');
   const shape = Object.hasOwn(shapes, type) ? shapes[type] : undefined;
@@ -255,19 +272,19 @@ function checkShape(data: Record<string, unknown>, shape: Shape): string | null 
       if (problem) return `"${key}" ${problem}`;
     } else if (expected === 'string|null') {
       if (value !== null && typeof value !== 'string')
-        return `"${key}" should be a string or null, got ${describe(value)}`;
+        return `"${key}" should be a string or null, got ${describeValue(value)}`;
     } else if (expected === 'number') {
       if (typeof value !== 'number' || !Number.isFinite(value))
-        return `"${key}" should be a finite number, got ${describe(value)}`;
+        return `"${key}" should be a finite number, got ${describeValue(value)}`;
     } else if (typeof value !== expected) {
-      return `"${key}" should be a ${expected}, got ${describe(value)}`;
+      return `"${key}" should be a ${expected}, got ${describeValue(value)}`;
     }
   }
   return null;
 }
 
 function checkChunks(value: unknown): string | null {
-  if (!Array.isArray(value)) return `should be an array, got ${describe(value)}`;
+  if (!Array.isArray(value)) return `should be an array, got ${describeValue(value)}`;
   for (const [index, chunk] of value.entries()) {
     if (!isRecord(chunk)) return `[${index}] should be an object`;
     const problem = checkShape(chunk, { cellId: 'string', text: 'string', stream: checkStream });
@@ -279,7 +296,7 @@ function checkChunks(value: unknown): string | null {
 function checkStream(value: unknown): string | null {
   return value === 'stdout' || value === 'stderr'
     ? null
-    : `should be "stdout" or "stderr", got ${describe(value)}`;
+    : `should be "stdout" or "stderr", got ${describeValue(value)}`;
 }
 
 const RESULT_SHAPES: Record<CellResult['status'], Shape> = {
@@ -290,20 +307,20 @@ const RESULT_SHAPES: Record<CellResult['status'], Shape> = {
     error: (value) =>
       isRecord(value)
         ? checkShape(value, { message: 'string', line: 'number', column: 'number' })
-        : `should be an object, got ${describe(value)}`,
+        : `should be an object, got ${describeValue(value)}`,
   },
   cancelled: {},
   lost: { message: 'string' },
 };
 
 function checkResult(value: unknown): string | null {
-  if (!isRecord(value)) return `should be an object, got ${describe(value)}`;
+  if (!isRecord(value)) return `should be an object, got ${describeValue(value)}`;
   const { status } = value;
   const shape =
     typeof status === 'string' && Object.hasOwn(RESULT_SHAPES, status)
       ? RESULT_SHAPES[status as CellResult['status']]
       : undefined;
-  if (!shape) return `has an unknown status ${describe(status)}`;
+  if (!shape) return `has an unknown status ${describeValue(status)}`;
   const problem = checkShape(value, shape);
   return problem ? `(${status}) ${problem}` : null;
 }
@@ -311,12 +328,12 @@ function checkResult(value: unknown): string | null {
 // ------------------------------------------------------------------ live panels
 
 function checkPanelsOpen(value: unknown): string | null {
-  if (!isRecord(value)) return `should be an object, got ${describe(value)}`;
+  if (!isRecord(value)) return `should be an object, got ${describeValue(value)}`;
   return checkShape(value, { tree: 'boolean', processes: 'boolean', sequence: 'boolean' });
 }
 
 function checkStrings(value: unknown): string | null {
-  if (!Array.isArray(value)) return `should be an array, got ${describe(value)}`;
+  if (!Array.isArray(value)) return `should be an array, got ${describeValue(value)}`;
   const index = value.findIndex((item) => typeof item !== 'string');
   return index < 0 ? null : `[${index}] should be a string`;
 }
@@ -324,7 +341,7 @@ function checkStrings(value: unknown): string | null {
 function checkPid(value: unknown): string | null {
   return Number.isSafeInteger(value) && (value as number) >= 0
     ? null
-    : `should be a pid number, got ${describe(value)}`;
+    : `should be a pid number, got ${describeValue(value)}`;
 }
 
 function checkPidOrNull(value: unknown): string | null {
@@ -334,24 +351,24 @@ function checkPidOrNull(value: unknown): string | null {
 function checkNumberOrNull(value: unknown): string | null {
   return value === null || (typeof value === 'number' && Number.isFinite(value))
     ? null
-    : `should be a finite number or null, got ${describe(value)}`;
+    : `should be a finite number or null, got ${describeValue(value)}`;
 }
 
 function checkRate(value: unknown): string | null {
   return typeof value === 'number' && value > 0 && value <= 16
     ? null
-    : `should be a speed between 0 and 16, got ${describe(value)}`;
+    : `should be a speed between 0 and 16, got ${describeValue(value)}`;
 }
 
 function checkReset(value: unknown): string | null {
-  if (!Array.isArray(value)) return `should be an array, got ${describe(value)}`;
+  if (!Array.isArray(value)) return `should be an array, got ${describeValue(value)}`;
   const index = value.findIndex((v) => v !== 'tree' && v !== 'processes' && v !== 'sequence');
-  return index < 0 ? null : `[${index}] should be a panel name, got ${describe(value[index])}`;
+  return index < 0 ? null : `[${index}] should be a panel name, got ${describeValue(value[index])}`;
 }
 
 /** Checks an array of records, each with the given fields (the rest of an item is trusted). */
 function checkItems(value: unknown, shape: Shape): string | null {
-  if (!Array.isArray(value)) return `should be an array, got ${describe(value)}`;
+  if (!Array.isArray(value)) return `should be an array, got ${describeValue(value)}`;
   for (const [index, item] of value.entries()) {
     if (!isRecord(item)) return `[${index}] should be an object`;
     const problem = checkShape(item, shape);
@@ -362,7 +379,7 @@ function checkItems(value: unknown, shape: Shape): string | null {
 
 function checkNullOr(value: unknown, shape: Shape): string | null {
   if (value === null) return null;
-  if (!isRecord(value)) return `should be an object or null, got ${describe(value)}`;
+  if (!isRecord(value)) return `should be an object or null, got ${describeValue(value)}`;
   return checkShape(value, shape);
 }
 
@@ -382,7 +399,7 @@ function checkProcessChanges(value: unknown): string | null {
 }
 
 function checkNumbers(value: unknown): string | null {
-  if (!Array.isArray(value)) return `should be an array, got ${describe(value)}`;
+  if (!Array.isArray(value)) return `should be an array, got ${describeValue(value)}`;
   const index = value.findIndex((item) => typeof item !== 'number');
   return index < 0 ? null : `[${index}] should be a number`;
 }
@@ -423,22 +440,8 @@ function checkDetail(value: unknown): string | null {
 
 function checkWidgetValue(value: unknown): string | null {
   if (value === null) return null;
-  if (typeof value !== 'string') return `should be a string or null, got ${describe(value)}`;
+  if (typeof value !== 'string') return `should be a string or null, got ${describeValue(value)}`;
   return value.length <= MAX_WIDGET_VALUE
     ? null
     : `is longer than ${MAX_WIDGET_VALUE} characters (${value.length})`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string')
-    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${String(value)}`;
 }

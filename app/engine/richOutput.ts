@@ -12,6 +12,7 @@
  */
 import type { Participant, SequenceItem } from '../panels/model/sequenceModel';
 import type { TreeNode } from '../panels/model/supervisionTree';
+import { describeValue, isRecord } from './validation';
 
 /** A Markdown block, rendered through the same sanitiser as chapter prose. */
 export interface MarkdownOutput {
@@ -191,10 +192,10 @@ function frameContent(value: unknown): string | null {
 }
 
 function checkOutput(value: unknown, kinds: readonly string[]): string | null {
-  if (!isRecord(value)) return `should be an object, got ${describe(value)}`;
+  if (!isRecord(value)) return `should be an object, got ${describeValue(value)}`;
   const { kind } = value;
   if (typeof kind !== 'string' || !kinds.includes(kind)) {
-    return `has an unknown kind ${describe(kind)}`;
+    return `has an unknown kind ${describeValue(kind)}`;
   }
   if (typeof value.id !== 'string' || value.id === '') return `(${kind}) needs a string "id"`;
   const problem = fields(value, SHAPES[kind as RichOutput['kind']]);
@@ -212,7 +213,7 @@ function fields(value: Record<string, unknown>, shape: Record<string, Field>): s
       if (typeof field !== 'number' || !Number.isFinite(field)) problem = 'should be a number';
     } else if (typeof field !== expected) problem = `should be a ${expected}`;
     if (problem)
-      return `"${key}" ${problem}${problem.includes(', got') ? '' : `, got ${describe(field)}`}`;
+      return `"${key}" ${problem}${problem.includes(', got') ? '' : `, got ${describeValue(field)}`}`;
   }
   return null;
 }
@@ -246,23 +247,9 @@ function records(
 /** Trees are checked all the way down, but not deeper than any real tree goes. */
 function treeNode(value: unknown, depth: number): string | null {
   if (depth > 200) return 'is nested too deeply';
-  if (!isRecord(value)) return `should be a tree node, got ${describe(value)}`;
+  if (!isRecord(value)) return `should be a tree node, got ${describeValue(value)}`;
   const problem = fields(value, { key: 'string', pidText: 'string', status: 'string' });
   if (problem) return problem;
   const below = records(value.children, (child) => treeNode(child, depth + 1));
   return below ? `"children" ${below}` : null;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string')
-    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${String(value)}`;
 }

@@ -29,7 +29,7 @@ import {
   inspect,
   isExitSignal,
 } from '../../runtime/index';
-import { clip, pidText } from '../panels/model/describe';
+import { clip } from '../panels/model/describe';
 import {
   applyProcessEvent,
   applyProcessSnapshot,
@@ -52,6 +52,7 @@ import {
   applySupervisionEvent,
   applySupervisorSnapshots,
   createSupervisionModel,
+  loneProcessNode,
   snapshotSupervisors,
   supervisionForest,
 } from '../panels/model/supervisionTree';
@@ -577,7 +578,7 @@ export class VizHost {
     let root: TreeNode | null = null;
     if (alive) {
       const forest = supervisionForest(supervision, table);
-      root = findNode(forest.roots, pid.id) ?? loneNode(table, pid.id);
+      root = findNode(forest.roots, pid.id) ?? loneProcessNode(table, pid.id);
     }
     return {
       kind: 'tree',
@@ -900,35 +901,6 @@ function findNode(nodes: readonly TreeNode[], pid: number): TreeNode | null {
     if (below) return below;
   }
   return null;
-}
-
-/** A process in no tree (no supervisor, no links) drawn on its own. */
-function loneNode(table: ProcessTable, pid: number): TreeNode {
-  const row = table.rows.get(pid);
-  return {
-    key: `pid:${pid}`,
-    pid,
-    pidText: pidText(pid),
-    name: row?.name ?? null,
-    label: row?.label ?? '',
-    kind: row?.behaviour === 'supervisor' ? 'supervisor' : 'process',
-    source: 'links',
-    behaviour: row?.behaviour ?? null,
-    childId: null,
-    status: 'running',
-    restartType: null,
-    restarts: 0,
-    restartedAt: null,
-    previousPid: null,
-    exitReason: null,
-    supervisor: null,
-    children: [],
-    childCount: 0,
-    descendantCount: 0,
-    counts: { running: 0, restarting: 0, notStarted: 0, exited: 0 },
-    collapsed: false,
-    crossLinks: [],
-  };
 }
 
 /** Folded nodes travel without their children (their counts stay), so a huge tree stays small. */

@@ -14,7 +14,7 @@
  *
  * Everything arriving from the worker is validated (protocol.ts) before it is believed.
  */
-import type { CellResult, FromWorker, OutputChunk, ToWorker } from './protocol';
+import type { CellResult, FromWorker, OutputChunk, PanelsToWorker, ToWorker } from './protocol';
 import { parseFromWorker } from './protocol';
 import type { RichOutput } from './richOutput';
 
@@ -30,21 +30,7 @@ export type PanelsFromWorker = Extract<
   { type: 'panels/update' | 'process/details' | 'scheduler/state' }
 >;
 
-/** What the live panels tell the worker. */
-export type PanelsToWorker = Extract<
-  ToWorker,
-  {
-    type:
-      | 'panels/watch'
-      | 'process/inspect'
-      | 'process/kill'
-      | 'scheduler/pause'
-      | 'scheduler/resume'
-      | 'scheduler/step'
-      | 'scheduler/speed'
-      | 'trace/clear';
-  }
->;
+export type { PanelsToWorker } from './protocol';
 
 /** What subscribers hear, in order. */
 export type ClientEvent =

@@ -25,6 +25,7 @@ import type {
   PanelName,
   PanelsOpen,
   SchedulerState,
+  PanelsToWorker,
   ToWorker,
   TreeUpdate,
 } from '../engine/protocol';
@@ -68,20 +69,7 @@ const HOST_TIMERS: FeedTimers = {
 };
 
 /** Panel messages the page sends (the ToWorker variants this module handles). */
-export type PanelMessage = Extract<
-  ToWorker,
-  {
-    type:
-      | 'panels/watch'
-      | 'process/inspect'
-      | 'process/kill'
-      | 'scheduler/pause'
-      | 'scheduler/resume'
-      | 'scheduler/step'
-      | 'scheduler/speed'
-      | 'trace/clear';
-  }
->;
+export type PanelMessage = PanelsToWorker;
 
 const PANEL_TYPES = new Set<string>([
   'panels/watch',

@@ -457,6 +457,18 @@ function linkTree(b: Build, root: number): TreeNode {
   return node!;
 }
 
+/** A process in no tree (no supervisor, no links), as a node of its own. */
+export function loneProcessNode(table: ProcessTable, pid: number): TreeNode {
+  const b: Build = {
+    model: createSupervisionModel(),
+    table,
+    collapseAbove: Infinity,
+    toggled: new Set(),
+    placed: new Set(),
+  };
+  return linkNode(b, pid, []);
+}
+
 function linkNode(b: Build, id: number, children: TreeNode[]): TreeNode {
   const row = b.table.rows.get(id);
   return finish(
