@@ -11,15 +11,13 @@
 /* global window, document, performance, requestAnimationFrame, MutationObserver -- in the page */
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { cpus, loadavg } from 'node:os';
-import { dirname, extname, join, normalize } from 'node:path';
+import { extname, join, normalize } from 'node:path';
 import process from 'node:process';
-import { URL, fileURLToPath } from 'node:url';
+import { URL } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build } from 'vite';
-import { CHROMIUM_PATH, launchChromium } from '../../scripts/chromium.mjs';
+import { launchChromium } from '../../scripts/chromium.mjs';
+import { argValue, benchHeader, prepareSite, root, say } from './benchSite.mjs';
 
-const root = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
 const reuse = process.argv.includes('--reuse');
 const slug = argValue('--chapter') ?? 'start';
 const runs = Number(argValue('--runs') ?? 5);
@@ -28,40 +26,10 @@ const outDir = reuse
   : join(root, 'node_modules', '.cache', 'actorbook-bench-app');
 const TARGET_FIRST_TEXT_MS = 1000;
 const TARGET_INITIAL_JS_KB = 300;
-const say = (line) => process.stdout.write(`${line}\n`);
 
-function argValue(name) {
-  const index = process.argv.indexOf(name);
-  return index === -1 ? undefined : process.argv[index + 1];
-}
+benchHeader('Actorbook cold-load benchmark');
 
-say(`Actorbook cold-load benchmark, ${new Date().toISOString()}`);
-say(
-  `Machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, load average ${loadavg()
-    .map((n) => n.toFixed(2))
-    .join(' ')}`,
-);
-if (!existsSync(CHROMIUM_PATH)) {
-  say(`Skipped: ${CHROMIUM_PATH} is missing (bash scripts/ensure-chromium.sh installs it).`);
-  process.exit(0);
-}
-
-if (reuse) {
-  if (!existsSync(join(outDir, 'index.html'))) {
-    say('No dist/index.html to reuse: run npm run build first, or drop --reuse.');
-    process.exit(1);
-  }
-  say('Serving the existing dist/.');
-} else {
-  say('Building the static site…');
-  await build({
-    root,
-    configFile: join(root, 'vite.config.ts'),
-    mode: 'production',
-    logLevel: 'warn',
-    build: { outDir, emptyOutDir: true },
-  });
-}
+await prepareSite({ outDir, reuse });
 
 // ---- What the page needs before anything runs: the entry chunk and its static imports. ----
 const indexHtml = readFileSync(join(outDir, 'index.html'), 'utf8');

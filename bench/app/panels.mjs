@@ -11,15 +11,12 @@
 // and prints the message rate the runtime kept up meanwhile. Targets: at least 50 fps, no task
 // over 50 ms, lag at most 250 ms. Figures, not asserts: it prints PASS or MISS for each.
 /* global window, document, performance, requestAnimationFrame, PerformanceObserver -- in the page */
-import { existsSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import process from 'node:process';
-import { fileURLToPath } from 'node:url';
-import { build, preview } from 'vite';
-import { CHROMIUM_PATH, launchChromium } from '../../scripts/chromium.mjs';
+import { preview } from 'vite';
+import { launchChromium } from '../../scripts/chromium.mjs';
+import { argValue, benchHeader, prepareSite, root, say } from './benchSite.mjs';
 
-const root = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
 const distArg = argValue('--dist');
 const reuse = process.argv.includes('--reuse') || distArg !== undefined;
 const seconds = Number(argValue('--seconds') ?? 10);
@@ -30,38 +27,9 @@ const outDir =
 const TARGET_FPS = 50;
 const TARGET_LONGEST_TASK_MS = 50;
 const TARGET_LAG_MS = 250;
-const say = (line) => process.stdout.write(`${line}\n`);
 
-function argValue(name) {
-  const index = process.argv.indexOf(name);
-  return index === -1 ? undefined : process.argv[index + 1];
-}
-
-say(`Actorbook live panels benchmark, ${new Date().toISOString()}`);
-say(
-  `Machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, load average ${loadavg()
-    .map((n) => n.toFixed(2))
-    .join(' ')}`,
-);
-if (!existsSync(CHROMIUM_PATH)) {
-  say(`Skipped: ${CHROMIUM_PATH} is missing (bash scripts/ensure-chromium.sh installs it).`);
-  process.exit(0);
-}
-if (reuse) {
-  if (!existsSync(join(outDir, 'index.html'))) {
-    say('No dist/index.html to reuse: run npm run build first, or drop --reuse.');
-    process.exit(1);
-  }
-} else {
-  say('Building the static site…');
-  await build({
-    root,
-    configFile: join(root, 'vite.config.ts'),
-    mode: 'production',
-    logLevel: 'warn',
-    build: { outDir, emptyOutDir: true },
-  });
-}
+benchHeader('Actorbook live panels benchmark');
+await prepareSite({ outDir, reuse });
 
 const server = await preview({
   root,

@@ -1,0 +1,60 @@
+// @ts-check
+// What the app benchmarks (coldLoad.mjs, panels.mjs) share: reading flags, the header that says
+// which machine the figures come from, and the static site they measure (built fresh with the
+// repo's Vite config, or an existing build with --reuse).
+import { existsSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import process from 'node:process';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+import { CHROMIUM_PATH } from '../../scripts/chromium.mjs';
+
+/** The repository root. */
+export const root = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
+
+/** Prints one line of the report. */
+export const say = (/** @type {string} */ line) => process.stdout.write(`${line}\n`);
+
+/** The value after a command-line flag, e.g. `--runs 5`. */
+export function argValue(/** @type {string} */ name) {
+  const index = process.argv.indexOf(name);
+  return index === -1 ? undefined : process.argv[index + 1];
+}
+
+/** Prints the title and the machine; exits quietly when there is no Chromium to measure with. */
+export function benchHeader(/** @type {string} */ title) {
+  say(`${title}, ${new Date().toISOString()}`);
+  say(
+    `Machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, load average ${loadavg()
+      .map((n) => n.toFixed(2))
+      .join(' ')}`,
+  );
+  if (!existsSync(CHROMIUM_PATH)) {
+    say(`Skipped: ${CHROMIUM_PATH} is missing (bash scripts/ensure-chromium.sh installs it).`);
+    process.exit(0);
+  }
+}
+
+/**
+ * Makes sure `outDir` holds the static site: builds it, or with `reuse` checks it is there.
+ * @param {{ outDir: string, reuse: boolean }} options
+ */
+export async function prepareSite({ outDir, reuse }) {
+  if (reuse) {
+    if (!existsSync(join(outDir, 'index.html'))) {
+      say(`No ${join(outDir, 'index.html')} to reuse: run npm run build first, or drop --reuse.`);
+      process.exit(1);
+    }
+    say(`Serving the existing ${outDir}.`);
+    return;
+  }
+  say('Building the static site…');
+  await build({
+    root,
+    configFile: join(root, 'vite.config.ts'),
+    mode: 'production',
+    logLevel: 'warn',
+    build: { outDir, emptyOutDir: true },
+  });
+}
