@@ -6,7 +6,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { replaceCellCode } from './cellDriver';
+import { cellFinished, replaceCellCode } from './cellDriver';
 import { launchChromium } from './chromium';
 
 const SCREENSHOTS = 'test-results/browser';
@@ -54,14 +54,11 @@ async function run(n: number, code: string) {
 const printed = async (n: number) =>
   (await output(n).locator('.cell-output__text').allTextContents()).join('');
 
-/** Waits until cell `n` has no run pending (its Run button is back). */
-async function finished(n: number) {
-  await cell(n)
-    .getByRole('button', { name: `Run cell ${n}`, exact: true })
-    .waitFor();
-}
+/** Waits until cell `n` has no run pending and shows how it ended. */
+const finished = (n: number) => cellFinished(page, n);
 
-describe('cells on a chapter page', () => {
+// A fresh profile starts the runtime, the compiler and the editor: room for a busy machine.
+describe('cells on a chapter page', { timeout: 120_000 }, () => {
   it('runs a cell in the worker and shows the value of its last expression', async () => {
     await run(1, 'const n: number = 20;\nn + 22');
 

@@ -7,6 +7,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { cellCode, focusCellEditor, replaceCellCode } from './cellDriver';
 import { launchChromium } from './chromium';
 
 const SCREENSHOTS = 'test-results/browser';
@@ -74,48 +75,9 @@ async function openChapter(url = CHAPTER) {
 
 const cell = (n: number) => page.getByRole('region', { name: `Cell ${n}`, exact: true });
 
-/** The code a cell shows, whichever editor shows it. */
-async function codeOf(n: number): Promise<string> {
-  const text = await cell(n).locator('.code-editor').innerText();
-  // Editors draw spaces as no-break spaces, and empty lines each their own way: compare the
-  // lines with text.
-  return text
-    .replace(/\u00a0/g, ' ')
-    .replace(/\u200b/g, '')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .join('\n');
-}
-
-/** Puts the keyboard focus in cell `n`'s editor, as a click would, and waits until it is there. */
-async function focusEditor(n: number) {
-  const inEditor = () =>
-    page.evaluate((label) => {
-      const active = document.activeElement;
-      return (
-        active?.closest('.cell')?.getAttribute('aria-label') === label &&
-        (active.tagName === 'TEXTAREA' || active.getAttribute('role') === 'textbox')
-      );
-    }, `Cell ${n}`);
-  const live = cell(n).locator('.monaco-editor .view-lines');
-  // A live editor is clicked in its text; a cell still showing its code as a block wakes up.
-  const block = cell(n).locator('.code-editor__static');
-  if ((await live.count()) > 0) await live.click();
-  else if ((await block.count()) > 0) await block.click();
-  await cell(n).locator('.code-editor:is([data-editor="monaco"], [data-editor="plain"])').waitFor();
-  if (!(await inEditor())) {
-    if ((await live.count()) > 0) await live.click();
-    else await cell(n).locator('textarea').click();
-  }
-  await expect.poll(inEditor, UI_WAIT).toBe(true);
-}
-
-/** Replaces cell `n`'s code by typing, as a person would (select all, then the new text). */
-async function typeCode(n: number, code: string) {
-  await focusEditor(n);
-  await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.insertText(code);
-}
+const codeOf = (n: number) => cellCode(page, n);
+const focusEditor = (n: number) => focusCellEditor(page, n);
+const typeCode = (n: number, code: string) => replaceCellCode(page, n, code);
 
 const stored = () => page.evaluate((key) => localStorage.getItem(key), STORAGE_KEY);
 
