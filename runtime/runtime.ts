@@ -908,12 +908,24 @@ export class Runtime {
     if (this.clock instanceof VirtualClock) {
       if (this.externalWaits === 0) this.queueAdvance();
     } else {
-      this.clock.wakeAt(next.at, () => {
-        this.sliceStart = hostNow();
-        this.fireDueTimers();
-        this.runLoop();
-      });
+      this.wakeForTimers();
     }
+  }
+
+  /**
+   * Real time: wakes up when the next timer is due. Time goes on while the scheduler is paused,
+   * so timers still deliver their messages then (nobody runs until resume or step), and the
+   * next wake-up is set right away.
+   */
+  private wakeForTimers(): void {
+    const next = this.timers.peek();
+    if (next === undefined || this.clock instanceof VirtualClock) return;
+    this.clock.wakeAt(next.at, () => {
+      this.sliceStart = hostNow();
+      this.fireDueTimers();
+      if (this.pausedFlag) this.wakeForTimers();
+      else this.runLoop();
+    });
   }
 
   /** Virtual time: once nothing else can happen, jump to the next timer. */
@@ -1001,6 +1013,7 @@ export class Runtime {
   /** Stops running processes (messages still arrive) until `resume` or `step`. */
   pause(): void {
     this.pausedFlag = true;
+    this.wakeForTimers();
   }
 
   /** Runs processes again after `pause`. */

@@ -155,6 +155,31 @@ describe('pause, step and resume', () => {
   });
 });
 
+describe('timers while paused', () => {
+  it('still deliver their messages, and the receiver runs only after resume', async () => {
+    const rt = createRuntime({ clock: 'real' });
+    const log: string[] = [];
+    const waiter = await rt.run(async () => {
+      const waiter = spawn(async () => {
+        log.push((await receive('go')) as string);
+      });
+      await sleep(1); // the waiter is in its receive
+      Process.sendAfter(waiter, 'go', 30);
+      // Paused while another process is still queued: the scheduler never went idle.
+      spawn(() => null);
+      rt.pause();
+      return waiter;
+    });
+    await new Promise((r) => setTimeout(r, 80));
+    expect(log).toEqual([]);
+    expect(rt.procOf(waiter)?.status).toBe('runnable');
+    rt.resume();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(log).toEqual(['go']);
+    rt.shutdown();
+  });
+});
+
 describe('slow motion', () => {
   it('runs a real clock at a fraction of real time', async () => {
     const rt = createRuntime({ clock: 'real' });
