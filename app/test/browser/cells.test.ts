@@ -3,33 +3,22 @@
  * headless Chromium. Each test types its own code into the chapter's cells, so the chapter's text
  * may change freely.
  */
-import { mkdir } from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { cellFinished, replaceCellCode } from './cellDriver';
-import { launchChromium } from './chromium';
+import { SCREENSHOTS, chromiumForFile, watchPageErrors } from './browserSession';
 
-const SCREENSHOTS = 'test-results/browser';
 const siteUrl = inject('siteUrl');
 
-let browser: Browser;
 let page: Page;
 let pageErrors: string[];
 
-beforeAll(async () => {
-  browser = await launchChromium();
-  await mkdir(SCREENSHOTS, { recursive: true });
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = chromiumForFile();
 
 beforeEach(async () => {
-  page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  page = await browser().newPage({ viewport: { width: 1366, height: 768 } });
   page.setDefaultTimeout(15_000);
-  pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  pageErrors = watchPageErrors(page);
   await page.goto(`${siteUrl}chapters/start`);
   await page.getByRole('status').getByText('Runtime ready').waitFor();
 });

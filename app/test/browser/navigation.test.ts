@@ -1,31 +1,20 @@
-import { mkdir } from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { launchChromium } from './chromium';
+import type { Page } from 'playwright-core';
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { SCREENSHOTS, chromiumForFile, watchPageErrors } from './browserSession';
 
-const SCREENSHOTS = 'test-results/browser';
 const siteUrl = inject('siteUrl');
 const cleanUrlSiteUrl = inject('cleanUrlSiteUrl');
 const previewUrl = inject('previewUrl');
 
-let browser: Browser;
 let page: Page;
 let pageErrors: string[];
 
-beforeAll(async () => {
-  browser = await launchChromium();
-  await mkdir(SCREENSHOTS, { recursive: true });
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = chromiumForFile();
 
 beforeEach(async () => {
-  page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
+  page = await browser().newPage({ viewport: { width: 1100, height: 760 } });
   page.setDefaultTimeout(10_000);
-  pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  pageErrors = watchPageErrors(page);
 });
 
 afterEach(async () => {

@@ -4,32 +4,22 @@
  * what happens when the browser's storage is corrupt or full. Screenshots of a chapter with its
  * cells run go to test-results/browser/ (1366x768 light and dark, and projector scale).
  */
-import { mkdir } from 'node:fs/promises';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import { cellCode, focusCellEditor, replaceCellCode } from './cellDriver';
-import { launchChromium } from './chromium';
+import { SCREENSHOTS, chromiumForFile, watchPageErrors } from './browserSession';
 
-const SCREENSHOTS = 'test-results/browser';
 const siteUrl = inject('siteUrl');
 const CHAPTER = `${siteUrl}chapters/start`;
 const STORAGE_KEY = 'actorbook:chapter:start';
 /** How long the page may take to show something on a busy machine. */
 const UI_WAIT = { timeout: 15_000 };
 
-let browser: Browser;
 let context: BrowserContext | null = null;
 let page: Page;
 let pageErrors: string[];
 
-beforeAll(async () => {
-  browser = await launchChromium();
-  await mkdir(SCREENSHOTS, { recursive: true });
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = chromiumForFile();
 
 afterEach(async () => {
   await context?.close();
@@ -48,7 +38,7 @@ async function openPage(
     initScript?: () => void;
   } = {},
 ) {
-  context = await browser.newContext({
+  context = await browser().newContext({
     viewport: { width: options.width ?? 1366, height: options.height ?? 768 },
     deviceScaleFactor: options.scale ?? 1,
   });
@@ -63,8 +53,7 @@ async function openPage(
   if (options.initScript) await context.addInitScript(options.initScript);
   page = await context.newPage();
   page.setDefaultTimeout(40_000);
-  pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  pageErrors = watchPageErrors(page);
   return page;
 }
 

@@ -4,32 +4,21 @@
  * types its own code into the chapter's cells (through the cell editor, as a person would), so
  * the chapter's text may change freely. Screenshots go to test-results/browser/.
  */
-import { mkdir } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { launchChromium } from './chromium';
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { SCREENSHOTS, chromiumForFile, watchPageErrors } from './browserSession';
 
-const SCREENSHOTS = 'test-results/browser';
 const siteUrl = inject('siteUrl');
 
-let browser: Browser;
 let page: Page;
 let pageErrors: string[];
 
-beforeAll(async () => {
-  browser = await launchChromium();
-  await mkdir(SCREENSHOTS, { recursive: true });
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = chromiumForFile();
 
 async function openChapter(options: Parameters<Browser['newPage']>[0] = {}) {
-  page = await browser.newPage({ viewport: { width: 1366, height: 768 }, ...options });
+  page = await browser().newPage({ viewport: { width: 1366, height: 768 }, ...options });
   page.setDefaultTimeout(20_000);
-  pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  pageErrors = watchPageErrors(page);
   await page.goto(`${siteUrl}chapters/start`);
   await dock().waitFor();
 }

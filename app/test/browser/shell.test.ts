@@ -8,39 +8,28 @@
  * it through the real pipeline without the build knowing about it.
  */
 import { readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { launchChromium } from './chromium';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { SCREENSHOTS, chromiumForFile, watchPageErrors } from './browserSession';
 
-const SCREENSHOTS = 'test-results/browser';
 const siteUrl = inject('siteUrl');
 const HOSTILE_CHAPTER = readFileSync(
   new URL('../fixtures/browser/hostile-chapter.md', import.meta.url),
   'utf8',
 );
 
-let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let pageErrors: string[];
 
-beforeAll(async () => {
-  browser = await launchChromium();
-  await mkdir(SCREENSHOTS, { recursive: true });
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = chromiumForFile();
 
 beforeEach(async () => {
-  context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+  context = await browser().newContext({ viewport: { width: 1366, height: 768 } });
   page = await context.newPage();
   // Two cores shared with other work: generous waits, the assertions stay exact.
   page.setDefaultTimeout(20_000);
-  pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  pageErrors = watchPageErrors(page);
 });
 
 afterEach(async () => {
@@ -246,7 +235,7 @@ describe('display', () => {
     await page.getByRole('button', { name: 'Projector' }).click();
     await expect(html().getAttribute('data-projector')).resolves.toBeNull();
 
-    const fresh = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+    const fresh = await browser().newContext({ viewport: { width: 1366, height: 768 } });
     const other = await fresh.newPage();
     await other.goto(`${siteUrl}?projector`);
     await other.locator('main h1').first().waitFor();
@@ -342,7 +331,7 @@ describe('screenshots', () => {
   for (const theme of ['light', 'dark'] as const) {
     for (const projector of [false, true]) {
       it(`${theme}${projector ? ', projector' : ''}: home and chapter`, async () => {
-        const shots = await browser.newContext(
+        const shots = await browser().newContext(
           projector
             ? { viewport: { width: 1920, height: 1080 }, deviceScaleFactor: 1 }
             : { viewport: { width: 1366, height: 768 } },

@@ -4,26 +4,16 @@
  * looks at what the page draws; screenshots of each kind of output, light and dark, go to
  * test-results/browser/.
  */
-import { mkdir } from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchChromium } from './chromium';
+import type { Page } from 'playwright-core';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { SCREENSHOTS, chromiumForFile, watchPageErrors } from './browserSession';
 
-const SCREENSHOTS = 'test-results/browser';
 const siteUrl = inject('siteUrl');
 
-let browser: Browser;
 let page: Page;
 let pageErrors: string[];
 
-beforeAll(async () => {
-  browser = await launchChromium();
-  await mkdir(SCREENSHOTS, { recursive: true });
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = chromiumForFile();
 
 afterEach(async () => {
   await page?.close();
@@ -31,14 +21,13 @@ afterEach(async () => {
 });
 
 async function openChapter(colorScheme: 'light' | 'dark' = 'light', projector = false) {
-  page = await browser.newPage({
+  page = await browser().newPage({
     viewport: projector ? { width: 1920, height: 1080 } : { width: 1366, height: 768 },
     deviceScaleFactor: projector ? 1.5 : 1,
     colorScheme,
   });
   page.setDefaultTimeout(20_000);
-  pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  pageErrors = watchPageErrors(page);
   await page.goto(`${siteUrl}chapters/start`);
   await page.getByRole('status').getByText('Runtime ready').waitFor();
 }
@@ -224,7 +213,7 @@ await viz.seqTrace(async () => {
 
 describe('the TypeScript compiler on a chapter page', { timeout: 90_000 }, () => {
   it('is not downloaded while the page is busy, and the first run starts it', async () => {
-    page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    page = await browser().newPage({ viewport: { width: 1366, height: 768 } });
     page.setDefaultTimeout(30_000);
     pageErrors = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
