@@ -308,9 +308,7 @@ class Server {
     const { handleCall } = this.module;
     if (!handleCall) {
       return this.crash(
-        new Error(
-          `attempted to call GenServer ${this.proc.pid.toString()} but no handleCall callback was given`,
-        ),
+        new Error(`attempted to call GenServer ${this.who()} but no handleCall callback was given`),
       );
     }
     invoke(
@@ -352,9 +350,7 @@ class Server {
     const { handleCast } = this.module;
     if (!handleCast)
       return this.crash(
-        new Error(
-          `GenServer ${this.proc.pid.toString()} got a cast but has no handleCast callback`,
-        ),
+        new Error(`attempted to cast GenServer ${this.who()} but no handleCast callback was given`),
       );
     invoke(
       this.proc,
@@ -368,10 +364,10 @@ class Server {
     this.debug(`got info ${inspect(message)}`);
     const { handleInfo } = this.module;
     if (!handleInfo) {
-      // Elixir's default: log the unexpected message and keep going.
+      // Elixir's default: log an error naming the server and keep going.
       this.rt.output(
         this.proc,
-        `[warning] GenServer ${this.proc.pid.toString()} received unexpected message in handleInfo: ${inspect(message)}\n`,
+        `[error] GenServer ${this.who()} received unexpected message in handleInfo: ${inspect(message)}\n`,
         'stderr',
       );
       return this.serve();
@@ -482,6 +478,11 @@ class Server {
       `[error] GenServer ${this.proc.pid.toString()} terminating\n${what}\nLast message: ${inspect(this.lastMessage)}\nState: ${inspect(this.state)}\n`,
       'stderr',
     );
+  }
+
+  /** The server as Elixir's default callbacks name it: its registered name, else its pid. */
+  private who(): string {
+    return this.proc.name === null ? this.proc.pid.toString() : inspect(this.proc.name);
   }
 
   private debug(line: string): void {

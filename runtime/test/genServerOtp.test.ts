@@ -432,3 +432,37 @@ describe('stop reports', () => {
     expect((got as unknown[])[4]).toBe('normal');
   });
 });
+
+describe('default callbacks', () => {
+  it('a server without handleInfo logs an error naming it and keeps running, like Elixir’s default', async () => {
+    const { rt, text } = virtualRuntime();
+    const got = await rt.run(async () => {
+      const Quiet = GenServer.define({ init: (s: unknown) => ['ok', s] as ['ok', unknown] });
+      const [, pid] = (await GenServer.start(Quiet, 0)) as ['ok', Pid];
+      const [, named] = (await GenServer.start(Quiet, 0, { name: 'quiet' })) as ['ok', Pid];
+      send(pid, 'hello?');
+      send(named, 'anyone?');
+      await sleep(1);
+      return [pid, Process.alive(pid), Process.alive(named)];
+    });
+    expect(got.slice(1)).toEqual([true, true]);
+    expect(text('stderr')).toBe(
+      `[error] GenServer ${String(got[0])} received unexpected message in handleInfo: 'hello?'\n` +
+        `[error] GenServer 'quiet' received unexpected message in handleInfo: 'anyone?'\n`,
+    );
+  });
+
+  it('a cast to a server without handleCast crashes it with a message naming the server', async () => {
+    const { rt } = virtualRuntime();
+    const got = await rt.run(async () => {
+      const NoCast = GenServer.define({ init: (s: unknown) => ['ok', s] as ['ok', unknown] });
+      const [, pid] = (await GenServer.start(NoCast, 0, { name: 'no_cast' })) as ['ok', Pid];
+      const ref = Process.monitor(pid);
+      GenServer.cast(pid, 'hi');
+      return receive(['DOWN', ref, 'process', pid, (_r: unknown) => true]);
+    });
+    expect(((got as unknown[])[4] as Error).message).toBe(
+      "attempted to cast GenServer 'no_cast' but no handleCast callback was given",
+    );
+  });
+});
