@@ -64,12 +64,12 @@ const AgentServer: GenServerCallbacks & { name: string } = {
     if (kind === 'update')
       return then(fn(state), (next) => ['reply', 'ok', next]) as ['reply', unknown, unknown];
     if (kind === 'get_and_update') {
-      return then(fn(state), (result) => {
-        if (Array.isArray(result) && result.length === 2) return ['reply', result[0], result[1]];
-        throw new ArgumentError(
-          `Agent.getAndUpdate expects the function to return [reply, newState], got: ${inspect(result)}`,
-        );
-      }) as ['reply', unknown, unknown];
+      // As Elixir's Agent.Server: anything but [reply, newState] stops the agent.
+      return then(fn(state), (result) =>
+        Array.isArray(result) && result.length === 2
+          ? ['reply', result[0], result[1]]
+          : ['stop', ['bad_return_value', result], state],
+      ) as ['reply', unknown, unknown];
     }
     throw new ArgumentError(`unknown Agent request ${inspect(request)}`);
   },

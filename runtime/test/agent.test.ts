@@ -165,16 +165,22 @@ describe('reading and changing the state', () => {
     expect(got.alive).toBe(false);
   });
 
-  it('getAndUpdate needs [reply, newState] from its function', async () => {
+  it('a getAndUpdate function that does not return [reply, newState] stops the agent with bad_return_value', async () => {
     const { rt } = virtualRuntime();
+    const notAPair = ((n: number) => n) as unknown as (n: number) => [number, number];
     const got = await rt.run(async () => {
       const [, agent] = (await Agent.start(() => 0)) as ['ok', Pid];
-      return catchExit(
-        Agent.getAndUpdate(agent, ((n: number) => n) as unknown as (n: number) => [number, number]),
-      );
+      const result = await catchExit(Agent.getAndUpdate(agent, notAPair));
+      return { agent, result, alive: Process.alive(agent) };
     });
-    expect(got[0]).toBe('exit');
-    expect((got[1] as [Error])[0].name).toBe('ArgumentError');
+    expect(got.result).toEqual([
+      'exit',
+      [
+        ['bad_return_value', 0],
+        ['GenServer', 'call', [got.agent, ['get_and_update', notAPair], 5000]],
+      ],
+    ]);
+    expect(got.alive).toBe(false);
   });
 });
 
