@@ -217,6 +217,26 @@ describe('callback timeouts', () => {
     expect(log).toEqual([['timeout', 40]]);
   });
 
+  it('a timeout of 0 never pre-empts a message that is already waiting', async () => {
+    const { rt } = virtualRuntime();
+    const log: unknown[] = [];
+    await rt.run(async () => {
+      const [, pid] = (await GenServer.start(
+        sleeper(log, () => rt.clock.now(), null),
+        'idle',
+      )) as ['ok', Pid];
+      GenServer.cast(pid, 0);
+      send(pid, 'already here');
+      await sleep(10);
+      GenServer.cast(pid, 0);
+      await sleep(10);
+    });
+    expect(log).toEqual([
+      ['already here', 0],
+      ['timeout', 10],
+    ]);
+  });
+
   it('a sys call does not cancel the timeout: it starts again in full, as in gen_server', async () => {
     const { rt } = virtualRuntime();
     const log: unknown[] = [];
