@@ -171,27 +171,28 @@ describe('callback timeouts', () => {
     });
   }
 
-  it("['ok', state, ms] from init runs handleInfo('timeout') once after ms without a message", async () => {
+  /** Runs `body` beside a fresh sleeper; resolves what `body` returned and the sleeper's log. */
+  async function withSleeper<R>(
+    initTimeout: number | 'hibernate' | null,
+    body: (pid: Pid) => Promise<R>,
+  ): Promise<{ log: unknown[]; result: R }> {
     const { rt } = virtualRuntime();
     const log: unknown[] = [];
-    await rt.run(async () => {
-      await GenServer.start(
-        sleeper(log, () => rt.clock.now(), 100),
-        'idle',
-      );
-      await sleep(500);
+    const result = await rt.run(async () => {
+      const server = sleeper(log, () => rt.clock.now(), initTimeout);
+      const [, pid] = (await GenServer.start(server, 'idle')) as ['ok', Pid];
+      return body(pid);
     });
+    return { log, result };
+  }
+
+  it("['ok', state, ms] from init runs handleInfo('timeout') once after ms without a message", async () => {
+    const { log } = await withSleeper(100, () => sleep(500));
     expect(log).toEqual([['timeout', 100]]);
   });
 
   it('any message cancels the timeout', async () => {
-    const { rt } = virtualRuntime();
-    const log: unknown[] = [];
-    await rt.run(async () => {
-      const [, pid] = (await GenServer.start(
-        sleeper(log, () => rt.clock.now(), null),
-        'idle',
-      )) as ['ok', Pid];
+    const { log } = await withSleeper(null, async (pid) => {
       GenServer.cast(pid, 100);
       await sleep(50);
       send(pid, 'poke');
@@ -201,30 +202,18 @@ describe('callback timeouts', () => {
   });
 
   it("['reply', r, state, ms] replies, then times out after ms", async () => {
-    const { rt } = virtualRuntime();
-    const log: unknown[] = [];
-    const got = await rt.run(async () => {
-      const [, pid] = (await GenServer.start(
-        sleeper(log, () => rt.clock.now(), null),
-        'idle',
-      )) as ['ok', Pid];
+    const { log, result } = await withSleeper(null, async (pid) => {
       await sleep(10);
       const answer = await GenServer.call(pid, 30);
       await sleep(100);
       return answer;
     });
-    expect(got).toBe('ok');
+    expect(result).toBe('ok');
     expect(log).toEqual([['timeout', 40]]);
   });
 
   it('a timeout of 0 never pre-empts a message that is already waiting', async () => {
-    const { rt } = virtualRuntime();
-    const log: unknown[] = [];
-    await rt.run(async () => {
-      const [, pid] = (await GenServer.start(
-        sleeper(log, () => rt.clock.now(), null),
-        'idle',
-      )) as ['ok', Pid];
+    const { log } = await withSleeper(null, async (pid) => {
       GenServer.cast(pid, 0);
       send(pid, 'already here');
       await sleep(10);
@@ -238,13 +227,7 @@ describe('callback timeouts', () => {
   });
 
   it('a sys call does not cancel the timeout: it starts again in full, as in gen_server', async () => {
-    const { rt } = virtualRuntime();
-    const log: unknown[] = [];
-    await rt.run(async () => {
-      const [, pid] = (await GenServer.start(
-        sleeper(log, () => rt.clock.now(), 100),
-        'idle',
-      )) as ['ok', Pid];
+    const { log } = await withSleeper(100, async (pid) => {
       await sleep(60);
       await sys.getState(pid);
       await sleep(500);
@@ -253,13 +236,7 @@ describe('callback timeouts', () => {
   });
 
   it("'hibernate' keeps the server and its state; the next message wakes it", async () => {
-    const { rt } = virtualRuntime();
-    const log: unknown[] = [];
-    const got = await rt.run(async () => {
-      const [, pid] = (await GenServer.start(
-        sleeper(log, () => rt.clock.now(), 'hibernate'),
-        'idle',
-      )) as ['ok', Pid];
+    const { log, result } = await withSleeper('hibernate', async (pid) => {
       await sleep(10);
       const [, status] = Process.info(pid, 'status') as [string, string];
       GenServer.cast(pid, 'hibernate');
@@ -267,22 +244,17 @@ describe('callback timeouts', () => {
       await sleep(10);
       return [status, await GenServer.call(pid, 'still there?'), Process.alive(pid)];
     });
-    expect(got).toEqual(['waiting', 'ok', true]);
+    expect(result).toEqual(['waiting', 'ok', true]);
     expect(log).toEqual([['wake', 10]]);
   });
 
   it('a return with something other than a timeout, hibernate or continue after the state crashes with bad_return_value', async () => {
-    const { rt } = virtualRuntime();
-    const got = await rt.run(async () => {
-      const [, pid] = (await GenServer.start(
-        sleeper([], () => rt.clock.now(), null),
-        'idle',
-      )) as ['ok', Pid];
+    const { result } = await withSleeper(null, async (pid) => {
       const ref = Process.monitor(pid);
       GenServer.cast(pid, 'later' as never);
       return receive(['DOWN', ref, 'process', pid, (_r: unknown) => true]);
     });
-    expect((got as unknown[])[4]).toEqual(['bad_return_value', 'later']);
+    expect((result as unknown[])[4]).toEqual(['bad_return_value', 'later']);
   });
 });
 
