@@ -272,7 +272,7 @@ class Server {
       );
     }
     if (hibernate && this.proc.wait !== null) {
-      // Nothing was waiting: sleep with a compacted mailbox until a message comes (Process.hibernate).
+      // No message was there, so the server sleeps with a compacted mailbox (Process.hibernate).
       this.proc.mailbox.compact();
       this.proc.hibernating = true;
     }
@@ -327,11 +327,11 @@ class Server {
         this.debug(
           `sent ${inspect(result[1])} to ${from[0].toString()}, new state ${inspect(result[2])}`,
         );
-        return this.next(result[2], result[3]);
+        return this.next(result[2], result[3], result);
       }
       if (tag === 'noreply' && (result.length === 2 || result.length === 3)) {
         this.debug(`new state ${inspect(result[1])}`);
-        return this.next(result[1], result[2]);
+        return this.next(result[1], result[2], result);
       }
       if (tag === 'stop' && result.length === 4) {
         this.state = result[3];
@@ -384,7 +384,7 @@ class Server {
     if (Array.isArray(result)) {
       if (result[0] === 'noreply' && (result.length === 2 || result.length === 3)) {
         this.debug(`new state ${inspect(result[1])}`);
-        return this.next(result[1], result[2]);
+        return this.next(result[1], result[2], result);
       }
       if (result[0] === 'stop' && result.length === 3) {
         this.state = result[2];
@@ -394,11 +394,14 @@ class Server {
     this.crash(['bad_return_value', result]);
   }
 
-  /** Moves to `state`, then does what the callback asked for: continue, a timeout, or hibernate. */
-  next(state: unknown, action: unknown): void {
+  /**
+   * Moves to `state`, then does what the callback asked for: continue, a timeout, or hibernate.
+   * Anything else crashes the server with `['bad_return_value', returned]`, the whole return.
+   */
+  next(state: unknown, action: unknown, returned: unknown): void {
     this.state = state;
     if (action === undefined || action === 'infinity') return this.serve();
-    if (!isNextAction(action)) return this.crash(['bad_return_value', action]);
+    if (!isNextAction(action)) return this.crash(['bad_return_value', returned]);
     if (action === 'hibernate') return this.serve(true);
     if (typeof action === 'number') {
       this.timeout = action;
@@ -539,7 +542,7 @@ function start(
               (result.length === 2 || (result.length === 3 && isNextAction(result[2])))
             ) {
               ack(['ok', proc.pid]);
-              return server.next(result[1], result[2]);
+              return server.next(result[1], result[2], result);
             }
             if (result[0] === 'stop' && result.length === 2) {
               ack(['error', result[1]]);

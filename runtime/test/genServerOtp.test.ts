@@ -248,13 +248,13 @@ describe('callback timeouts', () => {
     expect(log).toEqual([['wake', 10]]);
   });
 
-  it('a return with something other than a timeout, hibernate or continue after the state crashes with bad_return_value', async () => {
+  it('a return with something other than a timeout, hibernate or continue after the state crashes with bad_return_value of the whole return', async () => {
     const { result } = await withSleeper(null, async (pid) => {
       const ref = Process.monitor(pid);
       GenServer.cast(pid, 'later' as never);
       return receive(['DOWN', ref, 'process', pid, (_r: unknown) => true]);
     });
-    expect((result as unknown[])[4]).toEqual(['bad_return_value', 'later']);
+    expect((result as unknown[])[4]).toEqual(['bad_return_value', ['noreply', 'idle', 'later']]);
   });
 });
 
