@@ -102,8 +102,6 @@ describe('starting', () => {
       id: 'first',
       start: [A, 'startLink', [1]],
       restart: 'temporary',
-      shutdown: 5000,
-      type: 'worker',
     });
     expect(() => Supervisor.childSpec(A, { colour: 'red' } as never)).toThrow(ArgumentError);
   });
