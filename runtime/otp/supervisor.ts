@@ -796,7 +796,11 @@ class StaticSupervisor extends SupervisorBase {
           .map((c): WhichChildrenRow => [c.id, c.pid, c.type, c.modules]),
       };
     }
-    if (request === 'count_children') return { reply: countOf(this.children) };
+    if (request === 'count_children') {
+      // OTP's count_child: a child is active only if its process is still alive, even when its
+      // EXIT is still waiting in the mailbox behind this call.
+      return { reply: countOf(this.children, (pid) => this.rt.procOf(pid) !== null) };
+    }
     if (!Array.isArray(request) || request.length !== 2) return null;
     const [what, arg] = request as [unknown, unknown];
     switch (what) {
@@ -881,12 +885,18 @@ class StaticSupervisor extends SupervisorBase {
   }
 }
 
-/** `{specs, active, supervisors, workers}` of a list of children. */
-export function countOf(children: Iterable<{ pid: ChildPid; type: ChildType }>): ChildCounts {
+/**
+ * `{specs, active, supervisors, workers}` of a list of children; a child is active when it has a
+ * pid that `alive` accepts (every pid by default, as Elixir's DynamicSupervisor counts).
+ */
+export function countOf(
+  children: Iterable<{ pid: ChildPid; type: ChildType }>,
+  alive: (pid: Pid) => boolean = () => true,
+): ChildCounts {
   const counts: ChildCounts = { specs: 0, active: 0, supervisors: 0, workers: 0 };
   for (const child of children) {
     counts.specs++;
-    if (child.pid instanceof Pid) counts.active++;
+    if (child.pid instanceof Pid && alive(child.pid)) counts.active++;
     if (child.type === 'supervisor') counts.supervisors++;
     else counts.workers++;
   }

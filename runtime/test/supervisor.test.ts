@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { describe, expect, it } from 'vitest';
 import {
   ArgumentError,
@@ -1077,6 +1078,34 @@ describe('children at run time', () => {
     expect(got.del).toEqual(['error', 'restarting']);
     expect(typeof got.finally).toBe('object');
     expect(got.attempts).toBe(4);
+  });
+
+  it('countChildren counts a child whose EXIT is still queued behind the call as not active, as OTP does', async () => {
+    // Calls left pending while this process goes on need the async context outside compiled cells.
+    const { rt } = virtualRuntime({ asyncContext: new AsyncLocalStorage() });
+    const log: string[] = [];
+    const got = await rt.run(async () => {
+      const [, sup] = (await Supervisor.startLink([makeWorker(log, 'A')], {
+        strategy: 'one_for_one',
+      })) as ['ok', Pid];
+      const child = await pidOf(sup, 'A');
+      const Slow = GenServer.define({
+        async init() {
+          await sleep(50);
+          return 'ignore' as const;
+        },
+      });
+      // Another process keeps the supervisor busy with a slow start...
+      spawn(() => Supervisor.startChild(sup, { id: 'slow', start: [Slow, 'startLink', [null]] }));
+      await sleep(10);
+      // ...while this call and A's EXIT queue up behind it.
+      const counting = Supervisor.countChildren(sup);
+      Process.exit(child, 'kill');
+      const during = await counting;
+      return { during, after: await Supervisor.countChildren(sup) };
+    });
+    expect(got.during).toEqual({ specs: 2, active: 0, supervisors: 0, workers: 2 });
+    expect(got.after).toEqual({ specs: 2, active: 1, supervisors: 0, workers: 2 });
   });
 
   it('getChildspec returns the filled-in spec', async () => {
