@@ -93,39 +93,40 @@ function startLink(options: PartitionSupervisorOptions): Promise<StartResult> {
   const withArguments = opts.withArguments ?? ((args: unknown[]) => args);
   if (typeof withArguments !== 'function') {
     throw new ArgumentError(
-      'the withArguments option must be a function (args, partition) => args',
+      'the withArguments option must be a function that receives two arguments, the current ' +
+        `call arguments and the partition, got: ${inspect(withArguments)}`,
     );
   }
-  const init = () => {
-    const base = toChildSpec(childSpec);
-    const [module, fn, args] = base.start;
-    const children: ChildSpec[] = [];
-    for (let partition = 0; partition < partitions; partition++) {
-      const partitionArgs = withArguments([...args], partition);
-      if (!Array.isArray(partitionArgs)) {
-        throw new ArgumentError(
-          `the call to the function in withArguments must return an array, got: ${inspect(partitionArgs)}`,
-        );
-      }
-      children.push({
-        ...base,
-        id: partition,
-        start: [module, fn, partitionArgs],
-        modules: base.modules ?? [module],
-      });
+  // As in Elixir, the partitions' specs are made here, in the caller: a bad childSpec or a
+  // withArguments that does not give an array raises before any process starts.
+  const base = toChildSpec(childSpec);
+  const [module, fn, args] = base.start;
+  const children: ChildSpec[] = [];
+  for (let partition = 0; partition < partitions; partition++) {
+    const partitionArgs = withArguments([...args], partition);
+    if (!Array.isArray(partitionArgs)) {
+      throw new Error(
+        `the call to the function in withArguments must return an array, got: ${inspect(partitionArgs)}`,
+      );
     }
-    return [
-      'ok',
-      [
-        {
-          strategy: opts.strategy ?? 'one_for_one',
-          intensity: opts.maxRestarts ?? 3,
-          period: opts.maxSeconds ?? 5,
-        },
-        children,
-      ],
-    ];
-  };
+    children.push({
+      ...base,
+      id: partition,
+      start: [module, fn, partitionArgs],
+      modules: base.modules ?? [module],
+    });
+  }
+  const init = () => [
+    'ok',
+    [
+      {
+        strategy: opts.strategy ?? 'one_for_one',
+        intensity: opts.maxRestarts ?? 3,
+        period: opts.maxSeconds ?? 5,
+      },
+      children,
+    ],
+  ];
   return startSupervisor('PartitionSupervisor.startLink', {
     init,
     name,

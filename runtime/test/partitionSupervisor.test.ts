@@ -248,18 +248,26 @@ describe('PartitionSupervisor', () => {
     for (const e of got) expect(e).toBeInstanceOf(ArgumentError);
   });
 
-  it('fails to start when withArguments does not return an array', async () => {
+  it('raises in the caller, before any process starts, when withArguments does not return an array', async () => {
     const { rt } = virtualRuntime();
+    const log: string[] = [];
     const got = await rt.run(async () => {
-      Process.flag('trap_exit', true);
-      return PartitionSupervisor.startLink({
-        name: 'p',
-        childSpec: makeEcho(),
-        withArguments: () => 'oops' as never,
-      });
+      try {
+        await PartitionSupervisor.startLink({
+          name: 'p',
+          childSpec: makeEcho(log),
+          withArguments: () => 'oops' as never,
+        });
+        return null;
+      } catch (e) {
+        return { error: e, named: Process.whereis('p') };
+      }
     });
-    expect(got[0]).toBe('error');
-    expect((got as ['error', Error])[1].message).toMatch(/withArguments must return an array/);
+    expect((got!.error as Error).message).toBe(
+      "the call to the function in withArguments must return an array, got: 'oops'",
+    );
+    expect(got!.named).toBeNull();
+    expect(log).toEqual([]);
   });
 
   it('a via name of a PartitionSupervisor that does not exist exits a call with noproc', async () => {
