@@ -147,8 +147,9 @@ class DynamicServer extends SupervisorBase {
     this.children.set(child.key, child);
   }
 
-  protected handleCastRequest(): null | undefined {
-    return undefined;
+  /** Elixir's DynamicSupervisor ignores every cast (a Supervisor crashes on one it does not know). */
+  protected handleCastRequest(): null {
+    return null;
   }
 
   protected handleRequest(
@@ -401,8 +402,14 @@ export const DynamicSupervisor = {
     return GenServer.call(sup, ['start_child', checked], 'infinity');
   },
 
-  /** Stops the child with this pid; `'ok'` or `['error', 'not_found']`. */
+  /** Stops the child with this pid; `'ok'` or `['error', 'not_found']` (anything but a pid raises). */
   terminateChild(sup: ServerRef, pid: Pid): Promise<'ok' | ['error', 'not_found']> {
+    if (!(pid instanceof Pid)) {
+      // Elixir's terminate_child takes only a pid: children of a DynamicSupervisor have no ids.
+      throw new ArgumentError(
+        `DynamicSupervisor.terminateChild expects the pid of a child, got: ${inspect(pid)}`,
+      );
+    }
     return GenServer.call(sup, ['terminate_child', pid], 'infinity');
   },
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  ArgumentError,
   DynamicSupervisor,
   GenServer,
   PartitionSupervisor,
@@ -445,6 +446,37 @@ describe('DynamicSupervisor', () => {
       return DynamicSupervisor.startChild(sup, { id: 'b', start: [Boom, 'startLink', []] });
     });
     expect(got).toEqual(['error', 'no disk']);
+  });
+
+  it('ignores a cast it does not know and keeps its children, as Elixir does', async () => {
+    const { rt, text } = virtualRuntime();
+    const log: string[] = [];
+    const got = await rt.run(async () => {
+      const [, sup] = (await DynamicSupervisor.startLink()) as ['ok', Pid];
+      await DynamicSupervisor.startChild(sup, makeWorker(log, 'A'));
+      GenServer.cast(sup, 'tidy up');
+      await sleep(10);
+      return [Process.alive(sup), (await DynamicSupervisor.countChildren(sup)).active];
+    });
+    expect(got).toEqual([true, 1]);
+    expect(text('stderr')).toBe('');
+  });
+
+  it('terminateChild raises for anything but a pid, as children have no ids here', async () => {
+    const { rt } = virtualRuntime();
+    const got = await rt.run(async () => {
+      const [, sup] = (await DynamicSupervisor.startLink()) as ['ok', Pid];
+      try {
+        await DynamicSupervisor.terminateChild(sup, 'worker-1' as never);
+        return null;
+      } catch (e) {
+        return e;
+      }
+    });
+    expect(got).toBeInstanceOf(ArgumentError);
+    expect((got as Error).message).toBe(
+      "DynamicSupervisor.terminateChild expects the pid of a child, got: 'worker-1'",
+    );
   });
 
   it('its childSpec is {id, start, type} with the name as id (a via name gives its own name)', () => {
