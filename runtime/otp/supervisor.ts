@@ -210,7 +210,16 @@ export function toChildSpec(child: unknown): ChildSpec {
       `the module ${termLabel(child[0])} was given as a child to a supervisor but it does not implement childSpec`,
     );
   }
-  if (isPlainObject(child)) return { ...child } as unknown as ChildSpec;
+  if (isPlainObject(child)) {
+    // A module here is an object of functions: one without childSpec (and without a spec's
+    // start) is the module given bare, which Elixir refuses the same way as [module, arg].
+    if (!('start' in child) && Object.values(child).some((v) => typeof v === 'function')) {
+      throw new ArgumentError(
+        `the module ${termLabel(child)} was given as a child to a supervisor but it does not implement childSpec`,
+      );
+    }
+    return { ...child } as unknown as ChildSpec;
+  }
   throw new ArgumentError(
     'supervisors expect each child to be one of: a module, a [module, arg] pair, or a child ' +
       `spec object with at least id and start; got: ${inspect(child)}`,

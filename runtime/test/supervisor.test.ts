@@ -109,7 +109,7 @@ describe('starting', () => {
     expect(() => Supervisor.childSpec(A, { colour: 'red' } as never)).toThrow(ArgumentError);
   });
 
-  it('needs a strategy, and a module given as a child must have childSpec', async () => {
+  it('needs a strategy, and a module given as a child, bare or as [module, arg], must have childSpec', async () => {
     const { rt } = virtualRuntime();
     const got = await rt.run(async () => {
       const errors: unknown[] = [];
@@ -117,6 +117,10 @@ describe('starting', () => {
         () => Supervisor.startLink([], {} as never),
         () =>
           Supervisor.startLink([[{ init: () => null } as never, 1]], { strategy: 'one_for_one' }),
+        () =>
+          Supervisor.startLink([{ name: 'Plain', init: () => null } as never], {
+            strategy: 'one_for_one',
+          }),
       ];
       for (const attempt of attempts) {
         try {
@@ -128,9 +132,12 @@ describe('starting', () => {
       return errors;
     });
     // Both are programming errors, raised in the caller like Elixir's ArgumentError.
-    expect(got).toHaveLength(2);
+    expect(got).toHaveLength(3);
     for (const e of got) expect(e).toBeInstanceOf(ArgumentError);
     expect((got[0] as Error).message).toBe('expected strategy option to be given');
+    expect((got[2] as Error).message).toBe(
+      'the module Plain was given as a child to a supervisor but it does not implement childSpec',
+    );
     expect((got[1] as Error).message).toMatch(
       /was given as a child to a supervisor but it does not implement childSpec/,
     );
