@@ -273,8 +273,16 @@ export function checkChildSpec(
       (typeof shutdown === 'number' && Number.isInteger(shutdown) && shutdown >= 0)
         ? null
         : ['invalid_shutdown', shutdown],
-    modules: () =>
-      modules === 'dynamic' || Array.isArray(modules) ? null : ['invalid_modules', modules],
+    modules: () => {
+      if (modules === 'dynamic') return null;
+      if (!Array.isArray(modules)) return ['invalid_modules', modules];
+      // A module is an object (or a function); OTP names the first element that is not one.
+      const odd = modules.findIndex(
+        (m) => !((typeof m === 'object' || typeof m === 'function') && m !== null),
+      );
+      if (odd < 0) return null;
+      return dynamic ? ['invalid_modules', modules] : ['invalid_module', modules[odd]];
+    },
   };
   const order = dynamic
     ? ['restart', 'shutdown', 'type', 'modules']

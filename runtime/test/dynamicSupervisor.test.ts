@@ -398,6 +398,11 @@ describe('DynamicSupervisor', () => {
           start: [A, 'startLink', []],
           modules: 'some' as never,
         }),
+        oneModule: await DynamicSupervisor.startChild(sup, {
+          id: 'a',
+          start: [A, 'startLink', []],
+          modules: [A, 7],
+        }),
         counts: await DynamicSupervisor.countChildren(sup),
         noId$: noId,
         shortStart$: shortStart,
@@ -411,6 +416,8 @@ describe('DynamicSupervisor', () => {
     ]);
     expect(got.both).toEqual(['error', ['invalid_shutdown', -5]]);
     expect(got.modules).toEqual(['error', ['invalid_modules', 'some']]);
+    // Elixir names the whole list, where OTP's supervisor names the module.
+    expect(got.oneModule).toEqual(['error', ['invalid_modules', [expect.anything(), 7]]]);
     expect(got.counts.specs).toBe(0);
     expect(log).toEqual([]);
   });

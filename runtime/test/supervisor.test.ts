@@ -362,7 +362,7 @@ describe('child specs and flags', () => {
     ]);
   });
 
-  it("refuses specs at start with ['start_spec', reason]: missing_id, missing_start, invalid_mfa, invalid_child_type, invalid_shutdown, invalid_modules", async () => {
+  it("refuses specs at start with ['start_spec', reason]: missing_id, missing_start, invalid_mfa, invalid_child_type, invalid_shutdown, invalid_modules, invalid_module", async () => {
     const { rt } = virtualRuntime();
     const log: string[] = [];
     const got = await rt.run(async () => {
@@ -376,6 +376,7 @@ describe('child specs and flags', () => {
         { id: 'a', start: [A, 'startLink', []], type: 'robot', shutdown: -1 },
         { id: 'a', start: [A, 'startLink', []], shutdown: 1.5 },
         { id: 'a', start: [A, 'startLink', []], modules: 'all' },
+        { id: 'a', start: [A, 'startLink', []], modules: [A, 'B'] },
       ];
       const results = [];
       for (const spec of specs) {
@@ -390,6 +391,7 @@ describe('child specs and flags', () => {
       ['error', ['start_spec', ['invalid_child_type', 'robot']]],
       ['error', ['start_spec', ['invalid_shutdown', 1.5]]],
       ['error', ['start_spec', ['invalid_modules', 'all']]],
+      ['error', ['start_spec', ['invalid_module', 'B']]],
     ]);
     expect(log).toEqual([]);
   });
