@@ -11,6 +11,7 @@
  * a later reply is dropped instead of landing in the owner's mailbox.
  */
 import { callerProc } from '../api';
+import { runAs } from '../current';
 import { ArgumentError, ExitSignal, exitReasonOf, isExitSignal } from '../errors';
 import { inspect } from '../inspect';
 import type { OnClause } from '../pattern';
@@ -101,7 +102,7 @@ export function runTask(proc: Proc, fn: () => unknown, target: ReplyTarget, owne
   const rt = proc.runtime;
   invoke(
     proc,
-    fn,
+    () => runAs(proc, fn),
     (result: unknown) => {
       if (target && target.ref && rt.activeCallTags.has(target.ref)) {
         rt.send(proc, target.owner, [target.ref, result], 'reply');
