@@ -394,8 +394,9 @@ function takeNow(caller: Proc, ref: Ref): YieldResult {
 
 /**
  * Unlinks and stops a task: `'shutdown'` exit, then a kill after `timeout` ms (or a kill at once
- * with 'brutal_kill'). Resolves `['ok', reply]` if the reply came meanwhile, `['exit', reason]`
- * if the task died of something else, or null if it was shut down.
+ * with 'brutal_kill'). Resolves `['ok', reply]` if the reply came meanwhile, null if the task
+ * died of the 'shutdown' (or of the brutal kill), else `['exit', reason]`: `['exit', 'killed']`
+ * for a task that ignored the 'shutdown' (it traps exits) and was killed after `timeout` ms.
  */
 function shutdown<R>(task: Task<R>, how: Timeout | 'brutal_kill' = 5000): Promise<YieldResult<R>> {
   return checked('Task.shutdown', task, async (caller) => {
@@ -407,10 +408,12 @@ function shutdown<R>(task: Task<R>, how: Timeout | 'brutal_kill' = 5000): Promis
     const mon = rt.monitor(caller, pid);
     rt.unlink(caller, pid);
     rt.exitPid(caller, pid, how === 'brutal_kill' ? 'kill' : 'shutdown');
-    let killed = how === 'brutal_kill';
-    /** True when the task died of our own shutdown or kill: then the result is null. */
+    /**
+     * True when the task died of the signal we sent: then the result is null. As in Elixir, a
+     * task that outlived the 'shutdown' and was killed after the timeout is `['exit', 'killed']`.
+     */
     const ourKill = (reason: unknown) =>
-      (how !== 'brutal_kill' && reason === 'shutdown') || (killed && reason === 'killed');
+      how === 'brutal_kill' ? reason === 'killed' : reason === 'shutdown';
     const downSpec = (timeout: Timeout) =>
       receiveSpec(
         [
@@ -421,7 +424,6 @@ function shutdown<R>(task: Task<R>, how: Timeout | 'brutal_kill' = 5000): Promis
       );
     let reason = await rt.receive(caller, downSpec(how === 'brutal_kill' ? 'infinity' : how));
     if (reason === undefined) {
-      killed = true;
       rt.exitPid(caller, pid, 'kill');
       reason = await rt.receive(caller, downSpec('infinity'));
     }

@@ -516,7 +516,7 @@ describe('Task.shutdown', () => {
     ]);
   });
 
-  it('kills a task that traps the shutdown and does not stop within the timeout', async () => {
+  it("kills a task that traps the shutdown and outlives the timeout, and returns ['exit', 'killed']", async () => {
     const { rt } = virtualRuntime();
     const got = await rt.run(async () => {
       const task = Task.async(async () => {
@@ -528,7 +528,7 @@ describe('Task.shutdown', () => {
       const result = await Task.shutdown(task, 200);
       return { result, now: rt.clock.now(), alive: Process.alive(task.pid!) };
     });
-    expect(got).toEqual({ result: null, now: 201, alive: false });
+    expect(got).toEqual({ result: ['exit', 'killed'], now: 201, alive: false });
   });
 
   it("'brutal_kill' kills at once", async () => {
