@@ -501,6 +501,8 @@ class StreamRun<T, R> implements AsyncIterator<StreamResult<R>> {
   private readonly done = new Map<number, StreamResult<R>>();
   private readonly completionOrder: StreamResult<R>[] = [];
   private owner: Proc | null = null;
+  /** The process the tasks are linked to (Elixir's stream monitor); see `startLinkHolder`. */
+  private holder: Proc | null = null;
   private finished = false;
 
   constructor(
@@ -528,7 +530,7 @@ class StreamRun<T, R> implements AsyncIterator<StreamResult<R>> {
       const ready = this.takeReady();
       if (ready) return { done: false, value: ready };
       if (this.running.size === 0 && this.sourceDone) {
-        this.finished = true;
+        this.finish(owner);
         return { done: true, value: undefined };
       }
       const running = this.running;
@@ -557,12 +559,46 @@ class StreamRun<T, R> implements AsyncIterator<StreamResult<R>> {
 
   /** The consumer stopped early (`break`): the tasks still running are killed. */
   async return(): Promise<IteratorResult<StreamResult<R>>> {
-    this.finished = true;
     const owner = this.owner;
-    if (owner && owner.status !== 'dead') {
-      for (const ref of [...this.running.keys()]) this.kill(owner, ref);
-    }
+    if (owner && owner.status !== 'dead') this.finish(owner);
+    else this.finished = true;
     return { done: true, value: undefined };
+  }
+
+  /** Kills the tasks still running and ends the holder, unlinked first: no EXIT reaches the owner. */
+  private finish(owner: Proc): void {
+    this.finished = true;
+    for (const ref of [...this.running.keys()]) this.kill(owner, ref);
+    const holder = this.holder;
+    this.holder = null;
+    if (holder && holder.status !== 'dead') {
+      owner.runtime.unlink(owner, holder.pid);
+      owner.runtime.terminate(holder, 'normal');
+    }
+  }
+
+  /**
+   * The tasks are not linked to the owner but to a process linked to it that traps exits when the
+   * owner does, as in Elixir's async_stream: a crash then reaches a trapping owner only as
+   * `['exit', reason]` in the stream (no EXIT message), and still takes a non-trapping owner down
+   * (the holder dies of it and passes it on through its link). When the owner exits, the holder
+   * kills the tasks and exits with the owner's reason.
+   */
+  private startHolder(owner: Proc): Proc {
+    const rt = owner.runtime;
+    const holder = rt.spawnNative(owner, (proc) => absorbExits(proc), {
+      link: true,
+      label: 'Task.asyncStream',
+    });
+    rt.setTrapExit(holder, owner.trapExit);
+    rt.onExit(owner, (reason) => {
+      if (this.holder !== holder || holder.status === 'dead') return;
+      for (const entry of this.running.values()) rt.exitPid(holder, entry.pid, 'kill');
+      this.running.clear();
+      this.holder = null;
+      rt.terminate(holder, reason);
+    });
+    return holder;
   }
 
   private fill(owner: Proc): void {
@@ -576,7 +612,12 @@ class StreamRun<T, R> implements AsyncIterator<StreamResult<R>> {
       const item = step.value;
       const index = this.nextIndex++;
       const target: { owner: Pid; ref: Ref | null } = { owner: owner.pid, ref: null };
-      const child = spawnTask(owner, () => this.fn(item), { link: true, target, owner: owner.pid });
+      const holder = (this.holder ??= this.startHolder(owner));
+      const child = spawnTask(holder, () => this.fn(item), {
+        link: true,
+        target,
+        owner: owner.pid,
+      });
       const task = watchTask(owner, child.pid, [...FUNCTION_MFA]);
       target.ref = task.ref;
       const deadline = this.timeout === 'infinity' ? Infinity : rt.clock.now() + this.timeout;
@@ -607,8 +648,7 @@ class StreamRun<T, R> implements AsyncIterator<StreamResult<R>> {
     const now = owner.runtime.clock.now();
     const late = [...this.running].filter(([, r]) => r.deadline <= now);
     if (this.onTimeout === 'exit') {
-      for (const ref of [...this.running.keys()]) this.kill(owner, ref);
-      this.finished = true;
+      this.finish(owner);
       throw new ExitSignal(['timeout', ['Task.Supervised', 'stream', [this.timeout]]]);
     }
     for (const [ref, entry] of late) {
@@ -624,10 +664,18 @@ class StreamRun<T, R> implements AsyncIterator<StreamResult<R>> {
     this.running.delete(ref);
     forget(rt, owner, ref);
     if (entry) {
-      rt.unlink(owner, entry.pid);
+      if (this.holder) rt.unlink(this.holder, entry.pid);
       rt.exitPid(owner, entry.pid, 'kill');
     }
   }
+}
+
+/** A receive that takes any message. */
+const ANY_MESSAGE = receiveSpec([], 0);
+
+/** The holder's loop: takes the EXIT messages of its tasks (when trapping) and drops them. */
+function absorbExits(proc: Proc): void {
+  proc.runtime.waitFor(proc, ANY_MESSAGE, () => absorbExits(proc));
 }
 
 /**
@@ -654,7 +702,7 @@ function asyncStream<T, R>(
   }
   if (!(Number.isInteger(maxConcurrency) && maxConcurrency > 0)) {
     throw new ArgumentError(
-      `maxConcurrency must be a positive integer, got ${inspect(maxConcurrency)}`,
+      `maxConcurrency must be an integer greater than zero, got ${inspect(maxConcurrency)}`,
     );
   }
   checkTimeout(timeout, 'Task.asyncStream');
