@@ -523,6 +523,34 @@ describe('Registry.via', () => {
     expect(got).toEqual(['hello', true]);
   });
 
+  it('on a duplicate registry raises ArgumentError in the caller of start and startLink, starting nothing', async () => {
+    const { rt } = virtualRuntime();
+    const got = await rt.run(async () => {
+      await Registry.startLink({ keys: 'duplicate', name: 'topics' });
+      const before = Process.list().length;
+      const errors = [
+        await catchError(() => GenServer.start({}, null, { name: Registry.via('topics', 't') })),
+        await catchError(() =>
+          GenServer.startLink({}, null, { name: Registry.via('topics', 't', 'v') }),
+        ),
+      ];
+      await sleep(10);
+      return {
+        errors: errors.map((e) => [e instanceof ArgumentError, (e as Error).message]),
+        started: Process.list().length - before,
+        alive: Process.alive(self()),
+      };
+    });
+    expect(got).toEqual({
+      errors: [
+        [true, 'via is not supported for duplicate registries'],
+        [true, 'via is not supported for duplicate registries'],
+      ],
+      started: 0,
+      alive: true,
+    });
+  });
+
   it('is refused for duplicate registries', async () => {
     const { rt } = virtualRuntime();
     const got = await rt.run(async () => {
