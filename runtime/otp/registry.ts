@@ -574,6 +574,13 @@ export const Registry = {
     return 'ok';
   },
 
+  /** Removes a registry metadata key (absent or not); returns 'ok', as Elixir's delete_meta. */
+  deleteMeta(registry: string, key: unknown): 'ok' {
+    const [, table] = callerTable('Registry.deleteMeta', registry);
+    table.meta.delete(canonicalKey(key));
+    return 'ok';
+  },
+
   /**
    * A name for GenServer (and `send`) resolved by this registry:
    * `GenServer.start(M, arg, {name: Registry.via('rooms', 'lobby')})`. Only unique registries:

@@ -397,6 +397,23 @@ describe('updateValue and meta', () => {
   });
 });
 
+describe('Registry.deleteMeta', () => {
+  it("removes a metadata key and returns 'ok', also for a key that was never set", async () => {
+    const { rt } = virtualRuntime();
+    const got = await rt.run(async () => {
+      await Registry.startLink({ keys: 'duplicate', name: 'topics', meta: { owner: 'ops' } });
+      return [
+        Registry.deleteMeta('topics', 'owner'),
+        Registry.meta('topics', 'owner'),
+        Registry.deleteMeta('topics', 'never-set'),
+        await catchError(() => Registry.deleteMeta('nope', 'owner')),
+      ];
+    });
+    expect(got.slice(0, 3)).toEqual(['ok', 'error', 'ok']);
+    expect(got[3]).toBeInstanceOf(ArgumentError);
+  });
+});
+
 describe('partitions', () => {
   it('spreads entries over partitions with the same behaviour as one partition', async () => {
     const { rt } = virtualRuntime();
