@@ -503,6 +503,8 @@ class StreamRun<T, R> implements AsyncIterator<StreamResult<R>> {
   private owner: Proc | null = null;
   /** The process the tasks are linked to (Elixir's stream monitor); see `startLinkHolder`. */
   private holder: Proc | null = null;
+  /** The owner's exit hook that ends the holder; dropped when the stream finishes first. */
+  private ownerHook: ((reason: unknown) => void) | null = null;
   private finished = false;
 
   constructor(
@@ -571,6 +573,10 @@ class StreamRun<T, R> implements AsyncIterator<StreamResult<R>> {
     for (const ref of [...this.running.keys()]) this.kill(owner, ref);
     const holder = this.holder;
     this.holder = null;
+    const hooks = owner.exitHooks;
+    const at = hooks && this.ownerHook ? hooks.indexOf(this.ownerHook) : -1;
+    if (at >= 0) hooks!.splice(at, 1);
+    this.ownerHook = null;
     if (holder && holder.status !== 'dead') {
       owner.runtime.unlink(owner, holder.pid);
       owner.runtime.terminate(holder, 'normal');
@@ -591,13 +597,14 @@ class StreamRun<T, R> implements AsyncIterator<StreamResult<R>> {
       label: 'Task.asyncStream',
     });
     rt.setTrapExit(holder, owner.trapExit);
-    rt.onExit(owner, (reason) => {
+    this.ownerHook = (reason) => {
       if (this.holder !== holder || holder.status === 'dead') return;
       for (const entry of this.running.values()) rt.exitPid(holder, entry.pid, 'kill');
       this.running.clear();
       this.holder = null;
       rt.terminate(holder, reason);
-    });
+    };
+    rt.onExit(owner, this.ownerHook);
     return holder;
   }
 

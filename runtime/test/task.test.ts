@@ -844,6 +844,21 @@ describe('Task.asyncStream', () => {
     expect(got[4]).toBe('eight');
   });
 
+  it('a finished stream leaves nothing behind in its caller: no holder process, no exit hook', async () => {
+    const { rt } = virtualRuntime();
+    const got = await rt.run(async () => {
+      const before = Process.list().length;
+      const hooksBefore = rt.procOf(self())!.exitHooks?.length ?? 0;
+      for (let round = 0; round < 3; round++)
+        await collect(Task.asyncStream([1, 2], (n: number) => n));
+      return {
+        processes: Process.list().length - before,
+        hooks: (rt.procOf(self())!.exitHooks?.length ?? 0) - hooksBefore,
+      };
+    });
+    expect(got).toEqual({ processes: 0, hooks: 0 });
+  });
+
   it("an exiting caller takes the stream's running tasks down with it", async () => {
     const { rt } = virtualRuntime();
     const got = await rt.run(async () => {
