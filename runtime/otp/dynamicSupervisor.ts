@@ -12,7 +12,8 @@ import { ArgumentError, exitReasonOf, isExitSignal } from '../errors';
 import { inspect } from '../inspect';
 import type { Proc } from '../process';
 import { Pid, isPlainObject } from '../terms';
-import { GenServer, invoke, registerName, startAndWait } from './genServer';
+import { invoke, registerName, startAndWait } from './gen';
+import { GenServer } from './genServer';
 import type { ChildSpec, From, ServerName, ServerRef, StartResult } from './genServer';
 import type {
   Child,

@@ -27,7 +27,7 @@ import type { Proc } from '../process';
 import type { Runtime, ViaModule } from '../runtime';
 import { Pid, Ref, _, isPlainObject } from '../terms';
 import type { ChildSpec, From, StartResult } from './genServer';
-import { startAndWait } from './genServer';
+import { startAndWait } from './gen';
 
 /** `'unique'`: one process per key; `'duplicate'`: any number (a local pub/sub). */
 export type RegistryKeys = 'unique' | 'duplicate';

@@ -24,7 +24,8 @@ import type { Proc } from '../process';
 import type { Runtime } from '../runtime';
 import { Pid, _, isPlainObject } from '../terms';
 import type { Ref } from '../terms';
-import { GenServer, invoke, registerName, startAndWait, withChildSpec } from './genServer';
+import { invoke, registerName, startAndWait } from './gen';
+import { GenServer, withChildSpec } from './genServer';
 import type { ChildSpec, From, ServerName, ServerRef, StartResult } from './genServer';
 
 /** How a child is restarted: always, only after an abnormal exit, or never. */

@@ -20,7 +20,8 @@ import type { Proc } from '../process';
 import type { Runtime } from '../runtime';
 import { Pid, Ref, _ } from '../terms';
 import type { ChildSpec, ChildSpecDefaults } from './genServer';
-import { invoke, isNormalExit, withChildSpec } from './genServer';
+import { invoke } from './gen';
+import { isNormalExit, withChildSpec } from './genServer';
 import { TaskSupervisor } from './taskSupervisor';
 
 /** `[module, functionName, arity]` of what the task runs (`['erlang', 'apply', 2]` for a function). */
