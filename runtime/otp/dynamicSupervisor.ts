@@ -8,11 +8,11 @@
  * asked to stop at once and each is killed when its own shutdown time runs out.
  */
 import { callerProc } from '../api';
-import { ArgumentError, exitReasonOf, isExitSignal } from '../errors';
+import { ArgumentError } from '../errors';
 import { inspect } from '../inspect';
 import type { Proc } from '../process';
 import { Pid, isPlainObject } from '../terms';
-import { invoke, registerName, startAndWait } from './gen';
+import { failStart, ignoreStart, initCrashed, invoke, startBehaviour } from './gen';
 import { GenServer } from './genServer';
 import type { ChildSpec, From, ServerName, ServerRef, StartResult } from './genServer';
 import type {
@@ -276,49 +276,36 @@ function start(
 ): Promise<StartResult> {
   const parent = callerProc(what);
   const rt = parent.runtime;
-  return startAndWait(parent, true, label, 'supervisor', (proc, ack) => {
-    if (name !== undefined) {
-      const holder = registerName(rt, name, proc.pid);
-      if (holder) {
-        ack(['error', ['already_started', holder]]);
-        rt.terminate(proc, 'normal');
-        return;
-      }
-    }
-    rt.setTrapExit(proc, true);
-    const fail = (reason: unknown) => {
-      ack(['error', reason]);
-      rt.terminate(proc, reason);
-    };
-    invoke(
-      proc,
-      init,
-      (result: unknown) => {
-        if (result === 'ignore') {
-          ack('ignore');
-          return rt.terminate(proc, 'normal');
-        }
-        if (!Array.isArray(result) || result.length !== 2 || result[0] !== 'ok') {
-          return fail(['bad_return', [label, 'init', result]]);
-        }
-        const flags = checkFlags(result[1]);
-        if ('error' in flags) return fail(['supervisor_data', flags.error]);
-        const server = new DynamicServer(
-          proc,
-          parent.pid,
-          { strategy: 'one_for_one', intensity: flags.intensity, period: flags.period },
-          flags.maxChildren,
-          flags.extraArguments,
-        );
-        ack(['ok', proc.pid]);
-        server.serve();
-      },
-      (e) => {
-        if (!isExitSignal(e)) rt.crashReport(proc, e);
-        fail(exitReasonOf(e));
-      },
-    );
-  });
+  return startBehaviour(
+    parent,
+    { link: true, label, behaviour: 'supervisor', name },
+    (proc, ack) => {
+      rt.setTrapExit(proc, true);
+      const fail = (reason: unknown) => failStart(proc, ack, reason);
+      invoke(
+        proc,
+        init,
+        (result: unknown) => {
+          if (result === 'ignore') return ignoreStart(proc, ack);
+          if (!Array.isArray(result) || result.length !== 2 || result[0] !== 'ok') {
+            return fail(['bad_return', [label, 'init', result]]);
+          }
+          const flags = checkFlags(result[1]);
+          if ('error' in flags) return fail(['supervisor_data', flags.error]);
+          const server = new DynamicServer(
+            proc,
+            parent.pid,
+            { strategy: 'one_for_one', intensity: flags.intensity, period: flags.period },
+            flags.maxChildren,
+            flags.extraArguments,
+          );
+          ack(['ok', proc.pid]);
+          server.serve();
+        },
+        (e) => initCrashed(proc, ack, e),
+      );
+    },
+  );
 }
 
 function init(options: DynamicSupervisorOptions = {}): DynamicSupervisorInitResult {

@@ -22,7 +22,6 @@ import {
   dispatch,
   failStart,
   genCall,
-  handleSystem,
   ignoreStart,
   initCrashed,
   invoke,

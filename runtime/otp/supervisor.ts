@@ -18,13 +18,23 @@ import { callerProc } from '../api';
 import { getAsyncContext, setRunning } from '../current';
 import { ArgumentError, exitReasonOf, isExitSignal } from '../errors';
 import { inspect } from '../inspect';
-import type { OnClause, ReceiveSpec } from '../pattern';
+import type { OnClause } from '../pattern';
 import { AfterClause, OnClause as Clause, after, receiveSpec } from '../pattern';
 import type { Proc } from '../process';
 import type { Runtime } from '../runtime';
 import { Pid, _, isPlainObject } from '../terms';
 import type { Ref } from '../terms';
-import { invoke, registerName, startAndWait } from './gen';
+import type { Behaviour } from './gen';
+import {
+  ANY_MESSAGE,
+  dispatch,
+  failStart,
+  ignoreStart,
+  initCrashed,
+  invoke,
+  reply,
+  startBehaviour,
+} from './gen';
 import { GenServer, withChildSpec } from './genServer';
 import type { ChildSpec, From, ServerName, ServerRef, StartResult } from './genServer';
 
@@ -138,12 +148,6 @@ export interface Child {
 }
 
 type Maybe<T> = T | Promise<T>;
-
-const ANY: ReceiveSpec = {
-  clauses: [new Clause(_, (m: never) => m)],
-  timeout: null,
-  scanFrom: 0,
-};
 
 const RESTART_TYPES: readonly unknown[] = ['permanent', 'transient', 'temporary'];
 const CHILD_TYPES: readonly unknown[] = ['worker', 'supervisor'];
@@ -496,7 +500,7 @@ export interface SupervisorSettings {
  * The loop every supervisor runs: calls, casts, system messages, the parent's EXIT, EXITs of
  * children, restart intensity and the report when it gives up. Subclasses keep the children.
  */
-export abstract class SupervisorBase {
+export abstract class SupervisorBase implements Behaviour {
   /** Clock times (whole seconds) of recent restarts, newest first. */
   private restartTimes: number[] = [];
   protected restartTotal = 0;
@@ -534,7 +538,7 @@ export abstract class SupervisorBase {
   /** Publishes the state and waits for the next message. */
   serve(): void {
     this.publish();
-    this.rt.waitFor(this.proc, ANY, (message) => this.handle(message));
+    this.rt.waitFor(this.proc, ANY_MESSAGE, (message) => this.handle(message));
   }
 
   publish(): void {
@@ -567,27 +571,39 @@ export abstract class SupervisorBase {
 
   private handle(message: unknown): void {
     this.lastMessage = message;
-    if (Array.isArray(message)) {
-      const [type] = message;
-      if (type === '$gen_call' && message.length === 3) {
-        return this.handleCall(message[2], message[1] as From);
-      }
-      if (type === '$gen_cast' && message.length === 2) {
-        const work = this.handleCastRequest(message[1]);
-        if (work === undefined) return this.async(() => this.crash(['bad_cast', message[1]]));
-        return work ? this.async(work) : this.serve();
-      }
-      if (type === '$system' && message.length === 3) {
-        return this.handleSystem(message[1] as From, message[2]);
-      }
-      if (type === 'EXIT' && message.length === 3 && message[1] instanceof Pid) {
-        if (message[1] === this.parent) {
-          const reason = message[2];
-          return this.async(() => this.terminateAndExit(reason));
-        }
-        const work = this.childExited(message[1], message[2]);
-        return work ? this.async(work) : this.serve();
-      }
+    dispatch(this, message);
+  }
+
+  onCall(request: unknown, from: From): void {
+    const outcome = this.handleRequest(request, from);
+    if (outcome === null) return this.async(() => this.crash(['bad_call', request]));
+    if ('reply' in outcome) {
+      this.reply(from, outcome.reply);
+      return this.serve();
+    }
+    this.async(outcome.work);
+  }
+
+  onCast(request: unknown): void {
+    const work = this.handleCastRequest(request);
+    if (work === undefined) return this.async(() => this.crash(['bad_cast', request]));
+    return work ? this.async(work) : this.serve();
+  }
+
+  onParentExit(reason: unknown): void {
+    this.async(() => this.terminateAndExit(reason));
+  }
+
+  /** EXITs of children (or strangers), the supervisor's own messages, else an error report. */
+  onInfo(message: unknown): void {
+    if (
+      Array.isArray(message) &&
+      message.length === 3 &&
+      message[0] === 'EXIT' &&
+      message[1] instanceof Pid
+    ) {
+      const work = this.childExited(message[1], message[2]);
+      return work ? this.async(work) : this.serve();
     }
     const work = this.handleInfo(message);
     if (work !== undefined) return work ? this.async(work) : this.serve();
@@ -599,37 +615,18 @@ export abstract class SupervisorBase {
     this.serve();
   }
 
-  private handleCall(request: unknown, from: From): void {
-    const outcome = this.handleRequest(request, from);
-    if (outcome === null) return this.async(() => this.crash(['bad_call', request]));
-    if ('reply' in outcome) {
-      this.reply(from, outcome.reply);
-      return this.serve();
-    }
-    this.async(outcome.work);
+  /** sys.getState of a supervisor: the view the panels draw. */
+  systemGetState(): SupervisorState {
+    return this.state();
   }
 
-  private handleSystem(from: From, request: unknown): void {
-    if (request === 'get_state') {
-      this.reply(from, this.state());
-      return this.serve();
-    }
-    if (Array.isArray(request) && request[0] === 'terminate') {
-      const reason = request[1];
-      return this.async(() => this.terminateAndExit(reason));
-    }
-    if (Array.isArray(request) && request[0] === 'trace') {
-      this.reply(from, 'ok');
-      return this.serve();
-    }
-    this.reply(from, ['error', 'unknown_system_request']);
-    this.serve();
+  systemTerminate(reason: unknown): void {
+    this.async(() => this.terminateAndExit(reason));
   }
 
   /** Sends a call's reply, unless the caller has stopped waiting for it. */
   reply(from: From, value: unknown): void {
-    const [pid, tag] = from;
-    if (this.rt.activeCallTags.has(tag)) this.rt.send(this.proc, pid, [tag, value], 'reply');
+    reply(this.rt, this.proc, from, value);
   }
 
   /**
@@ -956,28 +953,15 @@ export interface SupervisorStart {
 export function startSupervisor(what: string, options: SupervisorStart): Promise<StartResult> {
   const parent = callerProc(what);
   const rt = parent.runtime;
-  return startAndWait(parent, true, options.label, 'supervisor', (proc, ack) => {
-    if (options.name !== undefined) {
-      const holder = registerName(rt, options.name, proc.pid);
-      if (holder) {
-        ack(['error', ['already_started', holder]]);
-        rt.terminate(proc, 'normal');
-        return;
-      }
-    }
+  const start = { link: true, label: options.label, behaviour: 'supervisor', name: options.name };
+  return startBehaviour(parent, start, (proc, ack) => {
     rt.setTrapExit(proc, true);
-    const fail = (reason: unknown) => {
-      ack(['error', reason]);
-      rt.terminate(proc, reason);
-    };
+    const fail = (reason: unknown) => failStart(proc, ack, reason);
     invoke(
       proc,
       () => asProcess(proc, options.init),
       (result: unknown) => {
-        if (result === 'ignore') {
-          ack('ignore');
-          return rt.terminate(proc, 'normal');
-        }
+        if (result === 'ignore') return ignoreStart(proc, ack);
         if (
           !Array.isArray(result) ||
           result.length !== 2 ||
@@ -1027,11 +1011,7 @@ export function startSupervisor(what: string, options: SupervisorStart): Promise
           if (proc.status !== 'dead') fail(exitReasonOf(e));
         });
       },
-      (e) => {
-        const reason = exitReasonOf(e);
-        if (!isExitSignal(e)) rt.crashReport(proc, e);
-        fail(reason);
-      },
+      (e) => initCrashed(proc, ack, e),
     );
   });
 }
