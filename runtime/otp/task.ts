@@ -20,7 +20,7 @@ import type { Proc } from '../process';
 import type { Runtime } from '../runtime';
 import { Pid, Ref, _ } from '../terms';
 import type { ChildSpec, ChildSpecDefaults } from './genServer';
-import { invoke } from './gen';
+import { invoke, reply } from './gen';
 import { isNormalExit, withChildSpec } from './genServer';
 import { TaskSupervisor } from './taskSupervisor';
 
@@ -105,9 +105,8 @@ export function runTask(proc: Proc, fn: () => unknown, target: ReplyTarget, owne
     proc,
     () => runAs(proc, fn),
     (result: unknown) => {
-      if (target && target.ref && rt.activeCallTags.has(target.ref)) {
-        rt.send(proc, target.owner, [target.ref, result], 'reply');
-      }
+      // The task's ref is its reply tag: a reply the owner no longer waits for is dropped.
+      if (target && target.ref) reply(rt, proc, [target.owner, target.ref], result);
       rt.terminate(proc, 'normal');
     },
     (e) => {
