@@ -12,7 +12,7 @@ import { ArgumentError } from '../errors';
 import { inspect } from '../inspect';
 import type { Proc } from '../process';
 import { Pid, isPlainObject } from '../terms';
-import { failStart, ignoreStart, initCrashed, invoke, startBehaviour } from './gen';
+import { failStart, ignoreStart, initCrashed, invoke, moduleLabel, startBehaviour } from './gen';
 import { GenServer } from './genServer';
 import type { ChildSpec, From, ServerName, ServerRef, StartResult } from './genServer';
 import type {
@@ -320,8 +320,7 @@ function startLink(
   const candidate = optionsOrModule as { init?: unknown } | undefined;
   if (candidate && !Array.isArray(candidate) && typeof candidate.init === 'function') {
     const module = optionsOrModule as DynamicSupervisorCallbacks;
-    const name = (module as { name?: unknown }).name;
-    const label = typeof name === 'string' && name !== '' ? name : 'DynamicSupervisor';
+    const label = moduleLabel(module, 'DynamicSupervisor');
     return start('DynamicSupervisor.startLink', () => module.init(arg), moduleOptions.name, label);
   }
   const flags = flagsOf(optionsOrModule);

@@ -211,6 +211,12 @@ export function startBehaviour(
   );
 }
 
+/** A behaviour process's label: its module's `name` when that is a non-empty string, else `fallback`. */
+export function moduleLabel(module: object, fallback: string): string {
+  const name = (module as { name?: unknown }).name;
+  return typeof name === 'string' && name !== '' ? name : fallback;
+}
+
 /** Ends a start that failed: acknowledges `['error', reason]` and exits with `exitReason`. */
 export function failStart(
   proc: Proc,

@@ -25,6 +25,7 @@ import {
   ignoreStart,
   initCrashed,
   invoke,
+  moduleLabel,
   refused,
   reply,
   resolveServer,
@@ -372,7 +373,7 @@ function start(
     parent,
     {
       link,
-      label: moduleLabel(module),
+      label: moduleLabel(module, 'GenServer'),
       behaviour: 'gen_server',
       name: options.name,
       timeout: options.timeout,
@@ -405,13 +406,6 @@ function start(
       );
     },
   );
-}
-
-function moduleLabel(module: object): string {
-  return (module as { name?: unknown }).name &&
-    typeof (module as { name?: unknown }).name === 'string'
-    ? (module as { name: string }).name
-    : 'GenServer';
 }
 
 /**

@@ -32,6 +32,7 @@ import {
   ignoreStart,
   initCrashed,
   invoke,
+  moduleLabel,
   reply,
   startBehaviour,
 } from './gen';
@@ -1014,11 +1015,6 @@ export function startSupervisor(what: string, options: SupervisorStart): Promise
       (e) => initCrashed(proc, ack, e),
     );
   });
-}
-
-function moduleLabel(module: object, fallback: string): string {
-  const name = (module as { name?: unknown }).name;
-  return typeof name === 'string' && name !== '' ? name : fallback;
 }
 
 function init(
