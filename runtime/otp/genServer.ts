@@ -4,10 +4,10 @@
  *
  * The server loop is a native (callback-driven) process: each message is one continuation that
  * calls the learner's callback and waits for the next message, with no promise in between unless
- * the callback itself is async. Calls follow gen_server: the caller monitors the server, sends
- * `['$gen_call', [pid, tag], request]` and waits for `[tag, reply]` or the DOWN. The tag stays
- * registered only while the caller waits, so a reply after a caught timeout is dropped instead of
- * landing in the caller's mailbox (OTP uses process aliases for this).
+ * the callback itself is async. The start under a name, the call protocol (`genCall`), replies,
+ * system messages and the sorting of messages (`dispatch`) come from the behaviour core
+ * (`gen.ts`), shared with the supervisors and Registry; this file holds gen_server's callbacks,
+ * return values, timeouts, hibernation and reports.
  */
 import { callerProc } from '../api';
 import { exitReasonOf, isExitSignal } from '../errors';

@@ -8,8 +8,10 @@
  * of the supervisor process. It only awaits runtime receives of the supervisor itself and the
  * start functions it calls, and it ends by serving again; while it runs, every other message
  * (calls, other EXITs) waits in the mailbox, exactly as an OTP supervisor is busy during a
- * restart. The machinery shared with DynamicSupervisor (the loop, calls, system messages,
- * restart intensity, starting and stopping children) lives here in `SupervisorBase`.
+ * restart. The start, the sorting of messages, replies and system messages come from the
+ * behaviour core (`gen.ts`); what is shared with DynamicSupervisor on top of it (calls and casts
+ * as work, children's EXITs, restart intensity, starting and stopping children) lives here in
+ * `SupervisorBase`.
  *
  * Child ids are compared as terms (`sameTerm`), not by identity: a call carrying a module as an
  * id is copied like any message, and the copy still names the same child, as atoms do in OTP.
