@@ -7,12 +7,11 @@
  * `maxChildren` limit, `extraArguments` prepended to every start, and shutdown: all children are
  * asked to stop at once and each is killed when its own shutdown time runs out.
  */
-import { callerProc } from '../api';
 import { ArgumentError } from '../errors';
 import { inspect } from '../inspect';
 import type { Proc } from '../process';
 import { Pid, isPlainObject } from '../terms';
-import { failStart, ignoreStart, initCrashed, invoke, moduleLabel, startBehaviour } from './gen';
+import { moduleLabel } from './gen';
 import { GenServer } from './genServer';
 import type { ChildSpec, From, ServerName, ServerRef, StartResult } from './genServer';
 import type {
@@ -34,6 +33,7 @@ import {
   countOf,
   isCleanExit,
   shutdownChildren,
+  startSupervisorProcess,
   toChildSpec,
 } from './supervisor';
 
@@ -274,38 +274,22 @@ function start(
   name: ServerName | undefined,
   label: string,
 ): Promise<StartResult> {
-  const parent = callerProc(what);
-  const rt = parent.runtime;
-  return startBehaviour(
-    parent,
-    { link: true, label, behaviour: 'supervisor', name },
-    (proc, ack) => {
-      rt.setTrapExit(proc, true);
-      const fail = (reason: unknown) => failStart(proc, ack, reason);
-      invoke(
-        proc,
-        init,
-        (result: unknown) => {
-          if (result === 'ignore') return ignoreStart(proc, ack);
-          if (!Array.isArray(result) || result.length !== 2 || result[0] !== 'ok') {
-            return fail(['bad_return', [label, 'init', result]]);
-          }
-          const flags = checkFlags(result[1]);
-          if ('error' in flags) return fail(['supervisor_data', flags.error]);
-          const server = new DynamicServer(
-            proc,
-            parent.pid,
-            { strategy: 'one_for_one', intensity: flags.intensity, period: flags.period },
-            flags.maxChildren,
-            flags.extraArguments,
-          );
-          ack(['ok', proc.pid]);
-          server.serve();
-        },
-        (e) => initCrashed(proc, ack, e),
-      );
-    },
-  );
+  return startSupervisorProcess(what, name, label, init, (proc, parent, result, ack, fail) => {
+    if (!Array.isArray(result) || result.length !== 2 || result[0] !== 'ok') {
+      return fail(['bad_return', [label, 'init', result]]);
+    }
+    const flags = checkFlags(result[1]);
+    if ('error' in flags) return fail(['supervisor_data', flags.error]);
+    const server = new DynamicServer(
+      proc,
+      parent,
+      { strategy: 'one_for_one', intensity: flags.intensity, period: flags.period },
+      flags.maxChildren,
+      flags.extraArguments,
+    );
+    ack(['ok', proc.pid]);
+    server.serve();
+  });
 }
 
 function init(options: DynamicSupervisorOptions = {}): DynamicSupervisorInitResult {

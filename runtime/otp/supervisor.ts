@@ -954,69 +954,93 @@ export interface SupervisorStart {
  * `['shutdown', ['failed_to_start_child', id, reason]]`, which is also the supervisor's exit reason.
  */
 export function startSupervisor(what: string, options: SupervisorStart): Promise<StartResult> {
+  return startSupervisorProcess(
+    what,
+    options.name,
+    options.label,
+    options.init,
+    (proc, parent, result, ack, fail) => {
+      if (
+        !Array.isArray(result) ||
+        result.length !== 2 ||
+        result[0] !== 'ok' ||
+        !Array.isArray(result[1]) ||
+        result[1].length !== 2 ||
+        !Array.isArray(result[1][1])
+      ) {
+        return fail(['bad_return', [options.label, 'init', result]]);
+      }
+      const [flags, specs] = result[1] as [unknown, unknown[]];
+      const settings = checkFlags(flags);
+      if ('error' in settings) return fail(['supervisor_data', settings.error]);
+      const children: Child[] = [];
+      for (const spec of specs) {
+        let checked: Child | { error: unknown };
+        try {
+          checked = checkChildSpec(toChildSpec(spec));
+        } catch (e) {
+          checked = { error: exitReasonOf(e) };
+        }
+        if ('error' in checked) return fail(['start_spec', checked.error]);
+        if (children.some((c) => sameTerm(c.id, checked.id))) {
+          return fail(['start_spec', ['duplicate_child_name', checked.id]]);
+        }
+        children.push(checked);
+      }
+      const server = new StaticSupervisor(proc, parent, settings, options.kind, options.partitions);
+      server.children = children;
+      server.publish();
+      const startAll = async () => {
+        const failed = await server.startChildren([...children]);
+        if (!failed) {
+          ack(['ok', proc.pid]);
+          return server.serve();
+        }
+        await server.terminateList(server.children);
+        fail(['shutdown', ['failed_to_start_child', failed.child.id, failed.reason]]);
+      };
+      startAll().catch((e: unknown) => {
+        if (proc.status !== 'dead') fail(exitReasonOf(e));
+      });
+    },
+  );
+}
+
+/**
+ * The start both kinds of supervisor share: a process linked to the caller, registered under
+ * `name`, trapping exits, that runs `init` as itself. 'ignore' ends the start; any other result
+ * goes to `accept`, which checks it, acknowledges (or calls `fail`) and serves.
+ */
+export function startSupervisorProcess(
+  what: string,
+  name: ServerName | null | undefined,
+  label: string,
+  init: () => unknown,
+  accept: (
+    proc: Proc,
+    parent: Pid,
+    result: unknown,
+    ack: (result: StartResult) => void,
+    fail: (reason: unknown) => void,
+  ) => void,
+): Promise<StartResult> {
   const parent = callerProc(what);
-  const rt = parent.runtime;
-  const start = { link: true, label: options.label, behaviour: 'supervisor', name: options.name };
-  return startBehaviour(parent, start, (proc, ack) => {
-    rt.setTrapExit(proc, true);
-    const fail = (reason: unknown) => failStart(proc, ack, reason);
-    invoke(
-      proc,
-      () => asProcess(proc, options.init),
-      (result: unknown) => {
-        if (result === 'ignore') return ignoreStart(proc, ack);
-        if (
-          !Array.isArray(result) ||
-          result.length !== 2 ||
-          result[0] !== 'ok' ||
-          !Array.isArray(result[1]) ||
-          result[1].length !== 2 ||
-          !Array.isArray(result[1][1])
-        ) {
-          return fail(['bad_return', [options.label, 'init', result]]);
-        }
-        const [flags, specs] = result[1] as [unknown, unknown[]];
-        const settings = checkFlags(flags);
-        if ('error' in settings) return fail(['supervisor_data', settings.error]);
-        const children: Child[] = [];
-        for (const spec of specs) {
-          let checked: Child | { error: unknown };
-          try {
-            checked = checkChildSpec(toChildSpec(spec));
-          } catch (e) {
-            checked = { error: exitReasonOf(e) };
-          }
-          if ('error' in checked) return fail(['start_spec', checked.error]);
-          if (children.some((c) => sameTerm(c.id, checked.id))) {
-            return fail(['start_spec', ['duplicate_child_name', checked.id]]);
-          }
-          children.push(checked);
-        }
-        const server = new StaticSupervisor(
-          proc,
-          parent.pid,
-          settings,
-          options.kind,
-          options.partitions,
-        );
-        server.children = children;
-        server.publish();
-        const startAll = async () => {
-          const failed = await server.startChildren([...children]);
-          if (!failed) {
-            ack(['ok', proc.pid]);
-            return server.serve();
-          }
-          await server.terminateList(server.children);
-          fail(['shutdown', ['failed_to_start_child', failed.child.id, failed.reason]]);
-        };
-        startAll().catch((e: unknown) => {
-          if (proc.status !== 'dead') fail(exitReasonOf(e));
-        });
-      },
-      (e) => initCrashed(proc, ack, e),
-    );
-  });
+  return startBehaviour(
+    parent,
+    { link: true, label, behaviour: 'supervisor', name },
+    (proc, ack) => {
+      parent.runtime.setTrapExit(proc, true);
+      invoke(
+        proc,
+        () => asProcess(proc, init),
+        (result: unknown) => {
+          if (result === 'ignore') return ignoreStart(proc, ack);
+          accept(proc, parent.pid, result, ack, (reason) => failStart(proc, ack, reason));
+        },
+        (e) => initCrashed(proc, ack, e),
+      );
+    },
+  );
 }
 
 function init(
