@@ -262,6 +262,25 @@ export function genCall(
   const tag = rt.monitor(caller, pid);
   rt.activeCallTags.add(tag);
   rt.send(caller, dest, [envelope, [caller.pid, tag], request], 'call');
+  return receiveReply(caller, tag, timeout).then(([outcome, value]) => {
+    rt.activeCallTags.delete(tag);
+    if (outcome === 'down') throw new ExitSignal([value, where]);
+    rt.demonitor(caller, tag, true);
+    if (outcome === 'reply') return value;
+    throw new ExitSignal(['timeout', where]);
+  });
+}
+
+/**
+ * Waits for the reply tagged `tag` (`[tag, value]`), the DOWN of the monitor `tag`, or the
+ * timeout: resolves `['reply', value]`, `['down', reason]` or `['timeout']`. Calls and tasks
+ * both use a monitor's ref as the reply tag.
+ */
+export function receiveReply(
+  caller: Proc,
+  tag: Ref,
+  timeout: Timeout,
+): Promise<[outcome: 'reply' | 'down' | 'timeout', value?: unknown]> {
   const spec = receiveSpec(
     [
       new OnClause([tag, _], (m: [Ref, unknown]) => ['reply', m[1]]),
@@ -270,13 +289,7 @@ export function genCall(
     ],
     caller.pid.id,
   );
-  return (rt.receive(caller, spec) as Promise<[string, unknown?]>).then(([outcome, value]) => {
-    rt.activeCallTags.delete(tag);
-    if (outcome === 'down') throw new ExitSignal([value, where]);
-    rt.demonitor(caller, tag, true);
-    if (outcome === 'reply') return value;
-    throw new ExitSignal(['timeout', where]);
-  });
+  return caller.runtime.receive(caller, spec) as Promise<['reply' | 'down' | 'timeout', unknown?]>;
 }
 
 /**

@@ -14,13 +14,12 @@ import { callerProc } from '../api';
 import { runAs } from '../current';
 import { ArgumentError, ExitSignal, exitReasonOf, isExitSignal } from '../errors';
 import { inspect } from '../inspect';
-import type { OnClause } from '../pattern';
 import { after, on, receiveSpec } from '../pattern';
 import type { Proc } from '../process';
 import type { Runtime } from '../runtime';
 import { Pid, Ref, _ } from '../terms';
 import type { ChildSpec, ChildSpecDefaults } from './genServer';
-import { invoke, reply } from './gen';
+import { invoke, receiveReply, reply } from './gen';
 import { isNormalExit, withChildSpec } from './genServer';
 import { TaskSupervisor } from './taskSupervisor';
 
@@ -171,18 +170,6 @@ function checked<T>(what: string, task: Task, body: (caller: Proc) => Promise<T>
   return body(caller);
 }
 
-/** Receives `[ref, reply]` or the task's DOWN, or times out: ['reply', v] | ['down', r] | ['timeout']. */
-function receiveTask(caller: Proc, ref: Ref, timeout: Timeout): Promise<[string, unknown?]> {
-  const clauses: Array<OnClause | ReturnType<typeof after>> = [
-    on([ref, _], (m: [Ref, unknown]) => ['reply', m[1]]),
-    on(['DOWN', ref, 'process', _, _], (m: unknown[]) => ['down', m[4]]),
-    after(timeout, () => ['timeout']),
-  ];
-  return caller.runtime.receive(caller, receiveSpec(clauses, caller.pid.id)) as Promise<
-    [string, unknown?]
-  >;
-}
-
 /** Takes a reply already in the mailbox: ['ok', v] or null. */
 async function flushReply(caller: Proc, ref: Ref): Promise<YieldResult> {
   const spec = receiveSpec(
@@ -208,7 +195,7 @@ function awaitTask<R>(task: Task<R>, timeout: Timeout = 5000): Promise<R> {
   return checked('Task.await', task, async (caller) => {
     checkTimeout(timeout, 'Task.await');
     const where = ['Task', 'await', [task, timeout]];
-    const [outcome, value] = await receiveTask(caller, task.ref, timeout);
+    const [outcome, value] = await receiveReply(caller, task.ref, timeout);
     if (outcome === 'reply') {
       forget(caller.runtime, caller, task.ref);
       return value as R;
@@ -258,7 +245,7 @@ async function awaitMany<R>(tasks: Array<Task<R>>, timeout: Timeout = 5000): Pro
 function yieldTask<R>(task: Task<R>, timeout: Timeout = 5000): Promise<YieldResult<R>> {
   return checked('Task.yield', task, async (caller) => {
     checkTimeout(timeout, 'Task.yield');
-    const [outcome, value] = await receiveTask(caller, task.ref, timeout);
+    const [outcome, value] = await receiveReply(caller, task.ref, timeout);
     if (outcome === 'reply') {
       forget(caller.runtime, caller, task.ref);
       return ['ok', value as R];
