@@ -206,6 +206,21 @@ function awaitTask<R>(task: Task<R>, timeout: Timeout = 5000): Promise<R> {
   });
 }
 
+/**
+ * Waits until `deadline` (a clock time, or Infinity) for the reply or the DOWN of one of the
+ * tasks whose refs are in `refs`; resolves that message, or null when the time is up.
+ */
+function nextOfMany(caller: Proc, refs: Set<Ref>, deadline: number): Promise<unknown[] | null> {
+  const rt = caller.runtime;
+  const ours = (m: unknown) =>
+    Array.isArray(m) &&
+    ((m.length === 2 && refs.has(m[0] as Ref)) ||
+      (m.length === 5 && m[0] === 'DOWN' && refs.has(m[1] as Ref)));
+  const left = deadline === Infinity ? 'infinity' : Math.max(0, deadline - rt.clock.now());
+  const spec = receiveSpec([on(ours, (m: unknown[]) => m), after(left, () => null)], caller.pid.id);
+  return rt.receive(caller, spec) as Promise<unknown[] | null>;
+}
+
 async function awaitMany<R>(tasks: Array<Task<R>>, timeout: Timeout = 5000): Promise<R[]> {
   const caller = callerProc('Task.awaitMany');
   const rt = caller.runtime;
@@ -215,17 +230,8 @@ async function awaitMany<R>(tasks: Array<Task<R>>, timeout: Timeout = 5000): Pro
   const awaiting = new Set(tasks.map((t) => t.ref));
   const replies = new Map<Ref, unknown>();
   const deadline = timeout === 'infinity' ? Infinity : rt.clock.now() + timeout;
-  const ours = (m: unknown) =>
-    Array.isArray(m) &&
-    ((m.length === 2 && awaiting.has(m[0] as Ref)) ||
-      (m.length === 5 && m[0] === 'DOWN' && awaiting.has(m[1] as Ref)));
   while (awaiting.size > 0) {
-    const left = deadline === Infinity ? 'infinity' : Math.max(0, deadline - rt.clock.now());
-    const spec = receiveSpec(
-      [on(ours, (m: unknown[]) => m), after(left, () => null)],
-      caller.pid.id,
-    );
-    const message = (await rt.receive(caller, spec)) as unknown[] | null;
+    const message = await nextOfMany(caller, awaiting, deadline);
     if (message === null) {
       for (const ref of awaiting) forget(rt, caller, ref);
       throw new ExitSignal(['timeout', where]);
@@ -291,18 +297,9 @@ async function yieldMany<R>(
   const pending = new Set(tasks.map((t) => t.ref));
   const results = new Map<Ref, YieldResult<R>>();
   const deadline = timeout === 'infinity' ? Infinity : rt.clock.now() + timeout;
-  const ours = (m: unknown) =>
-    Array.isArray(m) &&
-    ((m.length === 2 && pending.has(m[0] as Ref)) ||
-      (m.length === 5 && m[0] === 'DOWN' && pending.has(m[1] as Ref)));
   let timedOut = false;
   while (pending.size > 0 && results.size < limit) {
-    const left = deadline === Infinity ? 'infinity' : Math.max(0, deadline - rt.clock.now());
-    const spec = receiveSpec(
-      [on(ours, (m: unknown[]) => m), after(left, () => null)],
-      caller.pid.id,
-    );
-    const message = (await rt.receive(caller, spec)) as unknown[] | null;
+    const message = await nextOfMany(caller, pending, deadline);
     if (message === null) {
       timedOut = true;
       break;
