@@ -16,6 +16,7 @@ import type {
   ServerRef,
   StartResult,
 } from './genServer';
+import { isThenable } from './gen';
 import { GenServer, withChildSpec } from './genServer';
 
 /** An agent reference: a pid, a registered name or a via tuple. */
@@ -30,14 +31,6 @@ export interface AgentOptions {
 }
 
 type Timeout = number | 'infinity';
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
 
 /** Applies `fn` to `value`, then `next` to the result, staying synchronous when `fn` is. */
 function then(value: unknown, next: (v: unknown) => unknown): unknown {

@@ -7,12 +7,12 @@
  * `maxChildren` limit, `extraArguments` prepended to every start, and shutdown: all children are
  * asked to stop at once and each is killed when its own shutdown time runs out.
  */
-import { callerProc } from '../api';
-import { ArgumentError, exitReasonOf, isExitSignal } from '../errors';
+import { ArgumentError } from '../errors';
 import { inspect } from '../inspect';
 import type { Proc } from '../process';
 import { Pid, isPlainObject } from '../terms';
-import { GenServer, invoke, registerName, startAndWait } from './genServer';
+import { moduleLabel } from './gen';
+import { GenServer } from './genServer';
 import type { ChildSpec, From, ServerName, ServerRef, StartResult } from './genServer';
 import type {
   Child,
@@ -33,6 +33,7 @@ import {
   countOf,
   isCleanExit,
   shutdownChildren,
+  startSupervisorProcess,
   toChildSpec,
 } from './supervisor';
 
@@ -273,50 +274,21 @@ function start(
   name: ServerName | undefined,
   label: string,
 ): Promise<StartResult> {
-  const parent = callerProc(what);
-  const rt = parent.runtime;
-  return startAndWait(parent, true, label, 'supervisor', (proc, ack) => {
-    if (name !== undefined) {
-      const holder = registerName(rt, name, proc.pid);
-      if (holder) {
-        ack(['error', ['already_started', holder]]);
-        rt.terminate(proc, 'normal');
-        return;
-      }
+  return startSupervisorProcess(what, name, label, init, (proc, parent, result, ack, fail) => {
+    if (!Array.isArray(result) || result.length !== 2 || result[0] !== 'ok') {
+      return fail(['bad_return', [label, 'init', result]]);
     }
-    rt.setTrapExit(proc, true);
-    const fail = (reason: unknown) => {
-      ack(['error', reason]);
-      rt.terminate(proc, reason);
-    };
-    invoke(
+    const flags = checkFlags(result[1]);
+    if ('error' in flags) return fail(['supervisor_data', flags.error]);
+    const server = new DynamicServer(
       proc,
-      init,
-      (result: unknown) => {
-        if (result === 'ignore') {
-          ack('ignore');
-          return rt.terminate(proc, 'normal');
-        }
-        if (!Array.isArray(result) || result.length !== 2 || result[0] !== 'ok') {
-          return fail(['bad_return', [label, 'init', result]]);
-        }
-        const flags = checkFlags(result[1]);
-        if ('error' in flags) return fail(['supervisor_data', flags.error]);
-        const server = new DynamicServer(
-          proc,
-          parent.pid,
-          { strategy: 'one_for_one', intensity: flags.intensity, period: flags.period },
-          flags.maxChildren,
-          flags.extraArguments,
-        );
-        ack(['ok', proc.pid]);
-        server.serve();
-      },
-      (e) => {
-        if (!isExitSignal(e)) rt.crashReport(proc, e);
-        fail(exitReasonOf(e));
-      },
+      parent,
+      { strategy: 'one_for_one', intensity: flags.intensity, period: flags.period },
+      flags.maxChildren,
+      flags.extraArguments,
     );
+    ack(['ok', proc.pid]);
+    server.serve();
   });
 }
 
@@ -332,8 +304,7 @@ function startLink(
   const candidate = optionsOrModule as { init?: unknown } | undefined;
   if (candidate && !Array.isArray(candidate) && typeof candidate.init === 'function') {
     const module = optionsOrModule as DynamicSupervisorCallbacks;
-    const name = (module as { name?: unknown }).name;
-    const label = typeof name === 'string' && name !== '' ? name : 'DynamicSupervisor';
+    const label = moduleLabel(module, 'DynamicSupervisor');
     return start('DynamicSupervisor.startLink', () => module.init(arg), moduleOptions.name, label);
   }
   const flags = flagsOf(optionsOrModule);

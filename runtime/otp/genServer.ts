@@ -4,28 +4,36 @@
  *
  * The server loop is a native (callback-driven) process: each message is one continuation that
  * calls the learner's callback and waits for the next message, with no promise in between unless
- * the callback itself is async. Calls follow gen_server: the caller monitors the server, sends
- * `['$gen_call', [pid, tag], request]` and waits for `[tag, reply]` or the DOWN. The tag stays
- * registered only while the caller waits, so a reply after a caught timeout is dropped instead of
- * landing in the caller's mailbox (OTP uses process aliases for this).
+ * the callback itself is async. The start under a name, the call protocol (`genCall`), replies,
+ * system messages and the sorting of messages (`dispatch`) come from the behaviour core
+ * (`gen.ts`), shared with the supervisors and Registry; this file holds gen_server's callbacks,
+ * return values, timeouts, hibernation and reports.
  */
 import { callerProc } from '../api';
-import { ArgumentError, ExitSignal, exitReasonOf, isExitSignal } from '../errors';
+import { exitReasonOf, isExitSignal } from '../errors';
 import { inspect } from '../inspect';
-import type { ReceiveSpec } from '../pattern';
-import { OnClause, after, receiveSpec } from '../pattern';
+import { after } from '../pattern';
 import type { Proc } from '../process';
-import type { Dest, Runtime, ViaTuple } from '../runtime';
-import { Pid, Ref, _ } from '../terms';
+import type { Dest, Runtime } from '../runtime';
+import type { Pid } from '../terms';
+import type { Behaviour, From, ServerName, ServerRef, StartResult } from './gen';
+import {
+  ANY_MESSAGE,
+  dispatch,
+  failStart,
+  genCall,
+  ignoreStart,
+  initCrashed,
+  invoke,
+  moduleLabel,
+  refused,
+  reply,
+  resolveServer,
+  startBehaviour,
+  systemStop,
+} from './gen';
 
-/** `from` in handleCall: the caller's pid and the call's tag. */
-export type From = [pid: Pid, tag: Ref];
-
-/** A server reference: a pid, a registered name or a via tuple. */
-export type ServerRef = Pid | string | ViaTuple;
-
-/** What a GenServer name option accepts. */
-export type ServerName = string | ViaTuple;
+export type { From, ServerName, ServerRef, StartResult } from './gen';
 
 type Maybe<T> = T | Promise<T>;
 
@@ -93,23 +101,6 @@ export interface StartOptions {
   timeout?: number | 'infinity';
 }
 
-/** What start and startLink resolve to. */
-export type StartResult = ['ok', Pid] | ['error', unknown] | 'ignore';
-
-const ANY: ReceiveSpec = {
-  clauses: [new OnClause(_, (m: never) => m)],
-  timeout: null,
-  scanFrom: 0,
-};
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
-
 /** True for reasons that end a process without an error report: normal and shutdown. */
 export function isNormalExit(reason: unknown): boolean {
   return (
@@ -117,114 +108,6 @@ export function isNormalExit(reason: unknown): boolean {
     reason === 'shutdown' ||
     (Array.isArray(reason) && reason.length === 2 && reason[0] === 'shutdown')
   );
-}
-
-/**
- * Resolves a server reference to a live pid, or null; `null` (Elixir's nil) names nobody, so it
- * resolves to null like an unregistered name.
- */
-export function resolveServer(rt: Runtime, server: ServerRef | null | undefined): Pid | null {
-  if (server === null || server === undefined) return null;
-  if (server instanceof Pid) return rt.procOf(server) ? server : null;
-  if (typeof server === 'string') return rt.whereis(server);
-  if (Array.isArray(server) && server[0] === 'via') {
-    const pid = server[1].whereisName(server[2]);
-    return pid instanceof Pid && rt.procOf(pid) ? pid : null;
-  }
-  throw new ArgumentError(`not a server reference: ${inspect(server)}`);
-}
-
-/**
- * Runs a callback that may return a promise; `onResult` gets its value, `onError` what it threw.
- * An async callback suspends the process until it settles, so other processes keep running.
- */
-export function invoke(
-  proc: Proc,
-  callback: () => unknown,
-  onResult: (value: any) => void,
-  onError: (e: unknown) => void,
-): void {
-  let result: unknown;
-  try {
-    result = callback();
-  } catch (e) {
-    onError(e);
-    return;
-  }
-  if (isThenable(result)) proc.runtime.suspendOn(proc, result, onResult, onError);
-  else onResult(result);
-}
-
-/** Registers `pid` under a GenServer-style name; returns the holder's pid if the name is taken. */
-export function registerName(rt: Runtime, name: ServerName, pid: Pid): Pid | null {
-  if (typeof name === 'string') {
-    const holder = rt.whereis(name);
-    if (holder) return holder;
-    rt.register(pid, name);
-    return null;
-  }
-  if (Array.isArray(name) && name[0] === 'via') {
-    const module = name[1];
-    if (!module.registerName) throw new ArgumentError(`${inspect(name)} cannot register names`);
-    if (module.registerName(name[2], pid) === 'yes') return null;
-    const holder = module.whereisName(name[2]);
-    return holder instanceof Pid ? holder : pid;
-  }
-  throw new ArgumentError(`a name is a string or a via tuple, got ${inspect(name)}`);
-}
-
-/**
- * The start protocol shared by every behaviour (proc_lib's start/start_link): spawn the process,
- * let it run `init` and wait for its acknowledgement, or for its death. When the start does not
- * succeed (an error, 'ignore' or a timeout), a linked start by a process that traps exits also
- * consumes the child's EXIT message, as proc_lib does since OTP 26.
- */
-export function startAndWait(
-  parent: Proc,
-  link: boolean,
-  label: string,
-  behaviour: string,
-  body: (proc: Proc, ack: (result: StartResult) => void) => void,
-  timeout: number | 'infinity' = 'infinity',
-): Promise<StartResult> {
-  const rt = parent.runtime;
-  const tag = rt.makeRef(parent);
-  const child = rt.spawnNative(
-    parent,
-    (proc) => {
-      proc.behaviour = behaviour;
-      body(proc, (result) => rt.send(proc, parent.pid, ['$ack', tag, result], 'reply'));
-    },
-    { link, label },
-  );
-  const monitor = rt.monitor(parent, child.pid);
-  const spec = receiveSpec(
-    [
-      new OnClause(['$ack', tag, _], (m: [string, Ref, StartResult]) => m[2]),
-      new OnClause(
-        ['DOWN', monitor, 'process', _, _],
-        (m: unknown[]) => ['error', m[4]] as StartResult,
-      ),
-      after(timeout, () => 'timeout' as const),
-    ],
-    parent.pid.id,
-  );
-  return (rt.receive(parent, spec) as Promise<StartResult | 'timeout'>).then((result) => {
-    rt.demonitor(parent, monitor, true);
-    if (result === 'timeout') {
-      if (link) rt.unlink(parent, child.pid);
-      rt.exitPid(parent, child.pid, 'kill');
-      return ['error', 'timeout'];
-    }
-    if ((result === 'ignore' || result[0] === 'error') && link && parent.trapExit) {
-      // proc_lib (OTP 26+) consumes the EXIT of a child that failed to start.
-      void rt.receive(
-        parent,
-        receiveSpec([new OnClause(['EXIT', child.pid, _], () => null), after(0)], parent.pid.id),
-      );
-    }
-    return result;
-  });
 }
 
 /** True for what a callback may put after its new state (see NextAction). */
@@ -237,8 +120,8 @@ function isNextAction(action: unknown): action is NextAction {
   );
 }
 
-/** One running server. */
-class Server {
+/** One running server; the core's loop (`dispatch`) hands it each message. */
+class Server implements Behaviour {
   traced = false;
   lastMessage: unknown = undefined;
   /** How long the current wait may last before handleInfo('timeout') runs (gen_server's Time). */
@@ -262,11 +145,11 @@ class Server {
   serve(hibernate = false): void {
     const timeout = this.timeout;
     if (timeout === 'infinity') {
-      this.rt.waitFor(this.proc, ANY, (message) => this.handle(message));
+      this.rt.waitFor(this.proc, ANY_MESSAGE, (message) => this.handle(message));
     } else {
       this.rt.waitFor(
         this.proc,
-        { ...ANY, timeout: after(timeout) },
+        { ...ANY_MESSAGE, timeout: after(timeout) },
         (message) => this.handle(message),
         () => this.handleTimeout(),
       );
@@ -281,29 +164,18 @@ class Server {
   private handleTimeout(): void {
     this.timeout = 'infinity';
     this.lastMessage = 'timeout';
-    this.handleInfo('timeout');
+    this.onInfo('timeout');
   }
 
   private handle(message: unknown): void {
     this.lastMessage = message;
-    if (Array.isArray(message)) {
-      const [type] = message;
-      if (type === '$system' && message.length === 3)
-        return this.handleSystem(message[1] as From, message[2]);
-      this.timeout = 'infinity';
-      if (type === '$gen_call' && message.length === 3)
-        return this.handleCall(message[2], message[1] as From);
-      if (type === '$gen_cast' && message.length === 2) return this.handleCast(message[1]);
-      // gen_server stops on its parent's EXIT; a server made by start is its own parent.
-      if (type === 'EXIT' && message.length === 3 && message[1] === this.parent) {
-        return this.stop(message[2], null);
-      }
-    }
-    this.timeout = 'infinity';
-    this.handleInfo(message);
+    dispatch(this, message);
   }
 
-  private handleCall(request: unknown, from: From): void {
+  // Any message but a system message ends a timeout (the handlers below reset it).
+
+  onCall(request: unknown, from: From): void {
+    this.timeout = 'infinity';
     this.debug(`got call ${inspect(request)} from ${from[0].toString()}`);
     const { handleCall } = this.module;
     if (!handleCall) {
@@ -345,7 +217,8 @@ class Server {
     this.crash(['bad_return_value', result]);
   }
 
-  private handleCast(request: unknown): void {
+  onCast(request: unknown): void {
+    this.timeout = 'infinity';
     this.debug(`got cast ${inspect(request)}`);
     const { handleCast } = this.module;
     if (!handleCast)
@@ -360,7 +233,13 @@ class Server {
     );
   }
 
-  private handleInfo(message: unknown): void {
+  /** gen_server stops on its parent's EXIT; a server made by start is its own parent. */
+  onParentExit(reason: unknown): void {
+    this.stop(reason, null);
+  }
+
+  onInfo(message: unknown): void {
+    this.timeout = 'infinity';
     this.debug(`got info ${inspect(message)}`);
     const { handleInfo } = this.module;
     if (!handleInfo) {
@@ -420,32 +299,20 @@ class Server {
     );
   }
 
-  private handleSystem(from: From, request: unknown): void {
-    if (request === 'get_state') {
-      reply(this.rt, this.proc, from, this.state);
-      return this.serve();
-    }
-    if (Array.isArray(request) && request[0] === 'trace') {
-      this.traced = request[1] === true;
-      reply(this.rt, this.proc, from, 'ok');
-      return this.serve();
-    }
-    if (Array.isArray(request) && request[0] === 'replace_state') {
-      invoke(
-        this.proc,
-        () => (request[1] as (s: unknown) => unknown)(this.state),
-        (state: unknown) => {
-          this.state = state;
-          reply(this.rt, this.proc, from, state);
-          this.serve();
-        },
-        (e) => this.crash(e),
-      );
-      return;
-    }
-    if (Array.isArray(request) && request[0] === 'terminate') return this.stop(request[1], null);
-    reply(this.rt, this.proc, from, ['error', 'unknown_system_request']);
-    this.serve();
+  systemGetState(): unknown {
+    return this.state;
+  }
+
+  systemReplaceState(state: unknown): void {
+    this.state = state;
+  }
+
+  systemTrace(on: boolean): void {
+    this.traced = on;
+  }
+
+  systemTerminate(reason: unknown): void {
+    this.stop(reason, null);
   }
 
   /** Runs terminate, then `afterTerminate` (a pending reply), then exits with `reason`. */
@@ -494,13 +361,6 @@ class Server {
   }
 }
 
-/** Sends a call's reply, unless the caller has stopped waiting for it. */
-function reply(rt: Runtime, sender: Proc | null, from: From, value: unknown): void {
-  const [pid, tag] = from;
-  if (!rt.activeCallTags.has(tag)) return;
-  rt.send(sender, pid, [tag, value], 'reply');
-}
-
 function start(
   module: GenServerCallbacks,
   arg: unknown,
@@ -509,22 +369,16 @@ function start(
   what: string,
 ): Promise<StartResult> {
   const parent = callerProc(what);
-  const rt = parent.runtime;
-  return startAndWait(
+  return startBehaviour(
     parent,
-    link,
-    moduleLabel(module),
-    'gen_server',
+    {
+      link,
+      label: moduleLabel(module, 'GenServer'),
+      behaviour: 'gen_server',
+      name: options.name,
+      timeout: options.timeout,
+    },
     (proc, ack) => {
-      // A null name is Elixir's `name: nil`: no name.
-      if (options.name !== undefined && options.name !== null) {
-        const holder = registerName(rt, options.name, proc.pid);
-        if (holder) {
-          ack(['error', ['already_started', holder]]);
-          rt.terminate(proc, 'normal');
-          return;
-        }
-      }
       const server = new Server(proc, module, undefined, link ? parent.pid : proc.pid);
       proc.behaviourState = server;
       const init = module.init ?? ((state: unknown) => ['ok', state] as InitResult<unknown>);
@@ -532,10 +386,7 @@ function start(
         proc,
         () => init.call(module, arg),
         (result: unknown) => {
-          if (result === 'ignore') {
-            ack('ignore');
-            return rt.terminate(proc, 'normal');
-          }
+          if (result === 'ignore') return ignoreStart(proc, ack);
           if (Array.isArray(result)) {
             if (
               result[0] === 'ok' &&
@@ -544,36 +395,17 @@ function start(
               ack(['ok', proc.pid]);
               return server.next(result[1], result[2], result);
             }
-            if (result[0] === 'stop' && result.length === 2) {
-              ack(['error', result[1]]);
-              return rt.terminate(proc, result[1]);
-            }
+            if (result[0] === 'stop' && result.length === 2) return failStart(proc, ack, result[1]);
             if (result[0] === 'error' && result.length === 2) {
-              ack(['error', result[1]]);
-              return rt.terminate(proc, 'normal');
+              return failStart(proc, ack, result[1], 'normal');
             }
           }
-          const reason = ['bad_return_value', result];
-          ack(['error', reason]);
-          rt.terminate(proc, reason);
+          failStart(proc, ack, ['bad_return_value', result]);
         },
-        (e) => {
-          const reason = exitReasonOf(e);
-          ack(['error', reason]);
-          if (!isExitSignal(e)) rt.crashReport(proc, e);
-          rt.terminate(proc, reason);
-        },
+        (e) => initCrashed(proc, ack, e),
       );
     },
-    options.timeout,
   );
-}
-
-function moduleLabel(module: object): string {
-  return (module as { name?: unknown }).name &&
-    typeof (module as { name?: unknown }).name === 'string'
-    ? (module as { name: string }).name
-    : 'GenServer';
 }
 
 /**
@@ -587,40 +419,10 @@ function call<R = any>(
   timeout: number | 'infinity' = 5000,
 ): Promise<R> {
   const caller = callerProc('GenServer.call');
-  const rt = caller.runtime;
   const where = ['GenServer', 'call', [server, request, timeout]];
-  const pid = resolveServer(rt, server);
+  const pid = resolveServer(caller.runtime, server);
   if (pid === null || pid === caller.pid) return refused(pid, where);
-  const tag = rt.monitor(caller, pid);
-  rt.activeCallTags.add(tag);
-  // Sending by the name the caller gave keeps it in the trace (diagrams show `counter`, not a pid).
-  rt.send(caller, namedOr(server, pid), ['$gen_call', [caller.pid, tag], request], 'call');
-  const spec = receiveSpec(
-    [
-      new OnClause([tag, _], (m: [Ref, unknown]) => ['reply', m[1]]),
-      new OnClause(['DOWN', tag, 'process', _, _], (m: unknown[]) => ['down', m[4]]),
-      after(timeout, () => ['timeout']),
-    ],
-    caller.pid.id,
-  );
-  return (rt.receive(caller, spec) as Promise<[string, unknown?]>).then(([outcome, value]) => {
-    rt.activeCallTags.delete(tag);
-    if (outcome === 'reply') {
-      rt.demonitor(caller, tag, true);
-      return value as R;
-    }
-    if (outcome === 'down') throw new ExitSignal([value === 'noproc' ? 'noproc' : value, where]);
-    rt.demonitor(caller, tag, true);
-    throw new ExitSignal(['timeout', where]);
-  });
-}
-
-/**
- * The exit of a call or stop that cannot be made: no live server (`noproc`), or the caller
- * itself (`calling_self`: it would wait for its own answer forever), as Elixir's GenServer does.
- */
-function refused(pid: Pid | null, where: unknown[]): Promise<never> {
-  return Promise.reject(new ExitSignal([pid === null ? 'noproc' : 'calling_self', where]));
+  return genCall(caller, namedOr(server, pid), pid, '$gen_call', request, timeout, where);
 }
 
 /** The registered name a server was addressed by, else its resolved pid. */
@@ -647,27 +449,8 @@ function stop(
   reason: unknown = 'normal',
   timeout: number | 'infinity' = 'infinity',
 ): Promise<'ok'> {
-  const caller = callerProc('GenServer.stop');
-  const rt = caller.runtime;
   const where = ['GenServer', 'stop', [server, reason, timeout]];
-  const pid = resolveServer(rt, server);
-  if (pid === null || pid === caller.pid) return refused(pid, where);
-  const monitor = rt.monitor(caller, pid);
-  // Like proc_lib:stop, wait for the DOWN rather than a reply.
-  rt.send(caller, pid, ['$system', [caller.pid, monitor], ['terminate', reason]], 'call');
-  const spec = receiveSpec(
-    [
-      new OnClause(['DOWN', monitor, 'process', _, _], (m: unknown[]) => ['down', m[4]]),
-      after(timeout, () => ['timeout']),
-    ],
-    caller.pid.id,
-  );
-  return (rt.receive(caller, spec) as Promise<[string, unknown?]>).then(([outcome, exitReason]) => {
-    rt.demonitor(caller, monitor, true);
-    if (outcome === 'timeout') throw new ExitSignal(['timeout', where]);
-    if (exitReason !== reason) throw new ExitSignal([exitReason, where]);
-    return 'ok';
-  });
+  return systemStop(callerProc('GenServer.stop'), server, reason, timeout, where);
 }
 
 function define<T extends GenServerCallbacks & Record<string, any>>(
@@ -782,27 +565,10 @@ function systemCall(
   name: string,
 ): Promise<any> {
   const caller = callerProc(`sys.${name}`);
-  const rt = caller.runtime;
-  const pid = resolveServer(rt, server);
+  const pid = resolveServer(caller.runtime, server);
   const where = ['sys', name, [server, timeout]];
-  if (pid === null) return Promise.reject(new ExitSignal(['noproc', where]));
-  const tag = rt.monitor(caller, pid);
-  rt.activeCallTags.add(tag);
-  rt.send(caller, pid, ['$system', [caller.pid, tag], request], 'call');
-  const spec = receiveSpec(
-    [
-      new OnClause([tag, _], (m: [Ref, unknown]) => ['reply', m[1]]),
-      new OnClause(['DOWN', tag, 'process', _, _], (m: unknown[]) => ['down', m[4]]),
-      after(timeout, () => ['timeout']),
-    ],
-    caller.pid.id,
-  );
-  return (rt.receive(caller, spec) as Promise<[string, unknown?]>).then(([outcome, value]) => {
-    rt.activeCallTags.delete(tag);
-    rt.demonitor(caller, tag, true);
-    if (outcome === 'reply') return value;
-    throw new ExitSignal([outcome === 'down' ? value : 'timeout', where]);
-  });
+  if (pid === null) return refused(null, where);
+  return genCall(caller, pid, pid, '$system', request, timeout, where);
 }
 
 export type { Dest };

@@ -21,13 +21,14 @@ import { copyMessage } from '../copy';
 import { runningProc } from '../current';
 import { ArgumentError } from '../errors';
 import { inspect } from '../inspect';
-import type { Pattern, ReceiveSpec } from '../pattern';
-import { OnClause, matches } from '../pattern';
+import type { Pattern } from '../pattern';
+import { matches } from '../pattern';
 import type { Proc } from '../process';
 import type { Runtime, ViaModule } from '../runtime';
 import { Pid, Ref, _, isPlainObject } from '../terms';
-import type { ChildSpec, From, StartResult } from './genServer';
-import { startAndWait } from './genServer';
+import type { ChildSpec, StartResult } from './genServer';
+import type { Behaviour } from './gen';
+import { ANY_MESSAGE, dispatch, startBehaviour } from './gen';
 
 /** `'unique'`: one process per key; `'duplicate'`: any number (a local pub/sub). */
 export type RegistryKeys = 'unique' | 'duplicate';
@@ -299,32 +300,53 @@ function pairs<V>(entries: Entry[]): Array<[Pid, V]> {
 
 // ------------------------------------------------------------------------- the process
 
-const ANY: ReceiveSpec = {
-  clauses: [new OnClause(_, (m: never) => m)],
-  timeout: null,
-  scanFrom: 0,
-};
+/**
+ * The registry's process on the behaviour core. Callers read and write the table themselves, so
+ * the process only cleans up after owners that exit, stops with its parent and answers system
+ * messages (`sys.getState` gives a snapshot of the table); calls and casts are not part of its
+ * protocol and are left unanswered.
+ */
+class RegistryServer implements Behaviour {
+  constructor(readonly table: RegistryTable) {}
 
-function serve(table: RegistryTable): void {
-  const { proc, rt } = table;
-  rt.waitFor(proc, ANY, (message) => {
-    if (Array.isArray(message)) {
-      if (message[0] === 'EXIT' && message.length === 3) {
-        const from = message[1] as Pid;
-        if (from === table.parent) return rt.terminate(proc, message[2]);
-        table.ownerExited(from);
-      } else if (message[0] === '$system' && message.length === 3) {
-        const [pid, tag] = message[1] as From;
-        const request = message[2];
-        const answer =
-          request === 'get_state' ? table.snapshot() : ['error', 'unknown_system_request'];
-        if (Array.isArray(request) && request[0] === 'terminate')
-          return rt.terminate(proc, request[1]);
-        if (rt.activeCallTags.has(tag)) rt.send(proc, pid, [tag, answer], 'reply');
-      }
+  get proc(): Proc {
+    return this.table.proc;
+  }
+
+  get parent(): Pid {
+    return this.table.parent;
+  }
+
+  serve(): void {
+    this.proc.runtime.waitFor(this.proc, ANY_MESSAGE, (message) => dispatch(this, message));
+  }
+
+  onCall(): void {
+    this.serve();
+  }
+
+  onCast(): void {
+    this.serve();
+  }
+
+  onParentExit(reason: unknown): void {
+    this.proc.runtime.terminate(this.proc, reason);
+  }
+
+  onInfo(message: unknown): void {
+    if (Array.isArray(message) && message.length === 3 && message[0] === 'EXIT') {
+      this.table.ownerExited(message[1] as Pid);
     }
-    serve(table);
-  });
+    this.serve();
+  }
+
+  systemGetState(): unknown {
+    return this.table.snapshot();
+  }
+
+  systemTerminate(reason: unknown): void {
+    this.proc.runtime.terminate(this.proc, reason);
+  }
 }
 
 function startLink(options: RegistryOptions): Promise<StartResult> {
@@ -347,21 +369,15 @@ function startLink(options: RegistryOptions): Promise<StartResult> {
       `expected partitions to be a positive integer, got: ${inspect(partitions)}`,
     );
   }
-  return startAndWait(parent, true, `Registry ${name}`, 'registry', (proc, ack) => {
-    const holder = rt.whereis(name);
-    if (holder) {
-      ack(['error', ['already_started', holder]]);
-      rt.terminate(proc, 'normal');
-      return;
-    }
+  const start = { link: true, label: `Registry ${name}`, behaviour: 'registry', name };
+  return startBehaviour(parent, start, (proc, ack) => {
     rt.setTrapExit(proc, true);
-    rt.register(proc.pid, name);
     const table = new RegistryTable(name, keys, partitions, proc, parent.pid, [...listeners]);
     for (const [k, v] of Array.isArray(meta) ? meta : Object.entries(meta))
       table.meta.set(canonicalKey(k), v);
     proc.behaviourState = table;
     ack(['ok', proc.pid]);
-    serve(table);
+    new RegistryServer(table).serve();
   });
 }
 

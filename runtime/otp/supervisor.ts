@@ -8,8 +8,10 @@
  * of the supervisor process. It only awaits runtime receives of the supervisor itself and the
  * start functions it calls, and it ends by serving again; while it runs, every other message
  * (calls, other EXITs) waits in the mailbox, exactly as an OTP supervisor is busy during a
- * restart. The machinery shared with DynamicSupervisor (the loop, calls, system messages,
- * restart intensity, starting and stopping children) lives here in `SupervisorBase`.
+ * restart. The start, the sorting of messages, replies and system messages come from the
+ * behaviour core (`gen.ts`); what is shared with DynamicSupervisor on top of it (calls and casts
+ * as work, children's EXITs, restart intensity, starting and stopping children) lives here in
+ * `SupervisorBase`.
  *
  * Child ids are compared as terms (`sameTerm`), not by identity: a call carrying a module as an
  * id is copied like any message, and the copy still names the same child, as atoms do in OTP.
@@ -18,13 +20,25 @@ import { callerProc } from '../api';
 import { getAsyncContext, setRunning } from '../current';
 import { ArgumentError, exitReasonOf, isExitSignal } from '../errors';
 import { inspect } from '../inspect';
-import type { OnClause, ReceiveSpec } from '../pattern';
+import type { OnClause } from '../pattern';
 import { AfterClause, OnClause as Clause, after, receiveSpec } from '../pattern';
 import type { Proc } from '../process';
 import type { Runtime } from '../runtime';
 import { Pid, _, isPlainObject } from '../terms';
 import type { Ref } from '../terms';
-import { GenServer, invoke, registerName, startAndWait, withChildSpec } from './genServer';
+import type { Behaviour } from './gen';
+import {
+  ANY_MESSAGE,
+  dispatch,
+  failStart,
+  ignoreStart,
+  initCrashed,
+  invoke,
+  moduleLabel,
+  reply,
+  startBehaviour,
+} from './gen';
+import { GenServer, withChildSpec } from './genServer';
 import type { ChildSpec, From, ServerName, ServerRef, StartResult } from './genServer';
 
 /** How a child is restarted: always, only after an abnormal exit, or never. */
@@ -137,12 +151,6 @@ export interface Child {
 }
 
 type Maybe<T> = T | Promise<T>;
-
-const ANY: ReceiveSpec = {
-  clauses: [new Clause(_, (m: never) => m)],
-  timeout: null,
-  scanFrom: 0,
-};
 
 const RESTART_TYPES: readonly unknown[] = ['permanent', 'transient', 'temporary'];
 const CHILD_TYPES: readonly unknown[] = ['worker', 'supervisor'];
@@ -495,7 +503,7 @@ export interface SupervisorSettings {
  * The loop every supervisor runs: calls, casts, system messages, the parent's EXIT, EXITs of
  * children, restart intensity and the report when it gives up. Subclasses keep the children.
  */
-export abstract class SupervisorBase {
+export abstract class SupervisorBase implements Behaviour {
   /** Clock times (whole seconds) of recent restarts, newest first. */
   private restartTimes: number[] = [];
   protected restartTotal = 0;
@@ -533,7 +541,7 @@ export abstract class SupervisorBase {
   /** Publishes the state and waits for the next message. */
   serve(): void {
     this.publish();
-    this.rt.waitFor(this.proc, ANY, (message) => this.handle(message));
+    this.rt.waitFor(this.proc, ANY_MESSAGE, (message) => this.handle(message));
   }
 
   publish(): void {
@@ -566,27 +574,39 @@ export abstract class SupervisorBase {
 
   private handle(message: unknown): void {
     this.lastMessage = message;
-    if (Array.isArray(message)) {
-      const [type] = message;
-      if (type === '$gen_call' && message.length === 3) {
-        return this.handleCall(message[2], message[1] as From);
-      }
-      if (type === '$gen_cast' && message.length === 2) {
-        const work = this.handleCastRequest(message[1]);
-        if (work === undefined) return this.async(() => this.crash(['bad_cast', message[1]]));
-        return work ? this.async(work) : this.serve();
-      }
-      if (type === '$system' && message.length === 3) {
-        return this.handleSystem(message[1] as From, message[2]);
-      }
-      if (type === 'EXIT' && message.length === 3 && message[1] instanceof Pid) {
-        if (message[1] === this.parent) {
-          const reason = message[2];
-          return this.async(() => this.terminateAndExit(reason));
-        }
-        const work = this.childExited(message[1], message[2]);
-        return work ? this.async(work) : this.serve();
-      }
+    dispatch(this, message);
+  }
+
+  onCall(request: unknown, from: From): void {
+    const outcome = this.handleRequest(request, from);
+    if (outcome === null) return this.async(() => this.crash(['bad_call', request]));
+    if ('reply' in outcome) {
+      this.reply(from, outcome.reply);
+      return this.serve();
+    }
+    this.async(outcome.work);
+  }
+
+  onCast(request: unknown): void {
+    const work = this.handleCastRequest(request);
+    if (work === undefined) return this.async(() => this.crash(['bad_cast', request]));
+    return work ? this.async(work) : this.serve();
+  }
+
+  onParentExit(reason: unknown): void {
+    this.async(() => this.terminateAndExit(reason));
+  }
+
+  /** EXITs of children (or strangers), the supervisor's own messages, else an error report. */
+  onInfo(message: unknown): void {
+    if (
+      Array.isArray(message) &&
+      message.length === 3 &&
+      message[0] === 'EXIT' &&
+      message[1] instanceof Pid
+    ) {
+      const work = this.childExited(message[1], message[2]);
+      return work ? this.async(work) : this.serve();
     }
     const work = this.handleInfo(message);
     if (work !== undefined) return work ? this.async(work) : this.serve();
@@ -598,37 +618,18 @@ export abstract class SupervisorBase {
     this.serve();
   }
 
-  private handleCall(request: unknown, from: From): void {
-    const outcome = this.handleRequest(request, from);
-    if (outcome === null) return this.async(() => this.crash(['bad_call', request]));
-    if ('reply' in outcome) {
-      this.reply(from, outcome.reply);
-      return this.serve();
-    }
-    this.async(outcome.work);
+  /** sys.getState of a supervisor: the view the panels draw. */
+  systemGetState(): SupervisorState {
+    return this.state();
   }
 
-  private handleSystem(from: From, request: unknown): void {
-    if (request === 'get_state') {
-      this.reply(from, this.state());
-      return this.serve();
-    }
-    if (Array.isArray(request) && request[0] === 'terminate') {
-      const reason = request[1];
-      return this.async(() => this.terminateAndExit(reason));
-    }
-    if (Array.isArray(request) && request[0] === 'trace') {
-      this.reply(from, 'ok');
-      return this.serve();
-    }
-    this.reply(from, ['error', 'unknown_system_request']);
-    this.serve();
+  systemTerminate(reason: unknown): void {
+    this.async(() => this.terminateAndExit(reason));
   }
 
   /** Sends a call's reply, unless the caller has stopped waiting for it. */
   reply(from: From, value: unknown): void {
-    const [pid, tag] = from;
-    if (this.rt.activeCallTags.has(tag)) this.rt.send(this.proc, pid, [tag, value], 'reply');
+    reply(this.rt, this.proc, from, value);
   }
 
   /**
@@ -953,91 +954,93 @@ export interface SupervisorStart {
  * `['shutdown', ['failed_to_start_child', id, reason]]`, which is also the supervisor's exit reason.
  */
 export function startSupervisor(what: string, options: SupervisorStart): Promise<StartResult> {
-  const parent = callerProc(what);
-  const rt = parent.runtime;
-  return startAndWait(parent, true, options.label, 'supervisor', (proc, ack) => {
-    if (options.name !== undefined) {
-      const holder = registerName(rt, options.name, proc.pid);
-      if (holder) {
-        ack(['error', ['already_started', holder]]);
-        rt.terminate(proc, 'normal');
-        return;
+  return startSupervisorProcess(
+    what,
+    options.name,
+    options.label,
+    options.init,
+    (proc, parent, result, ack, fail) => {
+      if (
+        !Array.isArray(result) ||
+        result.length !== 2 ||
+        result[0] !== 'ok' ||
+        !Array.isArray(result[1]) ||
+        result[1].length !== 2 ||
+        !Array.isArray(result[1][1])
+      ) {
+        return fail(['bad_return', [options.label, 'init', result]]);
       }
-    }
-    rt.setTrapExit(proc, true);
-    const fail = (reason: unknown) => {
-      ack(['error', reason]);
-      rt.terminate(proc, reason);
-    };
-    invoke(
-      proc,
-      () => asProcess(proc, options.init),
-      (result: unknown) => {
-        if (result === 'ignore') {
-          ack('ignore');
-          return rt.terminate(proc, 'normal');
+      const [flags, specs] = result[1] as [unknown, unknown[]];
+      const settings = checkFlags(flags);
+      if ('error' in settings) return fail(['supervisor_data', settings.error]);
+      const children: Child[] = [];
+      for (const spec of specs) {
+        let checked: Child | { error: unknown };
+        try {
+          checked = checkChildSpec(toChildSpec(spec));
+        } catch (e) {
+          checked = { error: exitReasonOf(e) };
         }
-        if (
-          !Array.isArray(result) ||
-          result.length !== 2 ||
-          result[0] !== 'ok' ||
-          !Array.isArray(result[1]) ||
-          result[1].length !== 2 ||
-          !Array.isArray(result[1][1])
-        ) {
-          return fail(['bad_return', [options.label, 'init', result]]);
+        if ('error' in checked) return fail(['start_spec', checked.error]);
+        if (children.some((c) => sameTerm(c.id, checked.id))) {
+          return fail(['start_spec', ['duplicate_child_name', checked.id]]);
         }
-        const [flags, specs] = result[1] as [unknown, unknown[]];
-        const settings = checkFlags(flags);
-        if ('error' in settings) return fail(['supervisor_data', settings.error]);
-        const children: Child[] = [];
-        for (const spec of specs) {
-          let checked: Child | { error: unknown };
-          try {
-            checked = checkChildSpec(toChildSpec(spec));
-          } catch (e) {
-            checked = { error: exitReasonOf(e) };
-          }
-          if ('error' in checked) return fail(['start_spec', checked.error]);
-          if (children.some((c) => sameTerm(c.id, checked.id))) {
-            return fail(['start_spec', ['duplicate_child_name', checked.id]]);
-          }
-          children.push(checked);
+        children.push(checked);
+      }
+      const server = new StaticSupervisor(proc, parent, settings, options.kind, options.partitions);
+      server.children = children;
+      server.publish();
+      const startAll = async () => {
+        const failed = await server.startChildren([...children]);
+        if (!failed) {
+          ack(['ok', proc.pid]);
+          return server.serve();
         }
-        const server = new StaticSupervisor(
-          proc,
-          parent.pid,
-          settings,
-          options.kind,
-          options.partitions,
-        );
-        server.children = children;
-        server.publish();
-        const startAll = async () => {
-          const failed = await server.startChildren([...children]);
-          if (!failed) {
-            ack(['ok', proc.pid]);
-            return server.serve();
-          }
-          await server.terminateList(server.children);
-          fail(['shutdown', ['failed_to_start_child', failed.child.id, failed.reason]]);
-        };
-        startAll().catch((e: unknown) => {
-          if (proc.status !== 'dead') fail(exitReasonOf(e));
-        });
-      },
-      (e) => {
-        const reason = exitReasonOf(e);
-        if (!isExitSignal(e)) rt.crashReport(proc, e);
-        fail(reason);
-      },
-    );
-  });
+        await server.terminateList(server.children);
+        fail(['shutdown', ['failed_to_start_child', failed.child.id, failed.reason]]);
+      };
+      startAll().catch((e: unknown) => {
+        if (proc.status !== 'dead') fail(exitReasonOf(e));
+      });
+    },
+  );
 }
 
-function moduleLabel(module: object, fallback: string): string {
-  const name = (module as { name?: unknown }).name;
-  return typeof name === 'string' && name !== '' ? name : fallback;
+/**
+ * The start both kinds of supervisor share: a process linked to the caller, registered under
+ * `name`, trapping exits, that runs `init` as itself. 'ignore' ends the start; any other result
+ * goes to `accept`, which checks it, acknowledges (or calls `fail`) and serves.
+ */
+export function startSupervisorProcess(
+  what: string,
+  name: ServerName | null | undefined,
+  label: string,
+  init: () => unknown,
+  accept: (
+    proc: Proc,
+    parent: Pid,
+    result: unknown,
+    ack: (result: StartResult) => void,
+    fail: (reason: unknown) => void,
+  ) => void,
+): Promise<StartResult> {
+  const parent = callerProc(what);
+  return startBehaviour(
+    parent,
+    { link: true, label, behaviour: 'supervisor', name },
+    (proc, ack) => {
+      parent.runtime.setTrapExit(proc, true);
+      invoke(
+        proc,
+        () => asProcess(proc, init),
+        (result: unknown) => {
+          if (result === 'ignore') return ignoreStart(proc, ack);
+          accept(proc, parent.pid, result, ack, (reason) => failStart(proc, ack, reason));
+        },
+        (e) => initCrashed(proc, ack, e),
+      );
+    },
+  );
 }
 
 function init(

@@ -14,13 +14,13 @@ import { callerProc } from '../api';
 import { runAs } from '../current';
 import { ArgumentError, ExitSignal, exitReasonOf, isExitSignal } from '../errors';
 import { inspect } from '../inspect';
-import type { OnClause } from '../pattern';
 import { after, on, receiveSpec } from '../pattern';
 import type { Proc } from '../process';
 import type { Runtime } from '../runtime';
 import { Pid, Ref, _ } from '../terms';
 import type { ChildSpec, ChildSpecDefaults } from './genServer';
-import { invoke, isNormalExit, withChildSpec } from './genServer';
+import { invoke, receiveReply, reply } from './gen';
+import { isNormalExit, withChildSpec } from './genServer';
 import { TaskSupervisor } from './taskSupervisor';
 
 /** `[module, functionName, arity]` of what the task runs (`['erlang', 'apply', 2]` for a function). */
@@ -104,9 +104,8 @@ export function runTask(proc: Proc, fn: () => unknown, target: ReplyTarget, owne
     proc,
     () => runAs(proc, fn),
     (result: unknown) => {
-      if (target && target.ref && rt.activeCallTags.has(target.ref)) {
-        rt.send(proc, target.owner, [target.ref, result], 'reply');
-      }
+      // The task's ref is its reply tag: a reply the owner no longer waits for is dropped.
+      if (target && target.ref) reply(rt, proc, [target.owner, target.ref], result);
       rt.terminate(proc, 'normal');
     },
     (e) => {
@@ -171,18 +170,6 @@ function checked<T>(what: string, task: Task, body: (caller: Proc) => Promise<T>
   return body(caller);
 }
 
-/** Receives `[ref, reply]` or the task's DOWN, or times out: ['reply', v] | ['down', r] | ['timeout']. */
-function receiveTask(caller: Proc, ref: Ref, timeout: Timeout): Promise<[string, unknown?]> {
-  const clauses: Array<OnClause | ReturnType<typeof after>> = [
-    on([ref, _], (m: [Ref, unknown]) => ['reply', m[1]]),
-    on(['DOWN', ref, 'process', _, _], (m: unknown[]) => ['down', m[4]]),
-    after(timeout, () => ['timeout']),
-  ];
-  return caller.runtime.receive(caller, receiveSpec(clauses, caller.pid.id)) as Promise<
-    [string, unknown?]
-  >;
-}
-
 /** Takes a reply already in the mailbox: ['ok', v] or null. */
 async function flushReply(caller: Proc, ref: Ref): Promise<YieldResult> {
   const spec = receiveSpec(
@@ -208,7 +195,7 @@ function awaitTask<R>(task: Task<R>, timeout: Timeout = 5000): Promise<R> {
   return checked('Task.await', task, async (caller) => {
     checkTimeout(timeout, 'Task.await');
     const where = ['Task', 'await', [task, timeout]];
-    const [outcome, value] = await receiveTask(caller, task.ref, timeout);
+    const [outcome, value] = await receiveReply(caller, task.ref, timeout);
     if (outcome === 'reply') {
       forget(caller.runtime, caller, task.ref);
       return value as R;
@@ -217,6 +204,21 @@ function awaitTask<R>(task: Task<R>, timeout: Timeout = 5000): Promise<R> {
     forget(caller.runtime, caller, task.ref);
     throw new ExitSignal(['timeout', where]);
   });
+}
+
+/**
+ * Waits until `deadline` (a clock time, or Infinity) for the reply or the DOWN of one of the
+ * tasks whose refs are in `refs`; resolves that message, or null when the time is up.
+ */
+function nextOfMany(caller: Proc, refs: Set<Ref>, deadline: number): Promise<unknown[] | null> {
+  const rt = caller.runtime;
+  const ours = (m: unknown) =>
+    Array.isArray(m) &&
+    ((m.length === 2 && refs.has(m[0] as Ref)) ||
+      (m.length === 5 && m[0] === 'DOWN' && refs.has(m[1] as Ref)));
+  const left = deadline === Infinity ? 'infinity' : Math.max(0, deadline - rt.clock.now());
+  const spec = receiveSpec([on(ours, (m: unknown[]) => m), after(left, () => null)], caller.pid.id);
+  return rt.receive(caller, spec) as Promise<unknown[] | null>;
 }
 
 async function awaitMany<R>(tasks: Array<Task<R>>, timeout: Timeout = 5000): Promise<R[]> {
@@ -228,17 +230,8 @@ async function awaitMany<R>(tasks: Array<Task<R>>, timeout: Timeout = 5000): Pro
   const awaiting = new Set(tasks.map((t) => t.ref));
   const replies = new Map<Ref, unknown>();
   const deadline = timeout === 'infinity' ? Infinity : rt.clock.now() + timeout;
-  const ours = (m: unknown) =>
-    Array.isArray(m) &&
-    ((m.length === 2 && awaiting.has(m[0] as Ref)) ||
-      (m.length === 5 && m[0] === 'DOWN' && awaiting.has(m[1] as Ref)));
   while (awaiting.size > 0) {
-    const left = deadline === Infinity ? 'infinity' : Math.max(0, deadline - rt.clock.now());
-    const spec = receiveSpec(
-      [on(ours, (m: unknown[]) => m), after(left, () => null)],
-      caller.pid.id,
-    );
-    const message = (await rt.receive(caller, spec)) as unknown[] | null;
+    const message = await nextOfMany(caller, awaiting, deadline);
     if (message === null) {
       for (const ref of awaiting) forget(rt, caller, ref);
       throw new ExitSignal(['timeout', where]);
@@ -258,7 +251,7 @@ async function awaitMany<R>(tasks: Array<Task<R>>, timeout: Timeout = 5000): Pro
 function yieldTask<R>(task: Task<R>, timeout: Timeout = 5000): Promise<YieldResult<R>> {
   return checked('Task.yield', task, async (caller) => {
     checkTimeout(timeout, 'Task.yield');
-    const [outcome, value] = await receiveTask(caller, task.ref, timeout);
+    const [outcome, value] = await receiveReply(caller, task.ref, timeout);
     if (outcome === 'reply') {
       forget(caller.runtime, caller, task.ref);
       return ['ok', value as R];
@@ -304,18 +297,9 @@ async function yieldMany<R>(
   const pending = new Set(tasks.map((t) => t.ref));
   const results = new Map<Ref, YieldResult<R>>();
   const deadline = timeout === 'infinity' ? Infinity : rt.clock.now() + timeout;
-  const ours = (m: unknown) =>
-    Array.isArray(m) &&
-    ((m.length === 2 && pending.has(m[0] as Ref)) ||
-      (m.length === 5 && m[0] === 'DOWN' && pending.has(m[1] as Ref)));
   let timedOut = false;
   while (pending.size > 0 && results.size < limit) {
-    const left = deadline === Infinity ? 'infinity' : Math.max(0, deadline - rt.clock.now());
-    const spec = receiveSpec(
-      [on(ours, (m: unknown[]) => m), after(left, () => null)],
-      caller.pid.id,
-    );
-    const message = (await rt.receive(caller, spec)) as unknown[] | null;
+    const message = await nextOfMany(caller, pending, deadline);
     if (message === null) {
       timedOut = true;
       break;
