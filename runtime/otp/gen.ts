@@ -191,6 +191,12 @@ export function startBehaviour(
   init: (proc: Proc, ack: (result: StartResult) => void) => void,
 ): Promise<StartResult> {
   const { name } = options;
+  if (name !== undefined && name !== null) {
+    // gen:start looks the name up in the caller first: a taken name spawns nothing, and a name
+    // its via module refuses (a duplicate Registry) raises here, in the caller.
+    const holder = resolveServer(parent.runtime, name);
+    if (holder) return Promise.resolve(['error', ['already_started', holder]]);
+  }
   return startAndWait(
     parent,
     options.link,

@@ -568,6 +568,24 @@ describe('Registry.via', () => {
     });
   });
 
+  it('written out as a raw via tuple on a duplicate registry, raises ArgumentError in the caller of start, starting nothing', async () => {
+    const { rt } = virtualRuntime();
+    const got = await rt.run(async () => {
+      await Registry.startLink({ keys: 'duplicate', name: 'feeds' });
+      const before = Process.list().length;
+      const error = await catchError(() =>
+        GenServer.start({}, null, { name: ['via', RegistryViaModule, ['feeds', 'f']] }),
+      );
+      await sleep(10);
+      return [
+        error instanceof ArgumentError,
+        (error as Error).message,
+        Process.list().length - before,
+      ];
+    });
+    expect(got).toEqual([true, 'via is not supported for duplicate registries', 0]);
+  });
+
   it('is refused for duplicate registries', async () => {
     const { rt } = virtualRuntime();
     const got = await rt.run(async () => {
