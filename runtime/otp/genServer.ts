@@ -475,7 +475,7 @@ function start(
         }
       }
       const server = new Server(proc, module, undefined, parent.pid);
-      proc.behaviourState = server;
+      proc.behaviourServer = server;
       const init = module.init ?? ((state: unknown) => ['ok', state] as InitResult<unknown>);
       invoke(
         proc,
