@@ -8,6 +8,7 @@
  * no links or monitors shares one frozen empty list, and the mailbox is never copied whole: a
  * snapshot carries its length, and `processMessages` copies only the bounded slice asked for.
  */
+import { ArgumentError } from './errors';
 import { inspect } from './inspect';
 import { copyMessage } from './copy';
 import type { Proc, ProcessStatus } from './process';
@@ -135,10 +136,15 @@ export function processMessages(
   pid: Pid | number,
   options: { limit?: number; which?: 'oldest' | 'newest' } = {},
 ): MessagesSlice | null {
+  const { limit } = options;
+  if (limit !== undefined && !(limit >= 0 && (Number.isInteger(limit) || limit === Infinity)))
+    throw new ArgumentError(
+      `processMessages: limit should be a whole number from 0, got ${inspect(limit)}`,
+    );
   const proc = live(rt, pid);
   if (!proc) return null;
   const total = proc.mailbox.length;
-  const shown = Math.min(Math.max(0, options.limit ?? total), total);
+  const shown = Math.min(limit ?? total, total);
   const first = options.which === 'newest' ? total - shown : 0;
   const messages: unknown[] = [];
   for (let i = first; i < first + shown; i++) messages.push(copyMessage(proc.mailbox.at(i)));

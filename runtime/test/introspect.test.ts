@@ -148,6 +148,18 @@ describe('processMessages', () => {
         messages: [{ n: 4 }, { n: 5 }],
       });
       expect(processMessages(rt, self())?.messages).toHaveLength(5);
+      expect(processMessages(rt, self(), { limit: Infinity })?.messages).toHaveLength(5);
+    });
+  });
+
+  it('refuses a limit that is not a whole number from 0', async () => {
+    const { rt } = virtualRuntime();
+    await rt.run(async () => {
+      for (const limit of [-1, 1.5, Number.NaN]) {
+        expect(() => processMessages(rt, self(), { limit })).toThrow(
+          /limit should be a whole number/,
+        );
+      }
     });
   });
 
