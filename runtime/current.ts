@@ -33,6 +33,7 @@ export function setAsyncContext(context: AsyncContext | null): void {
   asyncContext = context;
 }
 
+/** The registered async context, or null when only compiled code tracks the running process. */
 export function getAsyncContext(): AsyncContext | null {
   return asyncContext;
 }
@@ -44,4 +45,15 @@ export function runningProc(): Proc | null {
     if (store !== undefined) return store;
   }
   return running;
+}
+
+/**
+ * Runs `fn` as `proc`: sets the running process and, when an async context is registered,
+ * enters it, so the promise continuations `fn` creates also see `proc`. Native processes use it
+ * to call learner functions from a scheduler callback, where the ambient context is whichever
+ * process happened to drive the scheduler.
+ */
+export function runAs<T>(proc: Proc, fn: () => T): T {
+  setRunning(proc);
+  return asyncContext ? asyncContext.run(proc, fn) : fn();
 }

@@ -16,14 +16,15 @@ import type {
   ServerRef,
   StartResult,
 } from './genServer';
-import { GenServer, WORKER_SPEC, withChildSpec } from './genServer';
+import { GenServer, withChildSpec } from './genServer';
 
 /** An agent reference: a pid, a registered name or a via tuple. */
 export type AgentRef = ServerRef;
 
 /** Options of `Agent.start` / `Agent.startLink`. */
 export interface AgentOptions {
-  name?: ServerName;
+  /** The name to register; null or undefined registers none. */
+  name?: ServerName | null;
   /** Milliseconds the initial function may take (default: infinity). */
   timeout?: number | 'infinity';
 }
@@ -63,12 +64,12 @@ const AgentServer: GenServerCallbacks & { name: string } = {
     if (kind === 'update')
       return then(fn(state), (next) => ['reply', 'ok', next]) as ['reply', unknown, unknown];
     if (kind === 'get_and_update') {
-      return then(fn(state), (result) => {
-        if (Array.isArray(result) && result.length === 2) return ['reply', result[0], result[1]];
-        throw new ArgumentError(
-          `Agent.getAndUpdate expects the function to return [reply, newState], got: ${inspect(result)}`,
-        );
-      }) as ['reply', unknown, unknown];
+      // As Elixir's Agent.Server: anything but [reply, newState] stops the agent.
+      return then(fn(state), (result) =>
+        Array.isArray(result) && result.length === 2
+          ? ['reply', result[0], result[1]]
+          : ['stop', ['bad_return_value', result], state],
+      ) as ['reply', unknown, unknown];
     }
     throw new ArgumentError(`unknown Agent request ${inspect(request)}`);
   },
@@ -138,16 +139,11 @@ export const Agent = {
 
   /**
    * A child spec starting `Agent.startLink(fn)`: restarts run `fn` again, so a restarted agent
-   * starts over from its initial state. `{id: Agent, start: [Agent, 'startLink', [fn]]}`.
+   * starts over from its initial state. Exactly `{id: Agent, start: [Agent, 'startLink', [fn]]}`,
+   * as in Elixir: the supervisor fills in restart, shutdown and type.
    */
   childSpec(fn: () => unknown): ChildSpec {
-    return {
-      id: Agent,
-      start: [Agent, 'startLink', [fn]],
-      restart: 'permanent',
-      shutdown: 5000,
-      type: 'worker',
-    };
+    return { id: Agent, start: [Agent, 'startLink', [fn]] };
   },
 
   /**
@@ -158,6 +154,6 @@ export const Agent = {
     module: T,
     defaults: ChildSpecDefaults = {},
   ): T & { childSpec(arg?: unknown): ChildSpec } {
-    return withChildSpec(module, defaults, WORKER_SPEC);
+    return withChildSpec(module, defaults, {});
   },
 };

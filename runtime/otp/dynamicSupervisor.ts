@@ -134,7 +134,7 @@ class DynamicServer extends SupervisorBase {
       return this.giveUp('undefined', child.start);
     }
     child.restarts++;
-    const outcome = await callStart(this.proc, child.start);
+    const outcome = await callStart(this.proc, child.start, 'dynamic_supervisor');
     if (outcome !== 'ignore' && outcome[0] === 'error') {
       child.pid = 'restarting';
       this.rt.send(this.proc, this.proc.pid, ['$gen_restart', child.key], 'send');
@@ -147,8 +147,9 @@ class DynamicServer extends SupervisorBase {
     this.children.set(child.key, child);
   }
 
-  protected handleCastRequest(): null | undefined {
-    return undefined;
+  /** Elixir's DynamicSupervisor ignores every cast (a Supervisor crashes on one it does not know). */
+  protected handleCastRequest(): null {
+    return null;
   }
 
   protected handleRequest(
@@ -180,7 +181,7 @@ class DynamicServer extends SupervisorBase {
       };
       return {
         work: async () => {
-          const outcome = await callStart(this.proc, child.start);
+          const outcome = await callStart(this.proc, child.start, 'dynamic_supervisor');
           if (outcome !== 'ignore' && outcome[0] === 'ok') {
             child.pid = outcome[1];
             child.key = outcome[1];
@@ -216,37 +217,46 @@ class DynamicServer extends SupervisorBase {
   }
 }
 
-function checkOptions(options: unknown): DynamicSupervisorFlags {
+/**
+ * Elixir's DynamicSupervisor.init: the options as flags, defaults filled in, not yet checked (a
+ * bad value makes the start fail with `['supervisor_data', reason]`, as in Elixir).
+ */
+function flagsOf(options: unknown): DynamicSupervisorFlags {
   const opts = (Array.isArray(options) || options === undefined ? {} : options) as Record<
     string,
     unknown
   >;
   if (!isPlainObject(opts)) {
-    throw new ArgumentError(`DynamicSupervisor options must be an object, got ${inspect(options)}`);
-  }
-  const strategy = opts.strategy ?? 'one_for_one';
-  if (strategy !== 'one_for_one') {
     throw new ArgumentError(
-      `DynamicSupervisor only supports the one_for_one strategy, got ${inspect(strategy)}`,
+      `DynamicSupervisor options must be an object, got: ${inspect(options)}`,
     );
   }
   return {
-    strategy,
-    intensity: (opts.maxRestarts as number | undefined) ?? 3,
-    period: (opts.maxSeconds as number | undefined) ?? 5,
-    maxChildren: (opts.maxChildren as number | 'infinity' | undefined) ?? 'infinity',
-    extraArguments: (opts.extraArguments as unknown[] | undefined) ?? [],
+    strategy: (opts.strategy ?? 'one_for_one') as 'one_for_one',
+    intensity: (opts.maxRestarts ?? 3) as number,
+    period: (opts.maxSeconds ?? 5) as number,
+    maxChildren: (opts.maxChildren ?? 'infinity') as number | 'infinity',
+    extraArguments: (opts.extraArguments ?? []) as unknown[],
   };
 }
 
+/** Checks init's flags as Elixir's DynamicSupervisor does, with its defaults for missing keys. */
 function checkFlags(flags: unknown): DynamicSupervisorFlags | { error: unknown } {
   if (!isPlainObject(flags)) return { error: ['invalid_type', flags] };
-  const { strategy, intensity, period, maxChildren, extraArguments } = flags;
+  const {
+    strategy = 'one_for_one',
+    intensity = 1,
+    period = 5,
+    maxChildren = 'infinity',
+    extraArguments = [],
+  } = flags;
   if (strategy !== 'one_for_one') return { error: ['invalid_strategy', strategy] };
   if (typeof intensity !== 'number' || !Number.isInteger(intensity) || intensity < 0) {
     return { error: ['invalid_intensity', intensity] };
   }
-  if (typeof period !== 'number' || !(period > 0)) return { error: ['invalid_period', period] };
+  if (typeof period !== 'number' || !Number.isInteger(period) || period <= 0) {
+    return { error: ['invalid_period', period] };
+  }
   if (
     maxChildren !== 'infinity' &&
     !(typeof maxChildren === 'number' && Number.isInteger(maxChildren) && maxChildren >= 0)
@@ -311,7 +321,7 @@ function start(
 }
 
 function init(options: DynamicSupervisorOptions = {}): DynamicSupervisorInitResult {
-  return ['ok', checkOptions(options)];
+  return ['ok', flagsOf(options)];
 }
 
 function startLink(
@@ -326,7 +336,7 @@ function startLink(
     const label = typeof name === 'string' && name !== '' ? name : 'DynamicSupervisor';
     return start('DynamicSupervisor.startLink', () => module.init(arg), moduleOptions.name, label);
   }
-  const flags = checkOptions(optionsOrModule);
+  const flags = flagsOf(optionsOrModule);
   const name = Array.isArray(optionsOrModule)
     ? undefined
     : (optionsOrModule as DynamicSupervisorOptions | undefined)?.name;
@@ -366,14 +376,16 @@ export const DynamicSupervisor = {
   /** What a module's init returns: the flags with their defaults filled in. */
   init,
 
-  /** The child spec of a DynamicSupervisor under another supervisor: `[DynamicSupervisor, options]`. */
+  /**
+   * The child spec of a DynamicSupervisor under another supervisor (`[DynamicSupervisor, options]`):
+   * `{id, start, type: 'supervisor'}`, its id the name (a via name's own name) or DynamicSupervisor.
+   */
   childSpec(options: DynamicSupervisorOptions | unknown[] = {}): ChildSpec {
     const name = Array.isArray(options) ? undefined : options.name;
+    const id = Array.isArray(name) && name[0] === 'via' ? name[2] : name;
     return {
-      id: name ?? DynamicSupervisor,
+      id: id ?? DynamicSupervisor,
       start: [DynamicSupervisor, 'startLink', [options]],
-      restart: 'permanent',
-      shutdown: 'infinity',
       type: 'supervisor',
     };
   },
@@ -381,16 +393,23 @@ export const DynamicSupervisor = {
   /**
    * Starts a child (its `extraArguments` first, then the spec's arguments). Resolves `['ok', pid]`,
    * `'ignore'`, `['error', 'max_children']` or `['error', reason]`; an invalid spec gives
-   * `['error', reason]` without asking the supervisor.
+   * `['error', ['invalid_child_spec', spec]]`, `['error', ['invalid_restart_type', r]]`, ...
+   * without asking the supervisor.
    */
   startChild(sup: ServerRef, spec: ChildSpecInput): Promise<DynamicStartChildResult> {
-    const checked = checkChildSpec(toChildSpec(spec), false);
+    const checked = checkChildSpec(toChildSpec(spec), 'dynamic_supervisor');
     if ('error' in checked) return Promise.resolve(['error', checked.error]);
     return GenServer.call(sup, ['start_child', checked], 'infinity');
   },
 
-  /** Stops the child with this pid; `'ok'` or `['error', 'not_found']`. */
+  /** Stops the child with this pid; `'ok'` or `['error', 'not_found']` (anything but a pid raises). */
   terminateChild(sup: ServerRef, pid: Pid): Promise<'ok' | ['error', 'not_found']> {
+    if (!(pid instanceof Pid)) {
+      // Elixir's terminate_child takes only a pid: children of a DynamicSupervisor have no ids.
+      throw new ArgumentError(
+        `DynamicSupervisor.terminateChild expects the pid of a child, got: ${inspect(pid)}`,
+      );
+    }
     return GenServer.call(sup, ['terminate_child', pid], 'infinity');
   },
 

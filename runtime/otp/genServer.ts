@@ -28,21 +28,27 @@ export type ServerRef = Pid | string | ViaTuple;
 export type ServerName = string | ViaTuple;
 
 type Maybe<T> = T | Promise<T>;
-type Continue = ['continue', unknown];
 
-/** Return values of init. */
+/**
+ * What a callback may ask for after its new state: `['continue', arg]` runs handleContinue next;
+ * a number of ms makes `handleInfo('timeout', state)` run if no message comes in that time (any
+ * message cancels it); `'infinity'` waits as usual; `'hibernate'` waits with a compacted mailbox.
+ */
+export type NextAction = ['continue', unknown] | number | 'infinity' | 'hibernate';
+
+/** Return values of init; `['stop', r]` and `['error', r]` make the start return `['error', r]`. */
 export type InitResult<S> =
-  ['ok', S] | ['ok', S, Continue] | 'ignore' | ['stop', unknown] | ['error', unknown];
-/** Return values of handleCall. */
+  ['ok', S] | ['ok', S, NextAction] | 'ignore' | ['stop', unknown] | ['error', unknown];
+/** Return values of handleCall (`['stop', reason, reply, state]` replies, then exits). */
 export type CallResult<S> =
   | ['reply', unknown, S]
-  | ['reply', unknown, S, Continue]
+  | ['reply', unknown, S, NextAction]
   | ['noreply', S]
-  | ['noreply', S, Continue]
+  | ['noreply', S, NextAction]
   | ['stop', unknown, unknown, S]
   | ['stop', unknown, S];
 /** Return values of handleCast, handleInfo and handleContinue. */
-export type NoReplyResult<S> = ['noreply', S] | ['noreply', S, Continue] | ['stop', unknown, S];
+export type NoReplyResult<S> = ['noreply', S] | ['noreply', S, NextAction] | ['stop', unknown, S];
 
 /** The callbacks of a GenServer module; all optional, all may be async. */
 export interface GenServerCallbacks<S = any> {
@@ -81,7 +87,8 @@ export type GenServerModule<T> = T & {
 
 /** Options of start/startLink. */
 export interface StartOptions {
-  name?: ServerName;
+  /** The name to register; null or undefined registers none. */
+  name?: ServerName | null;
   /** Milliseconds init may take before the start fails with timeout (default: infinity). */
   timeout?: number | 'infinity';
 }
@@ -112,8 +119,12 @@ export function isNormalExit(reason: unknown): boolean {
   );
 }
 
-/** Resolves a server reference to a live pid's process, or null. */
-export function resolveServer(rt: Runtime, server: ServerRef): Pid | null {
+/**
+ * Resolves a server reference to a live pid, or null; `null` (Elixir's nil) names nobody, so it
+ * resolves to null like an unregistered name.
+ */
+export function resolveServer(rt: Runtime, server: ServerRef | null | undefined): Pid | null {
+  if (server === null || server === undefined) return null;
   if (server instanceof Pid) return rt.procOf(server) ? server : null;
   if (typeof server === 'string') return rt.whereis(server);
   if (Array.isArray(server) && server[0] === 'via') {
@@ -164,8 +175,9 @@ export function registerName(rt: Runtime, name: ServerName, pid: Pid): Pid | nul
 
 /**
  * The start protocol shared by every behaviour (proc_lib's start/start_link): spawn the process,
- * let it run `init` and wait for its acknowledgement, or for its death. A linked start by a
- * process that traps exits also consumes the EXIT message of a child that failed to start.
+ * let it run `init` and wait for its acknowledgement, or for its death. When the start does not
+ * succeed (an error, 'ignore' or a timeout), a linked start by a process that traps exits also
+ * consumes the child's EXIT message, as proc_lib does since OTP 26.
  */
 export function startAndWait(
   parent: Proc,
@@ -204,8 +216,8 @@ export function startAndWait(
       rt.exitPid(parent, child.pid, 'kill');
       return ['error', 'timeout'];
     }
-    if (result !== 'ignore' && result[0] === 'error' && link && parent.trapExit) {
-      // proc_lib consumes the EXIT of a child that failed to start.
+    if ((result === 'ignore' || result[0] === 'error') && link && parent.trapExit) {
+      // proc_lib (OTP 26+) consumes the EXIT of a child that failed to start.
       void rt.receive(
         parent,
         receiveSpec([new OnClause(['EXIT', child.pid, _], () => null), after(0)], parent.pid.id),
@@ -215,44 +227,79 @@ export function startAndWait(
   });
 }
 
+/** True for what a callback may put after its new state (see NextAction). */
+function isNextAction(action: unknown): action is NextAction {
+  return (
+    action === 'infinity' ||
+    action === 'hibernate' ||
+    (typeof action === 'number' && Number.isInteger(action) && action >= 0) ||
+    (Array.isArray(action) && action.length === 2 && action[0] === 'continue')
+  );
+}
+
 /** One running server. */
 class Server {
   traced = false;
   lastMessage: unknown = undefined;
+  /** How long the current wait may last before handleInfo('timeout') runs (gen_server's Time). */
+  private timeout: number | 'infinity' = 'infinity';
   constructor(
     readonly proc: Proc,
     readonly module: GenServerCallbacks,
     public state: unknown,
-    readonly parent: Pid | null,
+    /** The process whose EXIT stops the server: the starter for startLink, itself for start. */
+    readonly parent: Pid,
   ) {}
 
   get rt(): Runtime {
     return this.proc.runtime;
   }
 
-  /** Waits for the next message. */
-  serve(): void {
-    this.rt.waitFor(this.proc, ANY, (message) => this.handle(message));
+  /**
+   * Waits for the next message. A system message (sys.*) does not end a timeout: like
+   * gen_server, the server goes back to waiting with the same timeout, counted afresh.
+   */
+  serve(hibernate = false): void {
+    const timeout = this.timeout;
+    if (timeout === 'infinity') {
+      this.rt.waitFor(this.proc, ANY, (message) => this.handle(message));
+    } else {
+      this.rt.waitFor(
+        this.proc,
+        { ...ANY, timeout: after(timeout) },
+        (message) => this.handle(message),
+        () => this.handleTimeout(),
+      );
+    }
+    if (hibernate && this.proc.wait !== null) {
+      // No message was there, so the server sleeps with a compacted mailbox (Process.hibernate).
+      this.proc.mailbox.compact();
+      this.proc.hibernating = true;
+    }
+  }
+
+  private handleTimeout(): void {
+    this.timeout = 'infinity';
+    this.lastMessage = 'timeout';
+    this.handleInfo('timeout');
   }
 
   private handle(message: unknown): void {
     this.lastMessage = message;
     if (Array.isArray(message)) {
       const [type] = message;
+      if (type === '$system' && message.length === 3)
+        return this.handleSystem(message[1] as From, message[2]);
+      this.timeout = 'infinity';
       if (type === '$gen_call' && message.length === 3)
         return this.handleCall(message[2], message[1] as From);
       if (type === '$gen_cast' && message.length === 2) return this.handleCast(message[1]);
-      if (type === '$system' && message.length === 3)
-        return this.handleSystem(message[1] as From, message[2]);
-      if (
-        type === 'EXIT' &&
-        message.length === 3 &&
-        message[1] === this.parent &&
-        this.proc.trapExit
-      ) {
+      // gen_server stops on its parent's EXIT; a server made by start is its own parent.
+      if (type === 'EXIT' && message.length === 3 && message[1] === this.parent) {
         return this.stop(message[2], null);
       }
     }
+    this.timeout = 'infinity';
     this.handleInfo(message);
   }
 
@@ -261,9 +308,7 @@ class Server {
     const { handleCall } = this.module;
     if (!handleCall) {
       return this.crash(
-        new Error(
-          `attempted to call GenServer ${this.proc.pid.toString()} but no handleCall callback was given`,
-        ),
+        new Error(`attempted to call GenServer ${this.who()} but no handleCall callback was given`),
       );
     }
     invoke(
@@ -282,11 +327,11 @@ class Server {
         this.debug(
           `sent ${inspect(result[1])} to ${from[0].toString()}, new state ${inspect(result[2])}`,
         );
-        return this.next(result[2], result[3]);
+        return this.next(result[2], result[3], result);
       }
       if (tag === 'noreply' && (result.length === 2 || result.length === 3)) {
         this.debug(`new state ${inspect(result[1])}`);
-        return this.next(result[1], result[2]);
+        return this.next(result[1], result[2], result);
       }
       if (tag === 'stop' && result.length === 4) {
         this.state = result[3];
@@ -305,9 +350,7 @@ class Server {
     const { handleCast } = this.module;
     if (!handleCast)
       return this.crash(
-        new Error(
-          `GenServer ${this.proc.pid.toString()} got a cast but has no handleCast callback`,
-        ),
+        new Error(`attempted to cast GenServer ${this.who()} but no handleCast callback was given`),
       );
     invoke(
       this.proc,
@@ -321,10 +364,10 @@ class Server {
     this.debug(`got info ${inspect(message)}`);
     const { handleInfo } = this.module;
     if (!handleInfo) {
-      // Elixir's default: log the unexpected message and keep going.
+      // Elixir's default: log an error naming the server and keep going.
       this.rt.output(
         this.proc,
-        `[warning] GenServer ${this.proc.pid.toString()} received unexpected message in handleInfo: ${inspect(message)}\n`,
+        `[error] GenServer ${this.who()} received unexpected message in handleInfo: ${inspect(message)}\n`,
         'stderr',
       );
       return this.serve();
@@ -341,7 +384,7 @@ class Server {
     if (Array.isArray(result)) {
       if (result[0] === 'noreply' && (result.length === 2 || result.length === 3)) {
         this.debug(`new state ${inspect(result[1])}`);
-        return this.next(result[1], result[2]);
+        return this.next(result[1], result[2], result);
       }
       if (result[0] === 'stop' && result.length === 3) {
         this.state = result[2];
@@ -351,16 +394,18 @@ class Server {
     this.crash(['bad_return_value', result]);
   }
 
-  /** Moves to `state`, running handleContinue first when asked to. */
-  next(state: unknown, continuation: unknown): void {
+  /**
+   * Moves to `state`, then does what the callback asked for: continue, a timeout, or hibernate.
+   * Anything else crashes the server with `['bad_return_value', returned]`, the whole return.
+   */
+  next(state: unknown, action: unknown, returned: unknown): void {
     this.state = state;
-    if (continuation === undefined) return this.serve();
-    if (
-      !Array.isArray(continuation) ||
-      continuation[0] !== 'continue' ||
-      continuation.length !== 2
-    ) {
-      return this.crash(['bad_return_value', continuation]);
+    if (action === undefined || action === 'infinity') return this.serve();
+    if (!isNextAction(action)) return this.crash(['bad_return_value', returned]);
+    if (action === 'hibernate') return this.serve(true);
+    if (typeof action === 'number') {
+      this.timeout = action;
+      return this.serve();
     }
     const { handleContinue } = this.module;
     if (!handleContinue)
@@ -369,7 +414,7 @@ class Server {
       );
     invoke(
       this.proc,
-      () => handleContinue.call(this.module, continuation[1], this.state),
+      () => handleContinue.call(this.module, action[1], this.state),
       (r: unknown) => this.afterNoReply(r),
       (e) => this.crash(e),
     );
@@ -438,6 +483,11 @@ class Server {
     );
   }
 
+  /** The server as Elixir's default callbacks name it: its registered name, else its pid. */
+  private who(): string {
+    return this.proc.name === null ? this.proc.pid.toString() : inspect(this.proc.name);
+  }
+
   private debug(line: string): void {
     if (this.traced)
       this.rt.output(this.proc, `*DBG* ${this.proc.pid.toString()} ${line}\n`, 'stdout');
@@ -466,7 +516,8 @@ function start(
     moduleLabel(module),
     'gen_server',
     (proc, ack) => {
-      if (options.name !== undefined) {
+      // A null name is Elixir's `name: nil`: no name.
+      if (options.name !== undefined && options.name !== null) {
         const holder = registerName(rt, options.name, proc.pid);
         if (holder) {
           ack(['error', ['already_started', holder]]);
@@ -474,7 +525,7 @@ function start(
           return;
         }
       }
-      const server = new Server(proc, module, undefined, parent.pid);
+      const server = new Server(proc, module, undefined, link ? parent.pid : proc.pid);
       proc.behaviourServer = server;
       const init = module.init ?? ((state: unknown) => ['ok', state] as InitResult<unknown>);
       invoke(
@@ -486,9 +537,12 @@ function start(
             return rt.terminate(proc, 'normal');
           }
           if (Array.isArray(result)) {
-            if (result[0] === 'ok' && (result.length === 2 || result.length === 3)) {
+            if (
+              result[0] === 'ok' &&
+              (result.length === 2 || (result.length === 3 && isNextAction(result[2])))
+            ) {
               ack(['ok', proc.pid]);
-              return server.next(result[1], result[2]);
+              return server.next(result[1], result[2], result);
             }
             if (result[0] === 'stop' && result.length === 2) {
               ack(['error', result[1]]);
@@ -528,7 +582,7 @@ function moduleLabel(module: object): string {
  * with `['noproc', ...]` if the server is not alive, and with the server's exit reason if it dies.
  */
 function call<R = any>(
-  server: ServerRef,
+  server: ServerRef | null,
   request: unknown,
   timeout: number | 'infinity' = 5000,
 ): Promise<R> {
@@ -536,8 +590,7 @@ function call<R = any>(
   const rt = caller.runtime;
   const where = ['GenServer', 'call', [server, request, timeout]];
   const pid = resolveServer(rt, server);
-  if (pid === null) return Promise.reject(new ExitSignal(['noproc', where]));
-  if (pid === caller.pid) return Promise.reject(new ExitSignal(['calling_self', where]));
+  if (pid === null || pid === caller.pid) return refused(pid, where);
   const tag = rt.monitor(caller, pid);
   rt.activeCallTags.add(tag);
   // Sending by the name the caller gave keeps it in the trace (diagrams show `counter`, not a pid).
@@ -562,13 +615,21 @@ function call<R = any>(
   });
 }
 
+/**
+ * The exit of a call or stop that cannot be made: no live server (`noproc`), or the caller
+ * itself (`calling_self`: it would wait for its own answer forever), as Elixir's GenServer does.
+ */
+function refused(pid: Pid | null, where: unknown[]): Promise<never> {
+  return Promise.reject(new ExitSignal([pid === null ? 'noproc' : 'calling_self', where]));
+}
+
 /** The registered name a server was addressed by, else its resolved pid. */
-function namedOr(server: ServerRef, pid: Pid): Pid | string {
+function namedOr(server: ServerRef | null, pid: Pid): Pid | string {
   return typeof server === 'string' ? server : pid;
 }
 
 /** Sends an asynchronous request; returns 'ok' at once, whether or not the server exists. */
-function cast(server: ServerRef, request: unknown): 'ok' {
+function cast(server: ServerRef | null, request: unknown): 'ok' {
   const caller = callerProc('GenServer.cast');
   const rt = caller.runtime;
   const pid = resolveServer(rt, server);
@@ -578,10 +639,11 @@ function cast(server: ServerRef, request: unknown): 'ok' {
 
 /**
  * Stops a server: it runs terminate with `reason` and exits. Resolves 'ok'; exits the caller with
- * noproc if the server is not alive, or with timeout if it does not stop in time.
+ * noproc if the server is not alive, calling_self if it is the caller, timeout if it does not stop
+ * in time, and with the server's own reason if it exits with another one.
  */
 function stop(
-  server: ServerRef,
+  server: ServerRef | null,
   reason: unknown = 'normal',
   timeout: number | 'infinity' = 'infinity',
 ): Promise<'ok'> {
@@ -589,7 +651,7 @@ function stop(
   const rt = caller.runtime;
   const where = ['GenServer', 'stop', [server, reason, timeout]];
   const pid = resolveServer(rt, server);
-  if (pid === null) return Promise.reject(new ExitSignal(['noproc', where]));
+  if (pid === null || pid === caller.pid) return refused(pid, where);
   const monitor = rt.monitor(caller, pid);
   // Like proc_lib:stop, wait for the DOWN rather than a reply.
   rt.send(caller, pid, ['$system', [caller.pid, monitor], ['terminate', reason]], 'call');
@@ -618,11 +680,9 @@ function define<T extends GenServerCallbacks & Record<string, any>>(
     (module as Record<string, unknown>).startLink = (arg?: unknown, options: StartOptions = {}) =>
       GenServer.startLink(module, arg, options);
   }
-  return withChildSpec(module, defaults, WORKER_SPEC);
+  // Like `use GenServer`: only id, start and the options given; supervisors fill the defaults.
+  return withChildSpec(module, defaults, {});
 }
-
-/** The child-spec defaults of a worker (GenServer, Agent): permanent, 5 s to shut down. */
-export const WORKER_SPEC = { restart: 'permanent', shutdown: 5000, type: 'worker' } as const;
 
 /**
  * Gives `module` a `childSpec(arg)` that starts it with `module.startLink(arg)`, unless it has its
@@ -688,7 +748,7 @@ export const GenServer = {
   },
 
   /** The pid behind a server reference, or null. */
-  whereis(server: ServerRef): Pid | null {
+  whereis(server: ServerRef | null): Pid | null {
     return resolveServer(callerProc('GenServer.whereis').runtime, server);
   },
 };

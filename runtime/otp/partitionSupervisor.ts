@@ -13,7 +13,7 @@
  */
 import { callerProc } from '../api';
 import { runningProc } from '../current';
-import { ArgumentError } from '../errors';
+import { ArgumentError, ExitSignal } from '../errors';
 import { inspect } from '../inspect';
 import type { Runtime, ViaTuple } from '../runtime';
 import { Pid } from '../terms';
@@ -66,9 +66,13 @@ function tableOf(rt: Runtime, name: unknown): SupervisorState | null {
   return state && state.kind === 'partition_supervisor' ? state : null;
 }
 
-function tableOrThrow(what: string, name: unknown): SupervisorState {
+/**
+ * The table behind `name` for a caller; with no PartitionSupervisor there the caller exits with
+ * `['noproc', ['PartitionSupervisor', 'partitions', [name]]]`, as in Elixir.
+ */
+function tableOrExit(what: string, name: unknown): SupervisorState {
   const table = tableOf(callerProc(what).runtime, name);
-  if (!table) throw new ArgumentError(`there is no PartitionSupervisor named ${inspect(name)}`);
+  if (!table) throw new ExitSignal(['noproc', ['PartitionSupervisor', 'partitions', [name]]]);
   return table;
 }
 
@@ -89,39 +93,40 @@ function startLink(options: PartitionSupervisorOptions): Promise<StartResult> {
   const withArguments = opts.withArguments ?? ((args: unknown[]) => args);
   if (typeof withArguments !== 'function') {
     throw new ArgumentError(
-      'the withArguments option must be a function (args, partition) => args',
+      'the withArguments option must be a function that receives two arguments, the current ' +
+        `call arguments and the partition, got: ${inspect(withArguments)}`,
     );
   }
-  const init = () => {
-    const base = toChildSpec(childSpec);
-    const [module, fn, args] = base.start;
-    const children: ChildSpec[] = [];
-    for (let partition = 0; partition < partitions; partition++) {
-      const partitionArgs = withArguments([...args], partition);
-      if (!Array.isArray(partitionArgs)) {
-        throw new ArgumentError(
-          `the call to the function in withArguments must return an array, got: ${inspect(partitionArgs)}`,
-        );
-      }
-      children.push({
-        ...base,
-        id: partition,
-        start: [module, fn, partitionArgs],
-        modules: base.modules ?? [module],
-      });
+  // As in Elixir, the partitions' specs are made here, in the caller: a bad childSpec or a
+  // withArguments that does not give an array raises before any process starts.
+  const base = toChildSpec(childSpec);
+  const [module, fn, args] = base.start;
+  const children: ChildSpec[] = [];
+  for (let partition = 0; partition < partitions; partition++) {
+    const partitionArgs = withArguments([...args], partition);
+    if (!Array.isArray(partitionArgs)) {
+      throw new Error(
+        `the call to the function in withArguments must return an array, got: ${inspect(partitionArgs)}`,
+      );
     }
-    return [
-      'ok',
-      [
-        {
-          strategy: opts.strategy ?? 'one_for_one',
-          intensity: opts.maxRestarts ?? 3,
-          period: opts.maxSeconds ?? 5,
-        },
-        children,
-      ],
-    ];
-  };
+    children.push({
+      ...base,
+      id: partition,
+      start: [module, fn, partitionArgs],
+      modules: base.modules ?? [module],
+    });
+  }
+  const init = () => [
+    'ok',
+    [
+      {
+        strategy: opts.strategy ?? 'one_for_one',
+        intensity: opts.maxRestarts ?? 3,
+        period: opts.maxSeconds ?? 5,
+      },
+      children,
+    ],
+  ];
   return startSupervisor('PartitionSupervisor.startLink', {
     init,
     name,
@@ -139,13 +144,14 @@ export const PartitionSupervisor = {
    */
   startLink,
 
-  /** The child spec of a PartitionSupervisor under another supervisor: `[PartitionSupervisor, options]`. */
+  /**
+   * The child spec of a PartitionSupervisor under another supervisor (`[PartitionSupervisor,
+   * options]`): `{id: name, start, type: 'supervisor'}`; the parent fills in the rest.
+   */
   childSpec(options: PartitionSupervisorOptions): ChildSpec {
     return {
       id: options.name,
       start: [PartitionSupervisor, 'startLink', [options]],
-      restart: 'permanent',
-      shutdown: 'infinity',
       type: 'supervisor',
     };
   },
@@ -172,12 +178,12 @@ export const PartitionSupervisor = {
     return child && child.pid instanceof Pid ? child.pid : 'undefined';
   },
 
-  /** How many partitions the PartitionSupervisor `name` has. */
+  /** How many partitions the PartitionSupervisor `name` has; exits the caller with noproc when there is none. */
   partitions(name: ServerRef): number {
-    return tableOrThrow('PartitionSupervisor.partitions', name).partitions!;
+    return tableOrExit('PartitionSupervisor.partitions', name).partitions!;
   },
 
-  /** The partition number that `key` is routed to under `name`. */
+  /** The partition number that `key` is routed to under `name` (exits with noproc like partitions). */
   resolvePartition(name: ServerRef, key: unknown): number {
     return partitionOf(key, PartitionSupervisor.partitions(name));
   },

@@ -410,9 +410,14 @@ function viaTable(name: unknown): [RegistryTable, ViaName] {
   const proc = runningProc();
   if (!proc) throw new ArgumentError('Registry via names can only be used inside a process');
   const table = tableOf(proc.runtime, parts[0]);
-  if (table.kind !== 'unique')
-    throw new ArgumentError(`via is not supported for duplicate registries`);
+  refuseDuplicateVia(table);
   return [table, parts];
+}
+
+/** Elixir's whereis_name raises this in the caller of start, before any process is spawned. */
+function refuseDuplicateVia(table: RegistryTable): void {
+  if (table.kind !== 'unique')
+    throw new ArgumentError(`via is not supported for ${table.kind} registries`);
 }
 
 /** The via module of Registry: `['via', RegistryViaModule, [registry, key]]` names a process. */
@@ -591,15 +596,28 @@ export const Registry = {
     return 'ok';
   },
 
+  /** Removes a registry metadata key (absent or not); returns 'ok', as Elixir's delete_meta. */
+  deleteMeta(registry: string, key: unknown): 'ok' {
+    const [, table] = callerTable('Registry.deleteMeta', registry);
+    table.meta.delete(canonicalKey(key));
+    return 'ok';
+  },
+
   /**
    * A name for GenServer (and `send`) resolved by this registry:
-   * `GenServer.start(M, arg, {name: Registry.via('rooms', 'lobby')})`. Only unique registries.
+   * `GenServer.start(M, arg, {name: Registry.via('rooms', 'lobby')})`. Only unique registries:
+   * for a running duplicate registry it raises ArgumentError at once, in the caller, which is
+   * where Elixir's `start` raises (its `whereis_name` check runs before the spawn).
    */
   via(
     registry: string,
     key: unknown,
     ...value: [unknown?]
   ): ['via', typeof RegistryViaModule, ViaName] {
+    const proc = runningProc();
+    const pid = proc && typeof registry === 'string' ? proc.runtime.whereis(registry) : null;
+    const state = pid ? proc!.runtime.procOf(pid)?.ownedTable : null;
+    if (state instanceof RegistryTable) refuseDuplicateVia(state);
     return [
       'via',
       RegistryViaModule,

@@ -207,22 +207,48 @@ export function toChildSpec(child: unknown): ChildSpec {
   if (hasChildSpec(child)) return child.childSpec([]);
   if (Array.isArray(child) && child.length === 2) {
     throw new ArgumentError(
-      `${termLabel(child[0])} was given as a child to a supervisor but it has no childSpec function`,
+      `the module ${termLabel(child[0])} was given as a child to a supervisor but it does not implement childSpec`,
     );
   }
-  if (isPlainObject(child)) return { ...child } as unknown as ChildSpec;
+  if (isPlainObject(child)) {
+    // A module here is an object of functions: one without childSpec (and without a spec's
+    // start) is the module given bare, which Elixir refuses the same way as [module, arg].
+    if (!('start' in child) && Object.values(child).some((v) => typeof v === 'function')) {
+      throw new ArgumentError(
+        `the module ${termLabel(child)} was given as a child to a supervisor but it does not implement childSpec`,
+      );
+    }
+    return { ...child } as unknown as ChildSpec;
+  }
   throw new ArgumentError(
-    `supervisors expect each child to be a child spec, [module, arg] or a module, got: ${inspect(child)}`,
+    'supervisors expect each child to be one of: a module, a [module, arg] pair, or a child ' +
+      `spec object with at least id and start; got: ${inspect(child)}`,
   );
 }
 
+/** Which rules a child spec is checked by: OTP's supervisor, or Elixir's DynamicSupervisor. */
+export type SpecRules = 'supervisor' | 'dynamic_supervisor';
+
 /**
- * Checks a child spec map as OTP's supervisor does and fills in the defaults; returns the child,
- * or the error reason (`'missing_id'`, `['invalid_mfa', start]`, `['invalid_restart_type', r]`, ...).
+ * Checks a child spec map and fills in the defaults a spec may leave out (restart 'permanent',
+ * type 'worker', shutdown 5000 for a worker and 'infinity' for a supervisor, modules
+ * `[module]`); returns the child, or the error reason (`'missing_id'`, `['invalid_mfa', start]`,
+ * `['invalid_restart_type', r]`, ...). Under the 'supervisor' rules (OTP's check_childspec) a
+ * missing id or start has its own reason and the checks run mfa, restart, type, shutdown,
+ * modules; under 'dynamic_supervisor' (Elixir's validate_child) a map without an id or a
+ * three-element start is `['invalid_child_spec', spec]` and the checks run mfa, restart,
+ * shutdown, type, modules.
  */
-export function checkChildSpec(spec: unknown, needsId = true): Child | { error: unknown } {
+export function checkChildSpec(
+  spec: unknown,
+  rules: SpecRules = 'supervisor',
+): Child | { error: unknown } {
   if (!isPlainObject(spec)) return { error: ['invalid_child_spec', spec] };
-  if (needsId && !('id' in spec)) return { error: 'missing_id' };
+  const dynamic = rules === 'dynamic_supervisor';
+  if (dynamic && !('id' in spec && Array.isArray(spec.start) && spec.start.length === 3)) {
+    return { error: ['invalid_child_spec', spec] };
+  }
+  if (!('id' in spec)) return { error: 'missing_id' };
   if (!('start' in spec)) return { error: 'missing_start' };
   const start = spec.start;
   if (
@@ -235,20 +261,36 @@ export function checkChildSpec(spec: unknown, needsId = true): Child | { error: 
     return { error: ['invalid_mfa', start] };
   }
   const restart = spec.restart ?? 'permanent';
-  if (!RESTART_TYPES.includes(restart)) return { error: ['invalid_restart_type', restart] };
   const type = spec.type ?? 'worker';
-  if (!CHILD_TYPES.includes(type)) return { error: ['invalid_child_type', type] };
-  const shutdown = spec.shutdown ?? (type === 'worker' ? 5000 : 'infinity');
-  if (!(
-    shutdown === 'brutal_kill' ||
-    shutdown === 'infinity' ||
-    (typeof shutdown === 'number' && Number.isInteger(shutdown) && shutdown >= 0)
-  )) {
-    return { error: ['invalid_shutdown', shutdown] };
-  }
+  const shutdown = spec.shutdown ?? (type === 'supervisor' ? 'infinity' : 5000);
   const modules = spec.modules ?? [start[0]];
-  if (modules !== 'dynamic' && !Array.isArray(modules))
-    return { error: ['invalid_modules', modules] };
+  const checks: Record<string, () => unknown> = {
+    restart: () => (RESTART_TYPES.includes(restart) ? null : ['invalid_restart_type', restart]),
+    type: () => (CHILD_TYPES.includes(type) ? null : ['invalid_child_type', type]),
+    shutdown: () =>
+      shutdown === 'brutal_kill' ||
+      shutdown === 'infinity' ||
+      (typeof shutdown === 'number' && Number.isInteger(shutdown) && shutdown >= 0)
+        ? null
+        : ['invalid_shutdown', shutdown],
+    modules: () => {
+      if (modules === 'dynamic') return null;
+      if (!Array.isArray(modules)) return ['invalid_modules', modules];
+      // A module is an object (or a function); OTP names the first element that is not one.
+      const odd = modules.findIndex(
+        (m) => !((typeof m === 'object' || typeof m === 'function') && m !== null),
+      );
+      if (odd < 0) return null;
+      return dynamic ? ['invalid_modules', modules] : ['invalid_module', modules[odd]];
+    },
+  };
+  const order = dynamic
+    ? ['restart', 'shutdown', 'type', 'modules']
+    : ['restart', 'type', 'shutdown', 'modules'];
+  for (const key of order) {
+    const error = checks[key]!();
+    if (error !== null) return { error };
+  }
   return {
     id: spec.id,
     pid: 'undefined',
@@ -315,22 +357,30 @@ export type StartOutcome = ['ok', Pid] | ['ok', Pid, unknown] | 'ignore' | ['err
 /**
  * Calls a child's start function as the supervisor (so `GenServer.startLink` links the child to
  * it) and normalises its result, as OTP's do_start_child does: anything but `['ok', pid]`,
- * `['ok', pid, info]`, `'ignore'` or `['error', r]` becomes `['error', thatValue]`.
+ * `['ok', pid, info]`, `'ignore'` or `['error', r]` becomes `['error', thatValue]`. A start
+ * function that throws (or does not exist) gives `['error', ['EXIT', reason]]` under
+ * `rules` 'supervisor' (OTP calls it inside `catch`) and `['error', reason]` under
+ * 'dynamic_supervisor' (Elixir's try/catch).
  */
 export async function callStart(
   proc: Proc,
   start: readonly [object, string, readonly unknown[]],
+  rules: SpecRules = 'supervisor',
 ): Promise<StartOutcome> {
   const [module, fn, args] = start;
+  const crashed = (reason: unknown): StartOutcome => [
+    'error',
+    rules === 'supervisor' ? ['EXIT', reason] : reason,
+  ];
   let result: unknown;
   try {
     const f = (module as Record<string, unknown>)[fn];
-    if (typeof f !== 'function') return ['error', ['undef', [termLabel(module), fn, args]]];
+    if (typeof f !== 'function') return crashed(['undef', [termLabel(module), fn, args]]);
     result = asProcess(proc, () => (f as (...a: unknown[]) => unknown).apply(module, [...args]));
     result = await proc.runtime.awaitValue(proc, result);
   } catch (e) {
     if (proc.status === 'dead') throw e;
-    return ['error', exitReasonOf(e)];
+    return crashed(exitReasonOf(e));
   }
   if (result === 'ignore') return 'ignore';
   if (Array.isArray(result)) {
@@ -446,7 +496,7 @@ export interface SupervisorSettings {
  * children, restart intensity and the report when it gives up. Subclasses keep the children.
  */
 export abstract class SupervisorBase {
-  /** Clock times (ms) of recent restarts, newest first. */
+  /** Clock times (whole seconds) of recent restarts, newest first. */
   private restartTimes: number[] = [];
   protected restartTotal = 0;
   private lastMessage: unknown = undefined;
@@ -581,11 +631,15 @@ export abstract class SupervisorBase {
     if (this.rt.activeCallTags.has(tag)) this.rt.send(this.proc, pid, [tag, value], 'reply');
   }
 
-  /** OTP's add_restart: records a restart; false when the restart intensity is exceeded. */
+  /**
+   * OTP's add_restart: records a restart; false when the restart intensity is exceeded. Like
+   * OTP it counts in whole seconds of the clock: a restart stays counted while it happened at
+   * most maxSeconds (whole) seconds before this one.
+   */
   protected addRestart(): boolean {
-    const now = this.rt.clock.now();
-    const window = this.settings.period * 1000;
-    this.restartTimes = [now, ...this.restartTimes.filter((t) => now - t < window)];
+    const now = Math.floor(this.rt.clock.now() / 1000);
+    const threshold = now - this.settings.period;
+    this.restartTimes = [now, ...this.restartTimes.filter((t) => t >= threshold)];
     this.restartTotal++;
     return this.restartTimes.length <= this.settings.intensity;
   }
@@ -759,7 +813,11 @@ class StaticSupervisor extends SupervisorBase {
           .map((c): WhichChildrenRow => [c.id, c.pid, c.type, c.modules]),
       };
     }
-    if (request === 'count_children') return { reply: countOf(this.children) };
+    if (request === 'count_children') {
+      // OTP's count_child: a child is active only if its process is still alive, even when its
+      // EXIT is still waiting in the mailbox behind this call.
+      return { reply: countOf(this.children, (pid) => this.rt.procOf(pid) !== null) };
+    }
     if (!Array.isArray(request) || request.length !== 2) return null;
     const [what, arg] = request as [unknown, unknown];
     switch (what) {
@@ -831,19 +889,31 @@ class StaticSupervisor extends SupervisorBase {
         if (outcome[0] === 'ok') {
           checked.pid = outcome[1];
           this.children.push(checked);
+          return this.reply(from, outcome);
         }
-        this.reply(from, outcome);
+        // OTP's handle_start_child: the spec is not kept, and the reason comes with the child
+        // it belongs to, except a start that found the child already running under its name.
+        const reason = outcome[1];
+        const alreadyStarted =
+          Array.isArray(reason) && reason.length === 2 && reason[0] === 'already_started';
+        this.reply(from, ['error', alreadyStarted ? reason : [reason, specOf(checked)]]);
       },
     };
   }
 }
 
-/** `{specs, active, supervisors, workers}` of a list of children. */
-export function countOf(children: Iterable<{ pid: ChildPid; type: ChildType }>): ChildCounts {
+/**
+ * `{specs, active, supervisors, workers}` of a list of children; a child is active when it has a
+ * pid that `alive` accepts (every pid by default, as Elixir's DynamicSupervisor counts).
+ */
+export function countOf(
+  children: Iterable<{ pid: ChildPid; type: ChildType }>,
+  alive: (pid: Pid) => boolean = () => true,
+): ChildCounts {
   const counts: ChildCounts = { specs: 0, active: 0, supervisors: 0, workers: 0 };
   for (const child of children) {
     counts.specs++;
-    if (child.pid instanceof Pid) counts.active++;
+    if (child.pid instanceof Pid && alive(child.pid)) counts.active++;
     if (child.type === 'supervisor') counts.supervisors++;
     else counts.workers++;
   }
@@ -853,14 +923,17 @@ export function countOf(children: Iterable<{ pid: ChildPid; type: ChildType }>):
 /** Validates init's flags as OTP's check_flags does; returns the settings or the error reason. */
 function checkFlags(flags: unknown): SupervisorSettings | { error: unknown } {
   if (!isPlainObject(flags)) return { error: ['invalid_type', flags] };
-  const { strategy, intensity = 3, period = 5 } = flags;
+  // OTP's default_flags, for a flags object written by hand (Supervisor.init gives 3 and 5).
+  const { strategy = 'one_for_one', intensity = 1, period = 5 } = flags;
   if (strategy !== 'one_for_one' && strategy !== 'one_for_all' && strategy !== 'rest_for_one') {
     return { error: ['invalid_strategy', strategy] };
   }
   if (typeof intensity !== 'number' || !Number.isInteger(intensity) || intensity < 0) {
     return { error: ['invalid_intensity', intensity] };
   }
-  if (typeof period !== 'number' || !(period > 0)) return { error: ['invalid_period', period] };
+  if (typeof period !== 'number' || !Number.isInteger(period) || period <= 0) {
+    return { error: ['invalid_period', period] };
+  }
   return { strategy, intensity, period };
 }
 
@@ -971,10 +1044,16 @@ function init(
   children: readonly ChildSpecInput[],
   options: SupervisorOptions,
 ): SupervisorInitResult {
-  if (!isPlainObject(options) || options.strategy === undefined) {
+  if (!Array.isArray(children)) {
     throw new ArgumentError(
-      'Supervisor.init expects a strategy option, e.g. {strategy: "one_for_one"}',
+      `Supervisor.init expects a list of children, got: ${inspect(children)}`,
     );
+  }
+  if (!isPlainObject(options)) {
+    throw new ArgumentError(`Supervisor.init expects an options object, got: ${inspect(options)}`);
+  }
+  if (options.strategy === undefined || options.strategy === null) {
+    throw new ArgumentError('expected strategy option to be given');
   }
   const flags: SupervisorFlags = {
     strategy: options.strategy,
@@ -1037,11 +1116,9 @@ export function defineSupervisorModule<M extends Record<string, any>>(
       options: { name?: ServerName } = {},
     ) => start(module, arg, options);
   }
-  return withChildSpec(module, defaults, {
-    restart: 'permanent',
-    shutdown: 'infinity',
-    type: 'supervisor',
-  });
+  // Like `use Supervisor`: only the type is set; restart and shutdown ('infinity' for a
+  // supervisor) are defaults the parent supervisor fills in.
+  return withChildSpec(module, defaults, { type: 'supervisor' });
 }
 
 function define<T extends SupervisorCallbacks & Record<string, any>>(

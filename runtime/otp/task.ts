@@ -11,6 +11,7 @@
  * a later reply is dropped instead of landing in the owner's mailbox.
  */
 import { callerProc } from '../api';
+import { runAs } from '../current';
 import { ArgumentError, ExitSignal, exitReasonOf, isExitSignal } from '../errors';
 import { inspect } from '../inspect';
 import type { OnClause } from '../pattern';
@@ -101,7 +102,7 @@ export function runTask(proc: Proc, fn: () => unknown, target: ReplyTarget, owne
   const rt = proc.runtime;
   invoke(
     proc,
-    fn,
+    () => runAs(proc, fn),
     (result: unknown) => {
       if (target && target.ref && rt.activeCallTags.has(target.ref)) {
         rt.send(proc, target.owner, [target.ref, result], 'reply');
@@ -393,8 +394,9 @@ function takeNow(caller: Proc, ref: Ref): YieldResult {
 
 /**
  * Unlinks and stops a task: `'shutdown'` exit, then a kill after `timeout` ms (or a kill at once
- * with 'brutal_kill'). Resolves `['ok', reply]` if the reply came meanwhile, `['exit', reason]`
- * if the task died of something else, or null if it was shut down.
+ * with 'brutal_kill'). Resolves `['ok', reply]` if the reply came meanwhile, null if the task
+ * died of the 'shutdown' (or of the brutal kill), else `['exit', reason]`: `['exit', 'killed']`
+ * for a task that ignored the 'shutdown' (it traps exits) and was killed after `timeout` ms.
  */
 function shutdown<R>(task: Task<R>, how: Timeout | 'brutal_kill' = 5000): Promise<YieldResult<R>> {
   return checked('Task.shutdown', task, async (caller) => {
@@ -406,10 +408,12 @@ function shutdown<R>(task: Task<R>, how: Timeout | 'brutal_kill' = 5000): Promis
     const mon = rt.monitor(caller, pid);
     rt.unlink(caller, pid);
     rt.exitPid(caller, pid, how === 'brutal_kill' ? 'kill' : 'shutdown');
-    let killed = how === 'brutal_kill';
-    /** True when the task died of our own shutdown or kill: then the result is null. */
+    /**
+     * True when the task died of the signal we sent: then the result is null. As in Elixir, a
+     * task that outlived the 'shutdown' and was killed after the timeout is `['exit', 'killed']`.
+     */
     const ourKill = (reason: unknown) =>
-      (how !== 'brutal_kill' && reason === 'shutdown') || (killed && reason === 'killed');
+      how === 'brutal_kill' ? reason === 'killed' : reason === 'shutdown';
     const downSpec = (timeout: Timeout) =>
       receiveSpec(
         [
@@ -420,7 +424,6 @@ function shutdown<R>(task: Task<R>, how: Timeout | 'brutal_kill' = 5000): Promis
       );
     let reason = await rt.receive(caller, downSpec(how === 'brutal_kill' ? 'infinity' : how));
     if (reason === undefined) {
-      killed = true;
       rt.exitPid(caller, pid, 'kill');
       reason = await rt.receive(caller, downSpec('infinity'));
     }
@@ -498,6 +501,10 @@ class StreamRun<T, R> implements AsyncIterator<StreamResult<R>> {
   private readonly done = new Map<number, StreamResult<R>>();
   private readonly completionOrder: StreamResult<R>[] = [];
   private owner: Proc | null = null;
+  /** The process the tasks are linked to (Elixir's stream monitor); see `startLinkHolder`. */
+  private holder: Proc | null = null;
+  /** The owner's exit hook that ends the holder; dropped when the stream finishes first. */
+  private ownerHook: ((reason: unknown) => void) | null = null;
   private finished = false;
 
   constructor(
@@ -525,7 +532,7 @@ class StreamRun<T, R> implements AsyncIterator<StreamResult<R>> {
       const ready = this.takeReady();
       if (ready) return { done: false, value: ready };
       if (this.running.size === 0 && this.sourceDone) {
-        this.finished = true;
+        this.finish(owner);
         return { done: true, value: undefined };
       }
       const running = this.running;
@@ -554,12 +561,51 @@ class StreamRun<T, R> implements AsyncIterator<StreamResult<R>> {
 
   /** The consumer stopped early (`break`): the tasks still running are killed. */
   async return(): Promise<IteratorResult<StreamResult<R>>> {
-    this.finished = true;
     const owner = this.owner;
-    if (owner && owner.status !== 'dead') {
-      for (const ref of [...this.running.keys()]) this.kill(owner, ref);
-    }
+    if (owner && owner.status !== 'dead') this.finish(owner);
+    else this.finished = true;
     return { done: true, value: undefined };
+  }
+
+  /** Kills the tasks still running and ends the holder, unlinked first: no EXIT reaches the owner. */
+  private finish(owner: Proc): void {
+    this.finished = true;
+    for (const ref of [...this.running.keys()]) this.kill(owner, ref);
+    const holder = this.holder;
+    this.holder = null;
+    const hooks = owner.exitHooks;
+    const at = hooks && this.ownerHook ? hooks.indexOf(this.ownerHook) : -1;
+    if (at >= 0) hooks!.splice(at, 1);
+    this.ownerHook = null;
+    if (holder && holder.status !== 'dead') {
+      owner.runtime.unlink(owner, holder.pid);
+      owner.runtime.terminate(holder, 'normal');
+    }
+  }
+
+  /**
+   * The tasks are not linked to the owner but to a process linked to it that traps exits when the
+   * owner does, as in Elixir's async_stream: a crash then reaches a trapping owner only as
+   * `['exit', reason]` in the stream (no EXIT message), and still takes a non-trapping owner down
+   * (the holder dies of it and passes it on through its link). When the owner exits, the holder
+   * kills the tasks and exits with the owner's reason.
+   */
+  private startHolder(owner: Proc): Proc {
+    const rt = owner.runtime;
+    const holder = rt.spawnNative(owner, (proc) => absorbExits(proc), {
+      link: true,
+      label: 'Task.asyncStream',
+    });
+    rt.setTrapExit(holder, owner.trapExit);
+    this.ownerHook = (reason) => {
+      if (this.holder !== holder || holder.status === 'dead') return;
+      for (const entry of this.running.values()) rt.exitPid(holder, entry.pid, 'kill');
+      this.running.clear();
+      this.holder = null;
+      rt.terminate(holder, reason);
+    };
+    rt.onExit(owner, this.ownerHook);
+    return holder;
   }
 
   private fill(owner: Proc): void {
@@ -573,7 +619,12 @@ class StreamRun<T, R> implements AsyncIterator<StreamResult<R>> {
       const item = step.value;
       const index = this.nextIndex++;
       const target: { owner: Pid; ref: Ref | null } = { owner: owner.pid, ref: null };
-      const child = spawnTask(owner, () => this.fn(item), { link: true, target, owner: owner.pid });
+      const holder = (this.holder ??= this.startHolder(owner));
+      const child = spawnTask(holder, () => this.fn(item), {
+        link: true,
+        target,
+        owner: owner.pid,
+      });
       const task = watchTask(owner, child.pid, [...FUNCTION_MFA]);
       target.ref = task.ref;
       const deadline = this.timeout === 'infinity' ? Infinity : rt.clock.now() + this.timeout;
@@ -604,8 +655,7 @@ class StreamRun<T, R> implements AsyncIterator<StreamResult<R>> {
     const now = owner.runtime.clock.now();
     const late = [...this.running].filter(([, r]) => r.deadline <= now);
     if (this.onTimeout === 'exit') {
-      for (const ref of [...this.running.keys()]) this.kill(owner, ref);
-      this.finished = true;
+      this.finish(owner);
       throw new ExitSignal(['timeout', ['Task.Supervised', 'stream', [this.timeout]]]);
     }
     for (const [ref, entry] of late) {
@@ -621,10 +671,18 @@ class StreamRun<T, R> implements AsyncIterator<StreamResult<R>> {
     this.running.delete(ref);
     forget(rt, owner, ref);
     if (entry) {
-      rt.unlink(owner, entry.pid);
+      if (this.holder) rt.unlink(this.holder, entry.pid);
       rt.exitPid(owner, entry.pid, 'kill');
     }
   }
+}
+
+/** A receive that takes any message. */
+const ANY_MESSAGE = receiveSpec([], 0);
+
+/** The holder's loop: takes the EXIT messages of its tasks (when trapping) and drops them. */
+function absorbExits(proc: Proc): void {
+  proc.runtime.waitFor(proc, ANY_MESSAGE, () => absorbExits(proc));
 }
 
 /**
@@ -651,7 +709,7 @@ function asyncStream<T, R>(
   }
   if (!(Number.isInteger(maxConcurrency) && maxConcurrency > 0)) {
     throw new ArgumentError(
-      `maxConcurrency must be a positive integer, got ${inspect(maxConcurrency)}`,
+      `maxConcurrency must be an integer greater than zero, got ${inspect(maxConcurrency)}`,
     );
   }
   checkTimeout(timeout, 'Task.asyncStream');

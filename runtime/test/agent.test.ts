@@ -165,16 +165,22 @@ describe('reading and changing the state', () => {
     expect(got.alive).toBe(false);
   });
 
-  it('getAndUpdate needs [reply, newState] from its function', async () => {
+  it('a getAndUpdate function that does not return [reply, newState] stops the agent with bad_return_value', async () => {
     const { rt } = virtualRuntime();
+    const notAPair = ((n: number) => n) as unknown as (n: number) => [number, number];
     const got = await rt.run(async () => {
       const [, agent] = (await Agent.start(() => 0)) as ['ok', Pid];
-      return catchExit(
-        Agent.getAndUpdate(agent, ((n: number) => n) as unknown as (n: number) => [number, number]),
-      );
+      const result = await catchExit(Agent.getAndUpdate(agent, notAPair));
+      return { agent, result, alive: Process.alive(agent) };
     });
-    expect(got[0]).toBe('exit');
-    expect((got[1] as [Error])[0].name).toBe('ArgumentError');
+    expect(got.result).toEqual([
+      'exit',
+      [
+        ['bad_return_value', 0],
+        ['GenServer', 'call', [got.agent, ['get_and_update', notAPair], 5000]],
+      ],
+    ]);
+    expect(got.alive).toBe(false);
   });
 });
 
@@ -216,17 +222,11 @@ describe('an Agent is a GenServer', () => {
 });
 
 describe('child specs', () => {
-  it('Agent.childSpec(fn) starts Agent.startLink(fn), and each start runs fn again (a restart starts over)', async () => {
+  it("Agent.childSpec(fn) is exactly {id: Agent, start: [Agent, 'startLink', [fn]]}, and each start runs fn again (a restart starts over)", async () => {
     const { rt } = virtualRuntime();
     const initial = () => ({ count: 0 });
     const spec = Agent.childSpec(initial);
-    expect(spec).toEqual({
-      id: Agent,
-      start: [Agent, 'startLink', [initial]],
-      restart: 'permanent',
-      shutdown: 5000,
-      type: 'worker',
-    });
+    expect(spec).toEqual({ id: Agent, start: [Agent, 'startLink', [initial]] });
     const got = await rt.run(async () => {
       // What a supervisor does: apply start, and apply it again after the child crashed.
       const [module, fn, args] = spec.start as [
@@ -257,8 +257,6 @@ describe('child specs', () => {
       id: Counter,
       start: [Counter, 'startLink', [3]],
       restart: 'transient',
-      shutdown: 5000,
-      type: 'worker',
     });
   });
 });

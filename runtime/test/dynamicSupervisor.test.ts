@@ -3,6 +3,7 @@ import {
   ArgumentError,
   DynamicSupervisor,
   GenServer,
+  PartitionSupervisor,
   Process,
   Supervisor,
   exit,
@@ -306,7 +307,12 @@ describe('DynamicSupervisor', () => {
         extraArguments: [],
       },
     ]);
-    expect(Pool.childSpec(1)).toMatchObject({ id: Pool, type: 'supervisor', shutdown: 'infinity' });
+    // Like `use DynamicSupervisor`: only id, start and type; the parent fills in the rest.
+    expect(Pool.childSpec(1)).toEqual({
+      id: Pool,
+      start: [Pool, 'startLink', [1]],
+      type: 'supervisor',
+    });
     const got = await rt.run(async () => {
       await DynamicSupervisor.startLink(Pool, 1, { name: 'pool' });
       const first = await DynamicSupervisor.startChild('pool', [makeWorker(log, 'A'), 'a']);
@@ -324,10 +330,171 @@ describe('DynamicSupervisor', () => {
     expect(got.panel.children.map((c) => c.id)).toEqual(['undefined']);
   });
 
-  it('only supports one_for_one', () => {
-    expect(() => DynamicSupervisor.init({ strategy: 'one_for_all' as never })).toThrow(
-      ArgumentError,
+  it("fails to start with ['supervisor_data', reason] for another strategy or a bad limit, as Elixir does", async () => {
+    const { rt } = virtualRuntime();
+    const got = await rt.run(async () => {
+      Process.flag('trap_exit', true);
+      const attempts: Array<Record<string, unknown>> = [
+        { strategy: 'rest_for_one' },
+        { maxRestarts: -2 },
+        { maxSeconds: 2.5 },
+        { maxChildren: 'lots' },
+        { extraArguments: 'x' },
+      ];
+      const results = [];
+      for (const options of attempts) results.push(await DynamicSupervisor.startLink(options));
+      return { results, mailbox: Process.info(self(), 'messages')[1] };
+    });
+    expect(got.results).toEqual([
+      ['error', ['supervisor_data', ['invalid_strategy', 'rest_for_one']]],
+      ['error', ['supervisor_data', ['invalid_intensity', -2]]],
+      ['error', ['supervisor_data', ['invalid_period', 2.5]]],
+      ['error', ['supervisor_data', ['invalid_max_children', 'lots']]],
+      ['error', ['supervisor_data', ['invalid_extra_arguments', 'x']]],
+    ]);
+    expect(got.mailbox).toEqual([]);
+    // init only gathers the options, like Elixir's DynamicSupervisor.init: nothing is raised.
+    const [, flags] = DynamicSupervisor.init({ strategy: 'one_for_all' as never }) as [
+      'ok',
+      { strategy: unknown },
+    ];
+    expect(flags.strategy).toBe('one_for_all');
+  });
+
+  it('a flags object written by hand gets Elixir’s defaults: one_for_one, 1 restart in 5 s', async () => {
+    const { rt } = virtualRuntime();
+    const got = await rt.run(async () => {
+      const Bare = DynamicSupervisor.define({ init: () => ['ok', {}] as never });
+      const [, sup] = (await DynamicSupervisor.startLink(Bare)) as ['ok', Pid];
+      return sys.getState(sup) as Promise<SupervisorState>;
+    });
+    expect(got).toMatchObject({ strategy: 'one_for_one', maxRestarts: 1, maxSeconds: 5 });
+  });
+
+  it("startChild refuses a spec without an id or a three-element start as ['invalid_child_spec', spec]", async () => {
+    const { rt } = virtualRuntime();
+    const log: string[] = [];
+    const got = await rt.run(async () => {
+      const [, sup] = (await DynamicSupervisor.startLink()) as ['ok', Pid];
+      const A = makeWorker(log, 'A');
+      const noId = { start: [A, 'startLink', []] };
+      const shortStart = { id: 'a', start: [A, 'startLink'] };
+      return {
+        noId: await DynamicSupervisor.startChild(sup, noId as never),
+        shortStart: await DynamicSupervisor.startChild(sup, shortStart as never),
+        badMfa: await DynamicSupervisor.startChild(sup, {
+          id: 'a',
+          start: [A, 'startLink', 'no list' as never],
+        }),
+        // Elixir checks the shutdown before the type.
+        both: await DynamicSupervisor.startChild(sup, {
+          id: 'a',
+          start: [A, 'startLink', []],
+          shutdown: -5,
+          type: 'robot' as never,
+        }),
+        modules: await DynamicSupervisor.startChild(sup, {
+          id: 'a',
+          start: [A, 'startLink', []],
+          modules: 'some' as never,
+        }),
+        oneModule: await DynamicSupervisor.startChild(sup, {
+          id: 'a',
+          start: [A, 'startLink', []],
+          modules: [A, 7],
+        }),
+        counts: await DynamicSupervisor.countChildren(sup),
+        noId$: noId,
+        shortStart$: shortStart,
+      };
+    });
+    expect(got.noId).toEqual(['error', ['invalid_child_spec', got.noId$]]);
+    expect(got.shortStart).toEqual(['error', ['invalid_child_spec', got.shortStart$]]);
+    expect(got.badMfa).toEqual([
+      'error',
+      ['invalid_mfa', [expect.anything(), 'startLink', 'no list']],
+    ]);
+    expect(got.both).toEqual(['error', ['invalid_shutdown', -5]]);
+    expect(got.modules).toEqual(['error', ['invalid_modules', 'some']]);
+    // Elixir names the whole list, where OTP's supervisor names the module.
+    expect(got.oneModule).toEqual(['error', ['invalid_modules', [expect.anything(), 7]]]);
+    expect(got.counts.specs).toBe(0);
+    expect(log).toEqual([]);
+  });
+
+  it('fills in restart, shutdown and type for a spec that gives only id and start', async () => {
+    const { rt } = virtualRuntime();
+    const log: string[] = [];
+    const got = await rt.run(async () => {
+      const [, sup] = (await DynamicSupervisor.startLink()) as ['ok', Pid];
+      const A = makeWorker(log, 'A');
+      const Inner = Supervisor.define({
+        init: () => Supervisor.init([], { strategy: 'one_for_one' }),
+      });
+      await DynamicSupervisor.startChild(sup, { id: 'w', start: [A, 'startLink', []] });
+      await DynamicSupervisor.startChild(sup, Inner);
+      return ((await sys.getState(sup)) as SupervisorState).children;
+    });
+    expect(got.map((c) => [c.restart, c.shutdown, c.type])).toEqual([
+      ['permanent', 5000, 'worker'],
+      ['permanent', 'infinity', 'supervisor'],
+    ]);
+  });
+
+  it("a start function that throws gives ['error', reason], without OTP's EXIT wrapper", async () => {
+    const { rt } = virtualRuntime();
+    const got = await rt.run(async () => {
+      const [, sup] = (await DynamicSupervisor.startLink()) as ['ok', Pid];
+      const Boom = {
+        startLink() {
+          exit('no disk');
+        },
+      };
+      return DynamicSupervisor.startChild(sup, { id: 'b', start: [Boom, 'startLink', []] });
+    });
+    expect(got).toEqual(['error', 'no disk']);
+  });
+
+  it('ignores a cast it does not know and keeps its children, as Elixir does', async () => {
+    const { rt, text } = virtualRuntime();
+    const log: string[] = [];
+    const got = await rt.run(async () => {
+      const [, sup] = (await DynamicSupervisor.startLink()) as ['ok', Pid];
+      await DynamicSupervisor.startChild(sup, makeWorker(log, 'A'));
+      GenServer.cast(sup, 'tidy up');
+      await sleep(10);
+      return [Process.alive(sup), (await DynamicSupervisor.countChildren(sup)).active];
+    });
+    expect(got).toEqual([true, 1]);
+    expect(text('stderr')).toBe('');
+  });
+
+  it('terminateChild raises for anything but a pid, as children have no ids here', async () => {
+    const { rt } = virtualRuntime();
+    const got = await rt.run(async () => {
+      const [, sup] = (await DynamicSupervisor.startLink()) as ['ok', Pid];
+      try {
+        await DynamicSupervisor.terminateChild(sup, 'worker-1' as never);
+        return null;
+      } catch (e) {
+        return e;
+      }
+    });
+    expect(got).toBeInstanceOf(ArgumentError);
+    expect((got as Error).message).toBe(
+      "DynamicSupervisor.terminateChild expects the pid of a child, got: 'worker-1'",
     );
+  });
+
+  it('its childSpec is {id, start, type} with the name as id (a via name gives its own name)', () => {
+    const via = ['via', PartitionSupervisor, 'pools'] as const;
+    expect(DynamicSupervisor.childSpec({ name: 'jobs' })).toEqual({
+      id: 'jobs',
+      start: [DynamicSupervisor, 'startLink', [{ name: 'jobs' }]],
+      type: 'supervisor',
+    });
+    expect(DynamicSupervisor.childSpec({ name: via }).id).toBe('pools');
+    expect(DynamicSupervisor.childSpec().id).toBe(DynamicSupervisor);
   });
 
   it('runs under a Supervisor as [DynamicSupervisor, options]', async () => {

@@ -331,7 +331,7 @@ describe('names', () => {
 });
 
 describe('define and childSpec', () => {
-  it('gives a child spec with the module as id and the defaults given to define', async () => {
+  it('gives a child spec with the module as id and only the options given to define', async () => {
     const Worker = GenServer.define(
       { init: (x: number) => ['ok', x] as ['ok', number] },
       { restart: 'transient', shutdown: 1000 },
@@ -341,7 +341,6 @@ describe('define and childSpec', () => {
       start: [Worker, 'startLink', [3]],
       restart: 'transient',
       shutdown: 1000,
-      type: 'worker',
     });
     const { rt } = virtualRuntime();
     const state = await rt.run(async () => {

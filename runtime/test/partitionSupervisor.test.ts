@@ -12,6 +12,7 @@ import {
   receive,
   self,
   send,
+  spawn,
   supervisorState,
   sys,
 } from '../index';
@@ -248,34 +249,85 @@ describe('PartitionSupervisor', () => {
     for (const e of got) expect(e).toBeInstanceOf(ArgumentError);
   });
 
-  it('fails to start when withArguments does not return an array', async () => {
+  it('raises in the caller, before any process starts, when withArguments does not return an array', async () => {
     const { rt } = virtualRuntime();
+    const log: string[] = [];
     const got = await rt.run(async () => {
-      Process.flag('trap_exit', true);
-      return PartitionSupervisor.startLink({
-        name: 'p',
-        childSpec: makeEcho(),
-        withArguments: () => 'oops' as never,
-      });
+      try {
+        await PartitionSupervisor.startLink({
+          name: 'p',
+          childSpec: makeEcho(log),
+          withArguments: () => 'oops' as never,
+        });
+        return null;
+      } catch (e) {
+        return { error: e, named: Process.whereis('p') };
+      }
     });
-    expect(got[0]).toBe('error');
-    expect((got as ['error', Error])[1].message).toMatch(/withArguments must return an array/);
+    expect((got!.error as Error).message).toBe(
+      "the call to the function in withArguments must return an array, got: 'oops'",
+    );
+    expect(got!.named).toBeNull();
+    expect(log).toEqual([]);
   });
 
   it('a via name of a PartitionSupervisor that does not exist exits a call with noproc', async () => {
     const { rt } = virtualRuntime();
     const got = await rt.run(async () => {
-      const call = await catchExit(GenServer.call(PartitionSupervisor.via('nobody', 1), 'hi'));
-      let partitionsError: unknown = null;
-      try {
-        PartitionSupervisor.partitions('nobody');
-      } catch (e) {
-        partitionsError = e;
-      }
-      return { call, partitionsError };
+      return catchExit(GenServer.call(PartitionSupervisor.via('nobody', 1), 'hi'));
     });
-    expect((got.call as ['exit', [string]])[1][0]).toBe('noproc');
-    expect(got.partitionsError).toBeInstanceOf(ArgumentError);
+    expect((got as ['exit', [string]])[1][0]).toBe('noproc');
+  });
+
+  it("partitions, resolvePartition, whichChildren and countChildren of an unknown name exit the caller with noproc, as Elixir's do", async () => {
+    const { rt } = virtualRuntime();
+    const got = await rt.run(async () => {
+      const exitOf = (fn: () => unknown) =>
+        catchExit(
+          (async () => {
+            await Promise.resolve();
+            return fn();
+          })(),
+        );
+      return {
+        partitions: await exitOf(() => PartitionSupervisor.partitions('nobody')),
+        resolve: await exitOf(() => PartitionSupervisor.resolvePartition('nobody', 7)),
+        which: await catchExit(PartitionSupervisor.whichChildren('nobody')),
+        count: await catchExit(PartitionSupervisor.countChildren('nobody')),
+      };
+    });
+    const partitionsExit = ['exit', ['noproc', ['PartitionSupervisor', 'partitions', ['nobody']]]];
+    expect(got.partitions).toEqual(partitionsExit);
+    expect(got.resolve).toEqual(partitionsExit);
+    expect(got.which).toEqual([
+      'exit',
+      ['noproc', ['GenServer', 'call', ['nobody', 'which_children', 'infinity']]],
+    ]);
+    expect(got.count).toEqual([
+      'exit',
+      ['noproc', ['GenServer', 'call', ['nobody', 'count_children', 'infinity']]],
+    ]);
+  });
+
+  it('a process that does not catch the noproc of partitions exits with it', async () => {
+    const { rt } = virtualRuntime();
+    const got = await rt.run(async () => {
+      const pid = spawn(async () => {
+        PartitionSupervisor.partitions('nobody');
+      });
+      const ref = Process.monitor(pid);
+      return (await receive(['DOWN', ref, 'process', pid, (_r: unknown) => true]))[4];
+    });
+    expect(got).toEqual(['noproc', ['PartitionSupervisor', 'partitions', ['nobody']]]);
+  });
+
+  it('its childSpec is {id: name, start, type}; the parent fills in the rest', () => {
+    const options = { name: 'echoes', childSpec: makeEcho() };
+    expect(PartitionSupervisor.childSpec(options)).toEqual({
+      id: 'echoes',
+      start: [PartitionSupervisor, 'startLink', [options]],
+      type: 'supervisor',
+    });
   });
 
   it('PartitionSupervisor.stop stops the partitions newest first', async () => {

@@ -397,6 +397,23 @@ describe('updateValue and meta', () => {
   });
 });
 
+describe('Registry.deleteMeta', () => {
+  it("removes a metadata key and returns 'ok', also for a key that was never set", async () => {
+    const { rt } = virtualRuntime();
+    const got = await rt.run(async () => {
+      await Registry.startLink({ keys: 'duplicate', name: 'topics', meta: { owner: 'ops' } });
+      return [
+        Registry.deleteMeta('topics', 'owner'),
+        Registry.meta('topics', 'owner'),
+        Registry.deleteMeta('topics', 'never-set'),
+        await catchError(() => Registry.deleteMeta('nope', 'owner')),
+      ];
+    });
+    expect(got.slice(0, 3)).toEqual(['ok', 'error', 'ok']);
+    expect(got[3]).toBeInstanceOf(ArgumentError);
+  });
+});
+
 describe('partitions', () => {
   it('spreads entries over partitions with the same behaviour as one partition', async () => {
     const { rt } = virtualRuntime();
@@ -521,6 +538,34 @@ describe('Registry.via', () => {
       return [received, err instanceof ArgumentError];
     });
     expect(got).toEqual(['hello', true]);
+  });
+
+  it('on a duplicate registry raises ArgumentError in the caller of start and startLink, starting nothing', async () => {
+    const { rt } = virtualRuntime();
+    const got = await rt.run(async () => {
+      await Registry.startLink({ keys: 'duplicate', name: 'topics' });
+      const before = Process.list().length;
+      const errors = [
+        await catchError(() => GenServer.start({}, null, { name: Registry.via('topics', 't') })),
+        await catchError(() =>
+          GenServer.startLink({}, null, { name: Registry.via('topics', 't', 'v') }),
+        ),
+      ];
+      await sleep(10);
+      return {
+        errors: errors.map((e) => [e instanceof ArgumentError, (e as Error).message]),
+        started: Process.list().length - before,
+        alive: Process.alive(self()),
+      };
+    });
+    expect(got).toEqual({
+      errors: [
+        [true, 'via is not supported for duplicate registries'],
+        [true, 'via is not supported for duplicate registries'],
+      ],
+      started: 0,
+      alive: true,
+    });
   });
 
   it('is refused for duplicate registries', async () => {

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { describe, expect, it } from 'vitest';
 import {
   ArgumentError,
@@ -102,13 +103,11 @@ describe('starting', () => {
       id: 'first',
       start: [A, 'startLink', [1]],
       restart: 'temporary',
-      shutdown: 5000,
-      type: 'worker',
     });
     expect(() => Supervisor.childSpec(A, { colour: 'red' } as never)).toThrow(ArgumentError);
   });
 
-  it('needs a strategy, and a module given as a child must have childSpec', async () => {
+  it('needs a strategy, and a module given as a child, bare or as [module, arg], must have childSpec', async () => {
     const { rt } = virtualRuntime();
     const got = await rt.run(async () => {
       const errors: unknown[] = [];
@@ -116,6 +115,10 @@ describe('starting', () => {
         () => Supervisor.startLink([], {} as never),
         () =>
           Supervisor.startLink([[{ init: () => null } as never, 1]], { strategy: 'one_for_one' }),
+        () =>
+          Supervisor.startLink([{ name: 'Plain', init: () => null } as never], {
+            strategy: 'one_for_one',
+          }),
       ];
       for (const attempt of attempts) {
         try {
@@ -127,8 +130,15 @@ describe('starting', () => {
       return errors;
     });
     // Both are programming errors, raised in the caller like Elixir's ArgumentError.
-    expect(got).toHaveLength(2);
+    expect(got).toHaveLength(3);
     for (const e of got) expect(e).toBeInstanceOf(ArgumentError);
+    expect((got[0] as Error).message).toBe('expected strategy option to be given');
+    expect((got[2] as Error).message).toBe(
+      'the module Plain was given as a child to a supervisor but it does not implement childSpec',
+    );
+    expect((got[1] as Error).message).toMatch(
+      /was given as a child to a supervisor but it does not implement childSpec/,
+    );
   });
 
   it('a child that fails to start stops the ones already started and fails the start', async () => {
@@ -186,7 +196,7 @@ describe('starting', () => {
     expect(got).toEqual([['kept', 'undefined', 'worker', [expect.anything()]]]);
   });
 
-  it('start functions may be async, and their results are normalised', async () => {
+  it("start functions may be async; startChild gives a bad result or a crash as ['error', [reason, childSpec]] and keeps no spec", async () => {
     const { rt } = virtualRuntime();
     const log: string[] = [];
     const got = await rt.run(async () => {
@@ -223,14 +233,38 @@ describe('starting', () => {
         id: 'm',
         start: [Starters, 'nothing', []],
       });
-      return { info, garbage, thrown, missing, slow: await sys.getState(await pidOf(sup, 'slow')) };
+      return {
+        info,
+        garbage,
+        thrown,
+        missing,
+        slow: await sys.getState(await pidOf(sup, 'slow')),
+        ids: (await Supervisor.whichChildren(sup)).map((r) => r[0]),
+        Starters,
+      };
+    });
+    const specOf = (id: string, fn: string) => ({
+      id,
+      start: [got.Starters, fn, []],
+      restart: 'permanent',
+      shutdown: 5000,
+      type: 'worker',
+      modules: [got.Starters],
     });
     expect(got.slow).toBe('s');
     expect(got.info).toEqual(['ok', expect.anything(), 'extra info']);
-    expect(got.garbage).toEqual(['error', 42]);
-    expect(got.thrown[0]).toBe('error');
-    expect((got.thrown[1] as Error).message).toBe('cannot start');
-    expect(got.missing).toEqual(['error', ['undef', [expect.any(String), 'nothing', []]]]);
+    // OTP's handle_start_child: {error, {What, Child}}; a crash is caught as {'EXIT', Reason}.
+    expect(got.garbage).toEqual(['error', [42, specOf('g', 'garbage')]]);
+    const [, [crash, crashSpec]] = got.thrown as ['error', [['EXIT', Error], unknown]];
+    expect(crash[0]).toBe('EXIT');
+    expect(crash[1].message).toBe('cannot start');
+    expect(crashSpec).toEqual(specOf('t', 'throws'));
+    expect(got.missing).toEqual([
+      'error',
+      [['EXIT', ['undef', [expect.any(String), 'nothing', []]]], specOf('m', 'nothing')],
+    ]);
+    // None of the failed children left a spec behind.
+    expect(got.ids).toEqual(['info', 'slow']);
   });
 
   it('registers its name; a second start under it gets already_started', async () => {
@@ -282,6 +316,131 @@ describe('starting', () => {
   });
 });
 
+describe('child specs and flags', () => {
+  it("fills in restart 'permanent', type 'worker' and shutdown 5000 (infinity for a supervisor) for a spec of only id and start", async () => {
+    const { rt } = virtualRuntime();
+    const log: string[] = [];
+    const got = await rt.run(async () => {
+      const A = makeWorker(log, 'A');
+      const Inner = Supervisor.define({
+        init: () => Supervisor.init([], { strategy: 'one_for_one' }),
+      });
+      const [, sup] = (await Supervisor.startLink(
+        [{ id: 'bare', start: [A, 'startLink', [0]] }, Inner],
+        { strategy: 'one_for_one' },
+      )) as ['ok', Pid];
+      return {
+        bare: await Supervisor.getChildspec(sup, 'bare'),
+        inner: await Supervisor.getChildspec(sup, Inner),
+        A,
+        Inner,
+      };
+    });
+    expect(got.bare).toEqual([
+      'ok',
+      {
+        id: 'bare',
+        start: [got.A, 'startLink', [0]],
+        restart: 'permanent',
+        shutdown: 5000,
+        type: 'worker',
+        modules: [got.A],
+      },
+    ]);
+    expect(got.inner).toEqual([
+      'ok',
+      {
+        id: got.Inner,
+        start: [got.Inner, 'startLink', [[]]],
+        restart: 'permanent',
+        shutdown: 'infinity',
+        type: 'supervisor',
+        modules: [got.Inner],
+      },
+    ]);
+  });
+
+  it("refuses specs at start with ['start_spec', reason]: missing_id, missing_start, invalid_mfa, invalid_child_type, invalid_shutdown, invalid_modules, invalid_module", async () => {
+    const { rt } = virtualRuntime();
+    const log: string[] = [];
+    const got = await rt.run(async () => {
+      Process.flag('trap_exit', true);
+      const A = makeWorker(log, 'A');
+      const specs: unknown[] = [
+        { start: [A, 'startLink', []] },
+        { id: 'a' },
+        { id: 'a', start: ['A', 'startLink', []] },
+        // OTP checks the type before the shutdown.
+        { id: 'a', start: [A, 'startLink', []], type: 'robot', shutdown: -1 },
+        { id: 'a', start: [A, 'startLink', []], shutdown: 1.5 },
+        { id: 'a', start: [A, 'startLink', []], modules: 'all' },
+        { id: 'a', start: [A, 'startLink', []], modules: [A, 'B'] },
+      ];
+      const results = [];
+      for (const spec of specs) {
+        results.push(await Supervisor.startLink([spec as never], { strategy: 'one_for_one' }));
+      }
+      return results;
+    });
+    expect(got).toEqual([
+      ['error', ['start_spec', 'missing_id']],
+      ['error', ['start_spec', 'missing_start']],
+      ['error', ['start_spec', ['invalid_mfa', ['A', 'startLink', []]]]],
+      ['error', ['start_spec', ['invalid_child_type', 'robot']]],
+      ['error', ['start_spec', ['invalid_shutdown', 1.5]]],
+      ['error', ['start_spec', ['invalid_modules', 'all']]],
+      ['error', ['start_spec', ['invalid_module', 'B']]],
+    ]);
+    expect(log).toEqual([]);
+  });
+
+  it("refuses a bad maxRestarts or maxSeconds with ['supervisor_data', reason]", async () => {
+    const { rt } = virtualRuntime();
+    const got = await rt.run(async () => {
+      Process.flag('trap_exit', true);
+      return [
+        await Supervisor.startLink([], { strategy: 'one_for_one', maxRestarts: -1 }),
+        await Supervisor.startLink([], { strategy: 'one_for_one', maxRestarts: 2.5 }),
+        await Supervisor.startLink([], { strategy: 'one_for_one', maxSeconds: 0 }),
+        await Supervisor.startLink([], { strategy: 'one_for_one', maxSeconds: 0.5 }),
+      ];
+    });
+    expect(got).toEqual([
+      ['error', ['supervisor_data', ['invalid_intensity', -1]]],
+      ['error', ['supervisor_data', ['invalid_intensity', 2.5]]],
+      ['error', ['supervisor_data', ['invalid_period', 0]]],
+      ['error', ['supervisor_data', ['invalid_period', 0.5]]],
+    ]);
+  });
+
+  it("a flags object written by hand gets OTP's defaults: one_for_one, 1 restart in 5 s", async () => {
+    const { rt } = virtualRuntime();
+    const got = await rt.run(async () => {
+      const Bare = Supervisor.define({ init: () => ['ok', [{}, []]] as never });
+      const [, sup] = (await Supervisor.startLink(Bare)) as ['ok', Pid];
+      return sys.getState(sup) as Promise<SupervisorState>;
+    });
+    expect(got).toMatchObject({ strategy: 'one_for_one', maxRestarts: 1, maxSeconds: 5 });
+  });
+
+  it("startChild passes a start's ['already_started', pid] on as it is, and keeps no spec", async () => {
+    const { rt } = virtualRuntime();
+    const log: string[] = [];
+    const got = await rt.run(async () => {
+      const A = makeWorker(log, 'A');
+      const [, sup] = (await Supervisor.startLink([], { strategy: 'one_for_one' })) as ['ok', Pid];
+      const [, other] = (await GenServer.start(A, null, { name: 'single' })) as ['ok', Pid];
+      const result = await Supervisor.startChild(sup, {
+        id: 'second',
+        start: [GenServer, 'startLink', [A, null, { name: 'single' }]],
+      });
+      return { result, other, counts: await Supervisor.countChildren(sup) };
+    });
+    expect(got.result).toEqual(['error', ['already_started', got.other]]);
+    expect(got.counts.specs).toBe(0);
+  });
+});
+
 describe('module-based supervisors', () => {
   it('Supervisor.define gives childSpec and startLink; init returns Supervisor.init(children, options)', async () => {
     const { rt } = virtualRuntime();
@@ -291,11 +450,10 @@ describe('module-based supervisors', () => {
       init: (arg: string) =>
         Supervisor.init([[A, arg]], { strategy: 'one_for_all', maxRestarts: 1 }),
     });
+    // Like `use Supervisor`: only the type; the parent fills in restart and shutdown.
     expect(Tree.childSpec('x')).toEqual({
       id: Tree,
       start: [Tree, 'startLink', ['x']],
-      restart: 'permanent',
-      shutdown: 'infinity',
       type: 'supervisor',
     });
     const got = await rt.run(async () => {
@@ -533,6 +691,31 @@ describe('restart intensity', () => {
     expect(got).toEqual([true, 10]);
   });
 
+  it('counts restarts in whole seconds, as OTP does: 1.9 s apart is within maxSeconds 1', async () => {
+    const { rt } = virtualRuntime();
+    const log: string[] = [];
+    const run = (gap: number) =>
+      rt.run(async () => {
+        Process.flag('trap_exit', true);
+        const [, sup] = (await Supervisor.startLink([makeWorker(log, 'A')], {
+          strategy: 'one_for_one',
+          maxRestarts: 1,
+          maxSeconds: 1,
+        })) as ['ok', Pid];
+        // Line the first restart up with the start of a second of the clock.
+        await sleep(1000 - (rt.clock.now() % 1000));
+        Process.exit(await pidOf(sup, 'A'), 'kill');
+        await sleep(gap);
+        Process.exit(await pidOf(sup, 'A'), 'kill');
+        await sleep(10);
+        return Process.alive(sup);
+      });
+    // Seconds 0 and 1 of the clock: the older restart is still counted.
+    expect(await run(1900)).toBe(false);
+    // Seconds 0 and 2: it has dropped out.
+    expect(await run(2000)).toBe(true);
+  });
+
   it('maxRestarts 0 gives up at the first exit', async () => {
     const { rt } = virtualRuntime();
     const log: string[] = [];
@@ -721,7 +904,7 @@ describe('stopping the supervisor', () => {
 });
 
 describe('children at run time', () => {
-  it('startChild adds and starts a child; errors already_started, already_present and the start reason', async () => {
+  it('startChild adds and starts a child; errors already_started, already_present and [reason, childSpec] for a failed start', async () => {
     const { rt } = virtualRuntime();
     const log: string[] = [];
     const got = await rt.run(async () => {
@@ -764,7 +947,20 @@ describe('children at run time', () => {
     expect(got.added).toEqual(['ok', b]);
     expect(got.again).toEqual(['error', ['already_started', b]]);
     expect(got.present).toEqual(['error', 'already_present']);
-    expect(got.failed).toEqual(['error', 'no']);
+    expect(got.failed).toEqual([
+      'error',
+      [
+        'no',
+        {
+          id: 'broken',
+          start: [expect.anything(), 'startLink', [null]],
+          restart: 'permanent',
+          shutdown: 5000,
+          type: 'worker',
+          modules: [expect.anything()],
+        },
+      ],
+    ]);
     expect(got.ignored).toEqual(['ok', 'undefined']);
     expect(got.invalid).toEqual(['error', ['invalid_shutdown', -1]]);
     expect(got.rows.map((r) => [r[0], typeof r[1] === 'string' ? r[1] : 'pid'])).toEqual([
@@ -889,6 +1085,34 @@ describe('children at run time', () => {
     expect(got.del).toEqual(['error', 'restarting']);
     expect(typeof got.finally).toBe('object');
     expect(got.attempts).toBe(4);
+  });
+
+  it('countChildren counts a child whose EXIT is still queued behind the call as not active, as OTP does', async () => {
+    // Calls left pending while this process goes on need the async context outside compiled cells.
+    const { rt } = virtualRuntime({ asyncContext: new AsyncLocalStorage() });
+    const log: string[] = [];
+    const got = await rt.run(async () => {
+      const [, sup] = (await Supervisor.startLink([makeWorker(log, 'A')], {
+        strategy: 'one_for_one',
+      })) as ['ok', Pid];
+      const child = await pidOf(sup, 'A');
+      const Slow = GenServer.define({
+        async init() {
+          await sleep(50);
+          return 'ignore' as const;
+        },
+      });
+      // Another process keeps the supervisor busy with a slow start...
+      spawn(() => Supervisor.startChild(sup, { id: 'slow', start: [Slow, 'startLink', [null]] }));
+      await sleep(10);
+      // ...while this call and A's EXIT queue up behind it.
+      const counting = Supervisor.countChildren(sup);
+      Process.exit(child, 'kill');
+      const during = await counting;
+      return { during, after: await Supervisor.countChildren(sup) };
+    });
+    expect(got.during).toEqual({ specs: 2, active: 0, supervisors: 0, workers: 2 });
+    expect(got.after).toEqual({ specs: 2, active: 1, supervisors: 0, workers: 2 });
   });
 
   it('getChildspec returns the filled-in spec', async () => {

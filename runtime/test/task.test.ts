@@ -13,6 +13,7 @@ import {
   send,
   sleep,
   spawn,
+  spawnMonitor,
 } from '../index';
 import type { From, Pid, StreamResult } from '../index';
 import { virtualRuntime } from './helpers';
@@ -516,7 +517,7 @@ describe('Task.shutdown', () => {
     ]);
   });
 
-  it('kills a task that traps the shutdown and does not stop within the timeout', async () => {
+  it("kills a task that traps the shutdown and outlives the timeout, and returns ['exit', 'killed']", async () => {
     const { rt } = virtualRuntime();
     const got = await rt.run(async () => {
       const task = Task.async(async () => {
@@ -528,7 +529,7 @@ describe('Task.shutdown', () => {
       const result = await Task.shutdown(task, 200);
       return { result, now: rt.clock.now(), alive: Process.alive(task.pid!) };
     });
-    expect(got).toEqual({ result: null, now: 201, alive: false });
+    expect(got).toEqual({ result: ['exit', 'killed'], now: 201, alive: false });
   });
 
   it("'brutal_kill' kills at once", async () => {
@@ -705,20 +706,39 @@ describe('Task.asyncStream', () => {
     ]);
   });
 
-  it('runs in the calling process: the tasks are linked to it and it leaves no messages behind', async () => {
+  it('links the tasks to one process linked to the caller (as Elixir does), and leaves no messages behind', async () => {
     const { rt } = virtualRuntime();
     const got = await rt.run(async () => {
-      const owners: Pid[] = [];
+      const holders: Pid[] = [];
+      const holderLinks: Pid[][] = [];
       const me = self();
+      let callerLinks: Pid[] = [];
       const stream = Task.asyncStream([1, 2], async (n: number) => {
-        owners.push(Process.info(self(), 'links')[1][0] as Pid);
+        const [holder] = links();
+        holders.push(holder!);
+        holderLinks.push(Process.info(holder!, 'links')[1] as Pid[]);
+        callerLinks = Process.info(me, 'links')[1] as Pid[];
         await sleep(10);
         return n;
       });
       await collect(stream);
-      return { allMine: owners.every((p) => p === me), mailbox: messages(), links: links() };
+      return {
+        oneHolder: holders[0] !== me && holders[0] === holders[1],
+        holderLinkedToCaller: holderLinks.every((l) => l.includes(me)),
+        callerLinkedOnlyToHolder: callerLinks.length === 1 && callerLinks[0] === holders[0],
+        holderGone: !Process.alive(holders[0]!),
+        mailbox: messages(),
+        links: links(),
+      };
     });
-    expect(got).toEqual({ allMine: true, mailbox: [], links: [] });
+    expect(got).toEqual({
+      oneHolder: true,
+      holderLinkedToCaller: true,
+      callerLinkedOnlyToHolder: true,
+      holderGone: true,
+      mailbox: [],
+      links: [],
+    });
   });
 
   it("a task over the timeout exits the caller with ['timeout', ...] by default", async () => {
@@ -791,6 +811,78 @@ describe('Task.asyncStream', () => {
     ]);
   });
 
+  it("a trapping caller gets ['exit', reason] per crashing element and no EXIT message in its mailbox", async () => {
+    const { rt } = virtualRuntime();
+    const got = await rt.run(async () => {
+      Process.flag('trap_exit', true);
+      const results = await collect(
+        Task.asyncStream(['ok', 'bad', 'worse'], (s: string) => (s === 'ok' ? s : exit(s))),
+      );
+      await sleep(10);
+      return { results, mailbox: messages(), links: links() };
+    });
+    expect(got).toEqual({
+      results: [
+        ['ok', 'ok'],
+        ['exit', 'bad'],
+        ['exit', 'worse'],
+      ],
+      mailbox: [],
+      links: [],
+    });
+  });
+
+  it('a caller that does not trap exits dies with the reason of a crashing element', async () => {
+    const { rt } = virtualRuntime();
+    const got = await rt.run(async () => {
+      const [pid, ref] = spawnMonitor(async () => {
+        await collect(Task.asyncStream([7, 8], (n: number) => (n === 8 ? exit('eight') : n)));
+        return 'finished';
+      });
+      return receive(['DOWN', ref, 'process', pid, _]);
+    });
+    expect(got[4]).toBe('eight');
+  });
+
+  it('a finished stream leaves nothing behind in its caller: no holder process, no exit hook', async () => {
+    const { rt } = virtualRuntime();
+    const got = await rt.run(async () => {
+      const before = Process.list().length;
+      const hooksBefore = rt.procOf(self())!.exitHooks?.length ?? 0;
+      for (let round = 0; round < 3; round++)
+        await collect(Task.asyncStream([1, 2], (n: number) => n));
+      return {
+        processes: Process.list().length - before,
+        hooks: (rt.procOf(self())!.exitHooks?.length ?? 0) - hooksBefore,
+      };
+    });
+    expect(got).toEqual({ processes: 0, hooks: 0 });
+  });
+
+  it("an exiting caller takes the stream's running tasks down with it", async () => {
+    const { rt } = virtualRuntime();
+    const got = await rt.run(async () => {
+      const me = self();
+      const pid = spawn(async () => {
+        for await (const r of Task.asyncStream([1, 5000, 5000], async (ms: number) => {
+          send(me, ['task', self()]);
+          await sleep(ms);
+          return ms;
+        })) {
+          if (r[0] === 'ok') exit('normal');
+        }
+      });
+      const tasks = [
+        (await receive(['task', _]))[1],
+        (await receive(['task', _]))[1],
+        (await receive(['task', _]))[1],
+      ] as Pid[];
+      await sleep(100);
+      return { caller: Process.alive(pid), tasks: tasks.map((t) => Process.alive(t)) };
+    });
+    expect(got).toEqual({ caller: false, tasks: [false, false, false] });
+  });
+
   it('breaking out of the loop kills the tasks still running', async () => {
     const { rt } = virtualRuntime();
     const got = await rt.run(async () => {
@@ -859,6 +951,9 @@ describe('Task.asyncStream', () => {
       await catchError(() => Task.asyncStream(42 as unknown as number[], (x: number) => x)),
     ]);
     for (const e of got) expect(e).toBeInstanceOf(ArgumentError);
+    expect((got[0] as Error).message).toMatch(
+      /^maxConcurrency must be an integer greater than zero/,
+    );
   });
 });
 
