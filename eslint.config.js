@@ -180,6 +180,27 @@ export default defineConfig(
       'no-restricted-syntax': ['error', restrictGlobalThisMembers(HOST_GLOBALS, HOST_MESSAGE)],
     },
   },
+  // Outside runtime/, processes are read through the introspection API (runtime/introspect.ts),
+  // never through the process control block, so the runtime may change its shape freely.
+  {
+    files: ['app/**/*.{ts,tsx}', 'bench/**/*.{ts,mjs}', 'scripts/**/*.{ts,mjs}'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'MemberExpression[property.name=/^(procOf|mailbox|ioSink|behaviourState|behaviourServer|publishedState|ownedTable)$/]',
+          message:
+            'That is a runtime internal: read processes through the introspection API (processSnapshot, processMessages, pendingReceive, supervisorState, ...).',
+        },
+        {
+          selector: 'Identifier[name="Proc"]',
+          message:
+            "Proc is the runtime's private process control block: use ProcessSnapshot and the introspection API.",
+        },
+      ],
+    },
+  },
   // The learner-facing API: messages, requests and states are untyped terms at run time, and
   // cells destructure them freely (`const [from, n] = await receive()`), so `any` is the honest
   // type there; `unknown` would force a cast into every chapter cell.

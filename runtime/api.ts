@@ -8,10 +8,12 @@
 import { runningProc } from './current';
 import { ArgumentError, ExitSignal, isExitSignal } from './errors';
 import { inspect } from './inspect';
+import type { ProcessSnapshot } from './introspect';
+import { processDictionary, processMemory, processMessages, processSnapshot } from './introspect';
 import type { AfterClause, OnClause, Pattern } from './pattern';
 import { after, receiveSpec } from './pattern';
 import type { Proc } from './process';
-import type { Dest } from './runtime';
+import type { Dest, Runtime } from './runtime';
 import { Pid, Ref } from './terms';
 
 /** The process calling, or a clear error when code runs outside any process. */
@@ -138,43 +140,38 @@ const INFO_KEYS = [
 /** A key of `Process.info`. */
 export type InfoKey = (typeof INFO_KEYS)[number];
 
-/** Rough bytes a process takes: the control block plus what its collections hold (an estimate). */
-function memoryOf(proc: Proc): number {
-  const mailbox = proc.mailbox.length * 24;
-  const dictionary = (proc.dictionary?.size ?? 0) * 48;
-  const links =
-    ((proc.links?.size ?? 0) + (proc.monitors?.size ?? 0) + (proc.monitoredBy?.size ?? 0)) * 32;
-  return (proc.hibernating ? 200 : 400) + mailbox + dictionary + links;
-}
-
-function infoValue(proc: Proc, key: InfoKey): unknown {
+/**
+ * One `Process.info` value, read through the introspection API, so what a cell asks and what
+ * the panels draw cannot disagree. `snapshot` is the process's snapshot, taken once per call.
+ */
+function infoValue(rt: Runtime, snapshot: ProcessSnapshot, key: InfoKey): unknown {
   switch (key) {
     case 'registered_name':
-      return proc.name ?? [];
+      return snapshot.registeredName ?? [];
     case 'status':
-      return proc.runtime.statusOf(proc);
+      return snapshot.status;
     case 'message_queue_len':
-      return proc.mailbox.length;
+      return snapshot.queueLength;
     case 'messages':
-      return proc.mailbox.toArray();
+      return processMessages(rt, snapshot.pid)?.messages ?? [];
     case 'links':
-      return [...(proc.links ?? [])].map((p) => p.pid);
+      return [...snapshot.links];
     case 'monitors':
-      return [...(proc.monitors?.values() ?? [])].map((p) => ['process', p.pid]);
+      return snapshot.monitors.map(([, pid]) => ['process', pid]);
     case 'monitored_by':
-      return [...(proc.monitoredBy?.values() ?? [])].map((p) => p.pid);
+      return snapshot.monitoredBy.map(([, pid]) => pid);
     case 'trap_exit':
-      return proc.trapExit;
+      return snapshot.trapExit;
     case 'dictionary':
-      return [...(proc.dictionary ?? [])];
+      return processDictionary(rt, snapshot.pid) ?? [];
     case 'reductions':
-      return proc.reductions;
+      return snapshot.reductions;
     case 'group_leader':
-      return proc.groupLeader;
+      return snapshot.groupLeader;
     case 'memory':
-      return memoryOf(proc);
+      return processMemory(rt, snapshot.pid);
     case 'initial_call':
-      return proc.label;
+      return snapshot.label;
   }
 }
 
@@ -194,12 +191,15 @@ export const Process = {
    * `[key, value]` (e.g. `['messages', [...]]`); null if the process is dead.
    */
   info(pid: Pid, key?: InfoKey): any {
-    const target = liveProc(callerProc('Process.info'), pid);
-    if (target === null) return null;
-    if (key === undefined) return INFO_KEYS.map((k) => [k, infoValue(target, k)]);
+    const caller = callerProc('Process.info');
+    const rt = caller.runtime;
+    // procOf refuses what is not a pid of this runtime; the snapshot functions also take numbers.
+    const snapshot = liveProc(caller, pid) && processSnapshot(rt, pid);
+    if (!snapshot) return null;
+    if (key === undefined) return INFO_KEYS.map((k) => [k, infoValue(rt, snapshot, k)]);
     if (!INFO_KEYS.includes(key))
       throw new ArgumentError(`Process.info has no key ${inspect(key)}`);
-    return [key, infoValue(target, key)];
+    return [key, infoValue(rt, snapshot, key)];
   },
 
   /** Links the caller and `pid` both ways. */

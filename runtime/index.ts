@@ -44,6 +44,16 @@ export {
   spawnMonitor,
 } from './api';
 export type { Device, InfoKey } from './api';
+export {
+  isAlive,
+  pendingReceive,
+  processDictionary,
+  processMemory,
+  processMessages,
+  processSnapshot,
+  processSnapshots,
+} from './introspect';
+export type { MessagesSlice, PendingReceive, ProcessSnapshot } from './introspect';
 export { cellSupport } from './cellSupport';
 export type { CellSupport } from './cellSupport';
 export { instrumentAwaits, SUPPORT_NAME } from './instrument';

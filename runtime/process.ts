@@ -88,8 +88,21 @@ export class Proc {
   untracked = false;
   /** The OTP behaviour the process runs ('gen_server', 'supervisor', ...), for panels and traces. */
   behaviour: string | null = null;
-  /** Behaviour-specific data the panels may show (a supervisor's children, ...). */
-  behaviourState: unknown = null;
+  /**
+   * The behaviour's own live object (a GenServer's server loop). Runtime code only: it is mutable
+   * and never handed out.
+   */
+  behaviourServer: object | null = null;
+  /**
+   * A plain, immutable view the behaviour publishes for introspection (a supervisor's
+   * `SupervisorState`): replaced on every change, never mutated, so readers compare by identity.
+   */
+  publishedState: object | null = null;
+  /**
+   * A table the process owns and other processes read synchronously, like an ETS table (a
+   * Registry's `RegistryTable`). Read only through its owner module.
+   */
+  ownedTable: object | null = null;
 
   constructor(
     readonly pid: Pid,

@@ -354,6 +354,11 @@ export class Runtime {
     return pid.proc as Proc | null;
   }
 
+  /** The pid of the live process numbered `id` (`#PID<0.id.0>`) in this runtime, or null. */
+  pidOf(id: number): Pid | null {
+    return this.procs.get(id)?.pid ?? null;
+  }
+
   /** All live processes, oldest first. */
   processes(): Proc[] {
     return [...this.procs.values()];

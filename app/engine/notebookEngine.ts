@@ -9,7 +9,7 @@
  */
 import * as RuntimeApi from '../../runtime/index';
 import type { Pid, Runtime } from '../../runtime/index';
-import { cellSupport, inspect, isExitSignal } from '../../runtime/index';
+import { cellSupport, inspect, isAlive, isExitSignal } from '../../runtime/index';
 import type { BindingKind, CompileError, TsTransform } from './cellCompiler';
 import { compileCell } from './cellCompiler';
 import type { CellRichOutput } from './viz';
@@ -119,7 +119,7 @@ export class NotebookEngine {
 
   /** The evaluator's pid, starting one if needed: `self()` in the next cell. */
   evaluatorPid(): Pid {
-    if (this.evaluator && this.runtime.procOf(this.evaluator)) return this.evaluator;
+    if (this.evaluator && isAlive(this.runtime, this.evaluator)) return this.evaluator;
     const proc = this.runtime.spawn(null, () => evaluatorLoop(this.runtime), {
       label: 'evaluator',
     });
@@ -204,7 +204,7 @@ export class NotebookEngine {
 
   private deviceFor(cellId: string): Pid {
     const existing = this.devices.get(cellId);
-    if (existing && this.runtime.procOf(existing)) return existing;
+    if (existing && isAlive(this.runtime, existing)) return existing;
     const limit = this.options.outputLimit ?? 100_000;
     const device = this.runtime.createIoDevice((output) => {
       const before = this.written.get(cellId) ?? 0;
@@ -234,7 +234,8 @@ export class NotebookEngine {
  */
 async function evaluatorLoop(runtime: Runtime): Promise<void> {
   const { receive, Process, self, IO, _ } = RuntimeApi;
-  const proc = runtime.procOf(self())!;
+  // The evaluator's own handle, as compiled cell code gets it for the awaits it makes.
+  const proc = cellSupport.proc()!;
   for (;;) {
     const [, job] = (await receive(['$eval', _])) as [string, Job];
     Process.groupLeader(self(), job.device);

@@ -8,12 +8,12 @@
  * crashing either side. Nothing here touches the DOM or the worker globals.
  */
 
-import type { ProcessChanges, ProcessDetail } from '../panels/model/processTable';
-import type { SequenceChanges } from '../panels/model/sequenceModel';
-import type { TreeNode } from '../panels/model/supervisionTree';
+import type { PanelsFromWorker, PanelsToWorker } from '../panels/model/panelMessages';
+import { PANELS_FROM_WORKER, PANELS_TO_WORKER } from '../panels/model/panelMessages';
 import type { RichOutput } from './richOutput';
 import { MAX_WIDGET_VALUE, checkRichOutput } from './richOutput';
-import { describeValue, isRecord } from './validation';
+import type { Shape } from './validation';
+import { checkShape, describeValue, isRecord } from './validation';
 
 /** Where a cell's output went: kept apart so the page can style errors. */
 export type OutputStream = 'stdout' | 'stderr';
@@ -47,48 +47,6 @@ export interface OutputChunk {
   readonly text: string;
 }
 
-/** The three live panels. */
-export type PanelName = 'tree' | 'processes' | 'sequence';
-
-/** Which live panels the page shows: the worker builds updates only for these. */
-export interface PanelsOpen {
-  readonly tree: boolean;
-  readonly processes: boolean;
-  readonly sequence: boolean;
-}
-
-/** The supervision forest to draw (`supervisionForest` output, collapsed nodes without children). */
-export interface TreeUpdate {
-  readonly roots: readonly TreeNode[];
-  readonly unlinked: number;
-  readonly version: number;
-}
-
-/** One throttled, coalesced update of the live panels (at most one every ~100 ms). */
-export interface PanelsUpdate {
-  readonly type: 'panels/update';
-  /** Panels whose copy the page drops before applying (a new session, a cleared trace). */
-  readonly reset: readonly PanelName[];
-  readonly processes: ProcessChanges | null;
-  readonly sequence: SequenceChanges | null;
-  readonly tree: TreeUpdate | null;
-  /** When the oldest event in this update happened (`performance.timeOrigin + now()`), or null. */
-  readonly since: number | null;
-  /** When the worker posted it, on the same clock. */
-  readonly sentAt: number;
-  /** Trace events left out because the worker fell behind (the table was re-read instead). */
-  readonly skipped: number;
-  /** Changed rows held back for the next update (each update carries a bounded number). */
-  readonly backlog: number;
-}
-
-/** The scheduler as the controls show it. */
-export interface SchedulerState {
-  readonly paused: boolean;
-  /** Speed of time: 1 is real time, 0.25 four times slower. */
-  readonly rate: number;
-}
-
 /** Page -> worker. */
 export type ToWorker =
   /** Compile and run `source` as cell `cellId`; runs are queued and run one at a time. */
@@ -104,22 +62,6 @@ export type ToWorker =
   | { readonly type: 'runtime/restart' }
   /** Heartbeat: answered by a `pong` with the same `seq` as soon as the worker is free. */
   | { readonly type: 'ping'; readonly seq: number }
-  /** Which panels are open and which tree nodes the person folded or unfolded. */
-  | {
-      readonly type: 'panels/watch';
-      readonly open: PanelsOpen;
-      readonly treeToggled: readonly string[];
-    }
-  /** Show this process's mailbox (answered now and after its row changes), or stop with null. */
-  | { readonly type: 'process/inspect'; readonly pid: number | null }
-  | { readonly type: 'process/kill'; readonly pid: number; readonly reason: string }
-  | { readonly type: 'scheduler/pause' }
-  | { readonly type: 'scheduler/resume' }
-  /** While paused: run exactly one scheduling step, then pause again. */
-  | { readonly type: 'scheduler/step' }
-  | { readonly type: 'scheduler/speed'; readonly rate: number }
-  /** Forget the sequence trace so far. */
-  | { readonly type: 'trace/clear' }
   /** A person used a widget of a rich output (`value`: the text or option; null for a click). */
   | {
       readonly type: 'widget/event';
@@ -129,23 +71,9 @@ export type ToWorker =
       readonly value: string | null;
     }
   /** The page is idle: start the TypeScript compiler now (the first run starts it anyway). */
-  | { readonly type: 'compiler/warm' };
-
-/** What the live panels tell the worker (the page -> worker messages the panel feed takes). */
-export type PanelsToWorker = Extract<
-  ToWorker,
-  {
-    type:
-      | 'panels/watch'
-      | 'process/inspect'
-      | 'process/kill'
-      | 'scheduler/pause'
-      | 'scheduler/resume'
-      | 'scheduler/step'
-      | 'scheduler/speed'
-      | 'trace/clear';
-  }
->;
+  | { readonly type: 'compiler/warm' }
+  /** The live panels' messages (app/panels/model/panelMessages.ts). */
+  | PanelsToWorker;
 
 /** Worker -> page. */
 export type FromWorker =
@@ -177,35 +105,18 @@ export type FromWorker =
   | { readonly type: 'pong'; readonly seq: number }
   /** Something went wrong in the worker outside any cell (including a rejected message). */
   | { readonly type: 'worker/error'; readonly message: string }
-  | PanelsUpdate
-  /** The inspected process's mailbox and pending receive; null detail when it is gone. */
-  | {
-      readonly type: 'process/details';
-      readonly pid: number;
-      readonly detail: ProcessDetail | null;
-    }
-  | ({ readonly type: 'scheduler/state' } & SchedulerState);
+  /** The live panels' messages (app/panels/model/panelMessages.ts). */
+  | PanelsFromWorker;
 
 /** The outcome of validating an arriving message. */
 export type Parsed<T> =
   { readonly ok: true; readonly message: T } | { readonly ok: false; readonly error: string };
-
-type Shape = Record<string, 'string' | 'number' | 'boolean' | 'string|null' | Check>;
-type Check = (value: unknown) => string | null;
 
 const TO_WORKER: Record<ToWorker['type'], Shape> = {
   'cell/run': { runId: 'number', cellId: 'string', source: 'string' },
   'cell/cancel': { runId: 'number' },
   'runtime/restart': {},
   ping: { seq: 'number' },
-  'panels/watch': { open: checkPanelsOpen, treeToggled: checkStrings },
-  'process/inspect': { pid: checkPidOrNull },
-  'process/kill': { pid: checkPid, reason: 'string' },
-  'scheduler/pause': {},
-  'scheduler/resume': {},
-  'scheduler/step': {},
-  'scheduler/speed': { rate: checkRate },
-  'trace/clear': {},
   'widget/event': {
     cellId: 'string',
     outputId: 'string',
@@ -213,6 +124,7 @@ const TO_WORKER: Record<ToWorker['type'], Shape> = {
     value: checkWidgetValue,
   },
   'compiler/warm': {},
+  ...PANELS_TO_WORKER,
 };
 
 const FROM_WORKER: Record<FromWorker['type'], Shape> = {
@@ -225,18 +137,7 @@ const FROM_WORKER: Record<FromWorker['type'], Shape> = {
   'runtime/restarted': {},
   pong: { seq: 'number' },
   'worker/error': { message: 'string' },
-  'panels/update': {
-    reset: checkReset,
-    processes: checkProcessChanges,
-    sequence: checkSequenceChanges,
-    tree: checkTreeUpdate,
-    since: checkNumberOrNull,
-    sentAt: 'number',
-    skipped: 'number',
-    backlog: 'number',
-  },
-  'process/details': { pid: checkPid, detail: checkDetail },
-  'scheduler/state': { paused: 'boolean', rate: checkRate },
+  ...PANELS_FROM_WORKER,
 };
 
 /** Validates a message arriving in the worker. */
@@ -262,25 +163,6 @@ function parse<T>(data: unknown, shapes: Record<string, Shape>, direction: strin
   const problem = checkShape(data, shape);
   if (problem) return fail(`${type}: ${problem}`);
   return { ok: true, message: data as T };
-}
-
-function checkShape(data: Record<string, unknown>, shape: Shape): string | null {
-  for (const [key, expected] of Object.entries(shape)) {
-    const value = data[key];
-    if (typeof expected === 'function') {
-      const problem = expected(value);
-      if (problem) return `"${key}" ${problem}`;
-    } else if (expected === 'string|null') {
-      if (value !== null && typeof value !== 'string')
-        return `"${key}" should be a string or null, got ${describeValue(value)}`;
-    } else if (expected === 'number') {
-      if (typeof value !== 'number' || !Number.isFinite(value))
-        return `"${key}" should be a finite number, got ${describeValue(value)}`;
-    } else if (typeof value !== expected) {
-      return `"${key}" should be a ${expected}, got ${describeValue(value)}`;
-    }
-  }
-  return null;
 }
 
 function checkChunks(value: unknown): string | null {
@@ -323,119 +205,6 @@ function checkResult(value: unknown): string | null {
   if (!shape) return `has an unknown status ${describeValue(status)}`;
   const problem = checkShape(value, shape);
   return problem ? `(${status}) ${problem}` : null;
-}
-
-// ------------------------------------------------------------------ live panels
-
-function checkPanelsOpen(value: unknown): string | null {
-  if (!isRecord(value)) return `should be an object, got ${describeValue(value)}`;
-  return checkShape(value, { tree: 'boolean', processes: 'boolean', sequence: 'boolean' });
-}
-
-function checkStrings(value: unknown): string | null {
-  if (!Array.isArray(value)) return `should be an array, got ${describeValue(value)}`;
-  const index = value.findIndex((item) => typeof item !== 'string');
-  return index < 0 ? null : `[${index}] should be a string`;
-}
-
-function checkPid(value: unknown): string | null {
-  return Number.isSafeInteger(value) && (value as number) >= 0
-    ? null
-    : `should be a pid number, got ${describeValue(value)}`;
-}
-
-function checkPidOrNull(value: unknown): string | null {
-  return value === null ? null : checkPid(value);
-}
-
-function checkNumberOrNull(value: unknown): string | null {
-  return value === null || (typeof value === 'number' && Number.isFinite(value))
-    ? null
-    : `should be a finite number or null, got ${describeValue(value)}`;
-}
-
-function checkRate(value: unknown): string | null {
-  return typeof value === 'number' && value > 0 && value <= 16
-    ? null
-    : `should be a speed between 0 and 16, got ${describeValue(value)}`;
-}
-
-function checkReset(value: unknown): string | null {
-  if (!Array.isArray(value)) return `should be an array, got ${describeValue(value)}`;
-  const index = value.findIndex((v) => v !== 'tree' && v !== 'processes' && v !== 'sequence');
-  return index < 0 ? null : `[${index}] should be a panel name, got ${describeValue(value[index])}`;
-}
-
-/** Checks an array of records, each with the given fields (the rest of an item is trusted). */
-function checkItems(value: unknown, shape: Shape): string | null {
-  if (!Array.isArray(value)) return `should be an array, got ${describeValue(value)}`;
-  for (const [index, item] of value.entries()) {
-    if (!isRecord(item)) return `[${index}] should be an object`;
-    const problem = checkShape(item, shape);
-    if (problem) return `[${index}].${problem}`;
-  }
-  return null;
-}
-
-function checkNullOr(value: unknown, shape: Shape): string | null {
-  if (value === null) return null;
-  if (!isRecord(value)) return `should be an object or null, got ${describeValue(value)}`;
-  return checkShape(value, shape);
-}
-
-function checkProcessChanges(value: unknown): string | null {
-  return checkNullOr(value, {
-    version: 'number',
-    upserts: (rows) =>
-      checkItems(rows, {
-        id: checkPid,
-        pid: 'string',
-        status: 'string',
-        queueLength: 'number',
-        links: (links) => (links instanceof Set ? null : 'should be a Set'),
-      }),
-    removed: checkNumbers,
-  });
-}
-
-function checkNumbers(value: unknown): string | null {
-  if (!Array.isArray(value)) return `should be an array, got ${describeValue(value)}`;
-  const index = value.findIndex((item) => typeof item !== 'number');
-  return index < 0 ? null : `[${index}] should be a number`;
-}
-
-function checkSequenceChanges(value: unknown): string | null {
-  return checkNullOr(value, {
-    version: 'number',
-    added: (items) => checkItems(items, { type: 'string', seq: 'number', label: 'string' }),
-    updated: (items) => checkItems(items, { type: 'string', seq: 'number', state: 'string' }),
-    firstSeq: 'number',
-    names: (names) =>
-      Array.isArray(names) &&
-      names.every((n) => Array.isArray(n) && typeof n[0] === 'number' && typeof n[1] === 'string')
-        ? null
-        : 'should be [pid, name] pairs',
-  });
-}
-
-function checkTreeUpdate(value: unknown): string | null {
-  return checkNullOr(value, {
-    roots: (roots) =>
-      checkItems(roots, { key: 'string', status: 'string', children: (c) => checkItems(c, {}) }),
-    unlinked: 'number',
-    version: 'number',
-  });
-}
-
-function checkDetail(value: unknown): string | null {
-  return checkNullOr(value, {
-    id: checkPid,
-    pid: 'string',
-    status: 'string',
-    queueLength: 'number',
-    messages: checkStrings,
-    omitted: 'number',
-  });
 }
 
 function checkWidgetValue(value: unknown): string | null {

@@ -27,6 +27,7 @@ import {
   cellSupport,
   copyMessage,
   inspect,
+  isAlive,
   isExitSignal,
 } from '../../runtime/index';
 import { clip } from '../panels/model/describe';
@@ -218,10 +219,11 @@ export interface VizHostOptions {
   readonly limits?: Partial<VizLimits>;
 }
 
-type Proc = NonNullable<ReturnType<typeof cellSupport.proc>>;
+/** The running process handle `cellSupport.proc()` gives compiled cell code. */
+type CellProcess = NonNullable<ReturnType<typeof cellSupport.proc>>;
 
 interface Caller {
-  readonly proc: Proc;
+  readonly proc: CellProcess;
   /** The cell the caller's output goes to. */
   readonly cellId: string;
   /** True inside an animation's frame function: outputs become the frame instead. */
@@ -293,7 +295,7 @@ export class VizHost {
     if (!old) return;
     for (const id of old.widgets) this.widgets.delete(id);
     for (const pid of old.processes) {
-      if (this.runtime.procOf(pid)) this.runtime.exitPid(null, pid, 'kill');
+      if (isAlive(this.runtime, pid)) this.runtime.exitPid(null, pid, 'kill');
     }
   }
 
@@ -308,7 +310,7 @@ export class VizHost {
     if (widget.kind === 'button')
       message = widget.message ? widget.message.value : ['click', widgetId];
     else message = [widget.kind, widgetId, value ?? ''];
-    if (!this.runtime.procOf(widget.to)) {
+    if (!isAlive(this.runtime, widget.to)) {
       this.emit(cellId, {
         kind: 'notice',
         id: `${widgetId}-notice`,
@@ -402,7 +404,11 @@ export class VizHost {
   }
 
   /** Starts one of viz's own processes for the caller's cell, killed when the cell runs again. */
-  private spawnHelper(caller: Caller, label: string, body: (proc: Proc) => Promise<void>): Proc {
+  private spawnHelper(
+    caller: Caller,
+    label: string,
+    body: (proc: CellProcess) => Promise<void>,
+  ): CellProcess {
     const proc = this.runtime.spawn(caller.proc, () => body(cellSupport.proc()!), {
       label,
       groupLeader: caller.proc.groupLeader as Pid,
@@ -574,7 +580,7 @@ export class VizHost {
     const supervision = models?.supervision ?? createSupervisionModel();
     applyProcessSnapshot(table, snapshotProcesses(rt));
     applySupervisorSnapshots(supervision, snapshotSupervisors(rt));
-    const alive = rt.procOf(pid) !== null;
+    const alive = isAlive(rt, pid);
     let root: TreeNode | null = null;
     if (alive) {
       const forest = supervisionForest(supervision, table);
@@ -604,7 +610,7 @@ export class VizHost {
         await RuntimeApi.receive(WAKE);
         await RuntimeApi.sleep(throttle);
         waking = false;
-        const alive = this.runtime.procOf(pid) !== null;
+        const alive = isAlive(this.runtime, pid);
         const output = this.treeOutput(
           id,
           pid,
@@ -627,7 +633,7 @@ export class VizHost {
       if (waking) return;
       waking = true;
       queueMicrotask(() => {
-        if (this.runtime.procOf(helper.pid)) this.runtime.send(null, helper.pid, WAKE);
+        if (isAlive(this.runtime, helper.pid)) this.runtime.send(null, helper.pid, WAKE);
       });
     };
     unsubscribe = this.runtime.trace.subscribe(onEvent);
@@ -661,8 +667,9 @@ export class VizHost {
     const model = createSequenceModel(Math.max(2000, this.limits.sequenceItems * 4));
     // Names registered before tracing started label their lifelines too.
     const named: [number, string][] = [];
-    for (const proc of this.runtime.processes()) {
-      if (proc.name !== null) named.push([proc.pid.id, proc.name]);
+    for (const name of this.runtime.registered()) {
+      const pid = this.runtime.whereis(name);
+      if (pid) named.push([pid.id, name]);
     }
     nameParticipants(model, named);
     const unsubscribe = this.runtime.trace.subscribe((event) => applySequenceEvent(model, event));

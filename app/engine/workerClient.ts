@@ -14,7 +14,9 @@
  *
  * Everything arriving from the worker is validated (protocol.ts) before it is believed.
  */
-import type { CellResult, FromWorker, OutputChunk, PanelsToWorker, ToWorker } from './protocol';
+import type { PanelsFromWorker, PanelsToWorker } from '../panels/model/panelMessages';
+import { isPanelsFromWorker } from '../panels/model/panelMessages';
+import type { CellResult, OutputChunk, ToWorker } from './protocol';
 import { parseFromWorker } from './protocol';
 import type { RichOutput } from './richOutput';
 
@@ -24,18 +26,8 @@ export type CellPhase = 'idle' | 'queued' | 'running';
 /** Whether the worker can take cells. */
 export type RuntimeStatus = 'starting' | 'ready' | 'restarting';
 
-/** What the worker tells the live panels. */
-export type PanelsFromWorker = Extract<
-  FromWorker,
-  { type: 'panels/update' | 'process/details' | 'scheduler/state' }
->;
-
-export type { PanelsToWorker } from './protocol';
-
 /** What subscribers hear, in order. */
 export type ClientEvent =
-  /** An update, mailbox or scheduler state for the live panels. */
-  | { readonly type: 'panels'; readonly message: PanelsFromWorker }
   | { readonly type: 'run/queued'; readonly runId: number; readonly cellId: string }
   | { readonly type: 'run/started'; readonly runId: number; readonly cellId: string }
   | {
@@ -104,6 +96,7 @@ export class WorkerClient {
   /** Whether the current worker reported its compiler (started or failed). */
   private compilerReported = false;
   private readonly listeners = new Set<(event: ClientEvent) => void>();
+  private panelSink: ((message: PanelsFromWorker) => void) | null = null;
   private readonly pending = new Map<number, Pending>();
   private worker: WorkerLike;
   private statusNow: RuntimeStatus = 'starting';
@@ -170,6 +163,19 @@ export class WorkerClient {
     this.send({ type: 'widget/event', cellId, outputId, widgetId, value });
   }
 
+  /**
+   * Hands every panel message from the worker (updates, the inspected mailbox, the scheduler
+   * state) straight to `sink`, the panels' store, instead of to the subscribers: ten updates a
+   * second have no business in the notebook's operations. One sink at a time; returns the
+   * disconnect function.
+   */
+  connectPanels(sink: (message: PanelsFromWorker) => void): () => void {
+    this.panelSink = sink;
+    return () => {
+      if (this.panelSink === sink) this.panelSink = null;
+    };
+  }
+
   /** Sends a live-panel message (watch, inspect, kill, scheduler controls, clear the trace). */
   sendPanels(message: PanelsToWorker): void {
     if (!this.disposed) this.send(message);
@@ -189,6 +195,7 @@ export class WorkerClient {
     this.worker.terminate();
     this.loseAll('The notebook was closed.');
     this.listeners.clear();
+    this.panelSink = null;
   }
 
   private attach(worker: WorkerLike): WorkerLike {
@@ -219,6 +226,10 @@ export class WorkerClient {
       return;
     }
     const message = parsed.message;
+    if (isPanelsFromWorker(message)) {
+      this.panelSink?.(message);
+      return;
+    }
     switch (message.type) {
       case 'ready': {
         this.workerReady = true;
@@ -265,11 +276,6 @@ export class WorkerClient {
         return;
       case 'worker/error':
         this.emit({ type: 'notice', tone: 'error', text: message.message });
-        return;
-      case 'panels/update':
-      case 'process/details':
-      case 'scheduler/state':
-        this.emit({ type: 'panels', message });
         return;
     }
   }

@@ -313,7 +313,6 @@ function applyClientEvent(state: NotebookState, event: ClientEvent): Applied {
       };
     case 'compiler':
     case 'notice':
-    case 'panels':
       return unchanged(state);
   }
 }

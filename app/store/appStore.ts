@@ -7,7 +7,7 @@
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
 import { createNotebookSlice } from './notebookSlice';
-import { createPanelsSlice } from './panelsSlice';
+import { createPanelsSlice } from '../panels/panelsSlice';
 import { createRuntimeSlice } from './runtimeSlice';
 import type { AppState } from './storeTypes';
 import { createUiSlice } from './uiSlice';

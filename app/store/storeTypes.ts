@@ -1,7 +1,7 @@
 /** The shape of the app store: the union of its slices, and the type every slice creator has. */
 import type { StateCreator } from 'zustand';
 import type { NotebookSlice } from './notebookSlice';
-import type { PanelsSlice } from './panelsSlice';
+import type { PanelsSlice } from '../panels/panelsSlice';
 import type { RuntimeSlice } from './runtimeSlice';
 import type { UiSlice } from './uiSlice';
 

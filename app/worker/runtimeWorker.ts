@@ -22,7 +22,8 @@ import type { CellRun } from '../engine/notebookEngine';
 import { NotebookEngine } from '../engine/notebookEngine';
 import type { CellResult, FromWorker, OutputChunk, ToWorker } from '../engine/protocol';
 import { parseToWorker } from '../engine/protocol';
-import { PanelHost, isPanelMessage } from './panelFeed';
+import { isPanelsToWorker } from '../panels/model/panelMessages';
+import { PanelHost } from '../panels/panelFeed';
 
 /** Longest time output waits in the worker before it is posted (about two animation frames). */
 const BATCH_MS = 32;
@@ -178,7 +179,7 @@ function restart(): void {
 }
 
 function handle(message: ToWorker): void {
-  if (isPanelMessage(message)) {
+  if (isPanelsToWorker(message)) {
     panels.handle(message);
     return;
   }

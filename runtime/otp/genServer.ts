@@ -380,7 +380,7 @@ function start(
     },
     (proc, ack) => {
       const server = new Server(proc, module, undefined, link ? parent.pid : proc.pid);
-      proc.behaviourState = server;
+      proc.behaviourServer = server;
       const init = module.init ?? ((state: unknown) => ['ok', state] as InitResult<unknown>);
       invoke(
         proc,

@@ -52,3 +52,5 @@ export { TaskSupervised, TaskSupervisor } from './taskSupervisor';
 export type { TaskChildOptions, TaskSupervisorOptions } from './taskSupervisor';
 export { DEFAULT_PARTITIONS, PartitionSupervisor } from './partitionSupervisor';
 export type { PartitionSupervisorOptions } from './partitionSupervisor';
+export { registryTable, supervisorState, supervisorStates } from './introspect';
+export type { RegistrySnapshot } from './introspect';

@@ -4,7 +4,7 @@
  *
  * It is a Supervisor (one_for_one by default) whose children have the partition numbers
  * 0..n-1 as ids. Elixir keeps the partitions' pids in an ETS table owned by the supervisor; here
- * the supervisor's own state (`proc.behaviourState`, read synchronously like an ETS lookup)
+ * the supervisor's own state (`proc.publishedState`, read synchronously like an ETS lookup)
  * is that table, so a restarted partition is found under its new pid at once.
  *
  * Routing: an integer key goes to partition `rem(abs(key), n)`; any other key to
@@ -63,7 +63,7 @@ function tableOf(rt: Runtime, name: unknown): SupervisorState | null {
   const pid = resolveServer(rt, name as ServerRef);
   const proc = pid ? rt.procOf(pid) : null;
   if (!proc || proc.behaviour !== 'supervisor') return null;
-  const state = proc.behaviourState as SupervisorState | null;
+  const state = proc.publishedState as SupervisorState | null;
   return state && state.kind === 'partition_supervisor' ? state : null;
 }
 

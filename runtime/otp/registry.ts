@@ -1,7 +1,7 @@
 /**
  * Registry: a local key-value process registry, like Elixir's Registry.
  *
- * The table is a plain data structure held by the registry process (its `behaviourState`) and
+ * The table is a plain data structure held by the registry process (its `ownedTable`) and
  * reached through the registry's registered name, so `register`, `lookup` and friends are
  * ordinary synchronous calls that return plain values, as ETS reads and writes are in Elixir.
  *
@@ -284,9 +284,31 @@ function tableOf(rt: Runtime, registry: string | Pid): RegistryTable {
   const pid =
     registry instanceof Pid ? registry : typeof registry === 'string' ? rt.whereis(registry) : null;
   const proc = pid ? rt.procOf(pid) : null;
-  const state = proc?.behaviourState;
+  const state = proc?.ownedTable;
   if (proc?.behaviour === 'registry' && state instanceof RegistryTable) return state;
   throw new ArgumentError(`unknown registry: ${inspect(registry)}`);
+}
+
+/** A copy of a registry's live entries, for introspection (`otp/introspect.ts`); null if none. */
+export function registryTableSnapshot(
+  rt: Runtime,
+  registry: string | Pid,
+): RegistrySnapshot | null {
+  let table: RegistryTable;
+  try {
+    table = tableOf(rt, registry);
+  } catch {
+    return null;
+  }
+  return copyMessage(table.snapshot() as RegistrySnapshot);
+}
+
+/** What `sys.getState` and introspection show of a registry. */
+export interface RegistrySnapshot {
+  readonly keys: RegistryKeys;
+  readonly partitions: number;
+  /** Every live entry as `[key, owner pid, value]`. */
+  readonly entries: readonly (readonly [key: unknown, owner: Pid, value: unknown])[];
 }
 
 function callerTable(what: string, registry: string | Pid): [Proc, RegistryTable] {
@@ -375,7 +397,7 @@ function startLink(options: RegistryOptions): Promise<StartResult> {
     const table = new RegistryTable(name, keys, partitions, proc, parent.pid, [...listeners]);
     for (const [k, v] of Array.isArray(meta) ? meta : Object.entries(meta))
       table.meta.set(canonicalKey(k), v);
-    proc.behaviourState = table;
+    proc.ownedTable = table;
     ack(['ok', proc.pid]);
     new RegistryServer(table).serve();
   });
@@ -610,7 +632,7 @@ export const Registry = {
   ): ['via', typeof RegistryViaModule, ViaName] {
     const proc = runningProc();
     const pid = proc && typeof registry === 'string' ? proc.runtime.whereis(registry) : null;
-    const state = pid ? proc!.runtime.procOf(pid)?.behaviourState : null;
+    const state = pid ? proc!.runtime.procOf(pid)?.ownedTable : null;
     if (state instanceof RegistryTable) refuseDuplicateVia(state);
     return [
       'via',

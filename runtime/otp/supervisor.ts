@@ -108,7 +108,7 @@ export interface ChildCounts {
 }
 
 /**
- * What a supervisor keeps in `proc.behaviourState` for the panels: a fresh object after every
+ * What a supervisor publishes in `proc.publishedState` for introspection: a fresh object after every
  * change (so a panel can compare by identity), children in start order, oldest first.
  */
 export interface SupervisorState {
@@ -519,7 +519,7 @@ export abstract class SupervisorBase implements Behaviour {
     return this.proc.runtime;
   }
 
-  /** The panel view (set as `proc.behaviourState` whenever the loop serves). */
+  /** The panel view (set as `proc.publishedState` whenever the loop serves). */
   abstract state(): SupervisorState;
   /** Stops every child, in the order the kind of supervisor uses. */
   protected abstract terminateChildren(): Promise<void>;
@@ -545,7 +545,7 @@ export abstract class SupervisorBase implements Behaviour {
   }
 
   publish(): void {
-    this.proc.behaviourState = this.state();
+    this.proc.publishedState = this.state();
   }
 
   /** Runs work that may wait; when it is done the supervisor serves again (unless it exited). */

@@ -13,9 +13,10 @@ import {
   self,
   send,
   spawn,
+  supervisorState,
   sys,
 } from '../index';
-import type { From, Pid, SupervisorState } from '../index';
+import type { From, Pid } from '../index';
 import { virtualRuntime } from './helpers';
 
 /** Answers 'whoami' with its start arguments; forwards plain messages to the pid in them. */
@@ -73,7 +74,7 @@ describe('PartitionSupervisor', () => {
         states,
         counts: await PartitionSupervisor.countChildren('echoes'),
         partitions: PartitionSupervisor.partitions('echoes'),
-        panel: rt.procOf(sup)!.behaviourState as SupervisorState,
+        panel: supervisorState(rt, sup),
       };
     });
     expect(got.ok).toBe('ok');

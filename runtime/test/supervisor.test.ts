@@ -21,7 +21,7 @@ import type {
   SupervisorState,
   WhichChildrenRow,
 } from '../index';
-import { createRuntime } from '../index';
+import { createRuntime, processSnapshot, supervisorState } from '../index';
 import { virtualRuntime } from './helpers';
 
 /**
@@ -1142,7 +1142,7 @@ describe('children at run time', () => {
 });
 
 describe('protocol and panels', () => {
-  it('answers GenServer.call and sys.getState, and keeps proc.behaviourState for the panels', async () => {
+  it('answers GenServer.call and sys.getState, and publishes the same state through supervisorState for the panels', async () => {
     const { rt } = virtualRuntime();
     const log: string[] = [];
     const got = await rt.run(async () => {
@@ -1152,12 +1152,11 @@ describe('protocol and panels', () => {
       Process.exit(await pidOf(sup, 'A'), 'kill');
       const viaCall = await GenServer.call(sup, 'count_children');
       const state = (await sys.getState(sup)) as SupervisorState;
-      const proc = rt.procOf(sup)!;
       return {
         viaCall,
         state,
-        behaviour: proc.behaviour,
-        panel: proc.behaviourState as SupervisorState,
+        behaviour: processSnapshot(rt, sup)?.behaviour,
+        panel: supervisorState(rt, sup),
       };
     });
     expect(got.viaCall).toEqual({ specs: 2, active: 2, supervisors: 0, workers: 2 });

@@ -146,3 +146,33 @@ describe('the app boundary lint', () => {
     ]);
   });
 });
+
+describe('the runtime internals lint', () => {
+  const code = [
+    "import type { Runtime, Pid } from '../runtime/index';",
+    'type Proc = NonNullable<ReturnType<Runtime["procOf"]>>;',
+    'export function peek(rt: Runtime, pid: Pid): unknown {',
+    '  const proc = rt.procOf(pid);',
+    '  return [proc?.mailbox.length, proc?.ioSink, proc?.publishedState, proc?.ownedTable];',
+    '}',
+    'export type Handle = Proc;',
+  ].join('\n');
+
+  it('reports Proc and its fields outside runtime/', async () => {
+    const expected = [
+      '2:no-restricted-syntax',
+      '4:no-restricted-syntax',
+      '5:no-restricted-syntax',
+      '5:no-restricted-syntax',
+      '5:no-restricted-syntax',
+      '5:no-restricted-syntax',
+      '7:no-restricted-syntax',
+    ];
+    await expect(boundaryViolations(code, 'app/__lint_probe__.ts')).resolves.toEqual(expected);
+    await expect(boundaryViolations(code, 'bench/__lint_probe__.ts')).resolves.toEqual(expected);
+  });
+
+  it('lets the runtime itself use them', async () => {
+    await expect(boundaryViolations(code, 'runtime/__lint_probe__.ts')).resolves.toEqual([]);
+  });
+});

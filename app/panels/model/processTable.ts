@@ -11,12 +11,20 @@
  * runtime now and then and `applyProcessSnapshot` corrects what drifted. Rows hold numbers and
  * strings only, so changes can cross `postMessage`.
  */
-import type { Pid, ProcessStatus, Runtime, TraceEvent } from '../../../runtime/index';
-import { inspect } from '../../../runtime/index';
+import type {
+  PendingReceive,
+  Pid,
+  ProcessStatus,
+  Runtime,
+  TraceEvent,
+} from '../../../runtime/index';
+import {
+  pendingReceive,
+  processMessages,
+  processSnapshot,
+  processSnapshots,
+} from '../../../runtime/index';
 import { clip, payloadText, pidText } from './describe';
-
-/** A live process of the runtime, as `rt.processes()` gives it. */
-type RuntimeProc = ReturnType<Runtime['processes']>[number];
 
 /** One process as the panel shows it. */
 export interface ProcessRow {
@@ -215,35 +223,29 @@ export interface ProcessesSnapshot {
 
 const NO_IDS: readonly never[] = [];
 
-function idsOf(procs: Set<RuntimeProc> | null): readonly number[] {
-  if (!procs || procs.size === 0) return NO_IDS;
-  const ids: number[] = [];
-  for (const p of procs) ids.push(p.pid.id);
-  return ids;
+function idsOf(pids: readonly Pid[]): readonly number[] {
+  return pids.length === 0 ? NO_IDS : pids.map((p) => p.id);
 }
 
-function refPairs(map: Map<{ id: number }, RuntimeProc> | null): readonly [number, number][] {
-  if (!map || map.size === 0) return NO_IDS;
-  const pairs: [number, number][] = [];
-  for (const [ref, p] of map) pairs.push([ref.id, p.pid.id]);
-  return pairs;
+function refPairs(pairs: readonly (readonly [{ id: number }, Pid])[]): readonly [number, number][] {
+  return pairs.length === 0 ? NO_IDS : pairs.map(([ref, p]) => [ref.id, p.id]);
 }
 
 /** Reads every live process of `rt` (O(n); the host calls it now and then, not per event). */
 export function snapshotProcesses(rt: Runtime): ProcessesSnapshot {
   const processes: ProcessSnapshot[] = [];
-  for (const proc of rt.processes()) {
+  for (const proc of processSnapshots(rt)) {
     processes.push({
       id: proc.pid.id,
       label: proc.label,
-      name: proc.name,
-      status: rt.statusOf(proc),
-      queueLength: proc.mailbox.length,
+      name: proc.registeredName,
+      status: proc.status,
+      queueLength: proc.queueLength,
       reductions: proc.reductions,
       links: idsOf(proc.links),
       monitors: refPairs(proc.monitors),
       monitoredBy: refPairs(proc.monitoredBy),
-      behaviour: proc.ioSink !== null ? IO_DEVICE : proc.behaviour,
+      behaviour: proc.ioDevice ? IO_DEVICE : proc.behaviour,
       parent: proc.parent ? proc.parent.id : null,
       trapExit: proc.trapExit,
     });
@@ -499,14 +501,7 @@ export function processPage(
 
 // ------------------------------------------------------------------ one selected process
 
-/** What a pending receive waits for: one printed pattern per clause, and the timeout. */
-export interface PendingReceive {
-  readonly patterns: readonly string[];
-  /** The `after` timeout in ms, 'infinity', or null without an after clause. */
-  readonly timeout: number | 'infinity' | null;
-  /** True for a process in `Process.hibernate`: any message wakes it. */
-  readonly hibernating: boolean;
-}
+export type { PendingReceive };
 
 /** The detail view of one process: its queued messages (oldest first, newest last). */
 export interface ProcessDetail {
@@ -525,20 +520,6 @@ export interface ProcessDetail {
   readonly waitingFor: PendingReceive | null;
 }
 
-/** What the process's current receive waits for (reads the receive it is suspended in). */
-function pendingReceive(proc: RuntimeProc): PendingReceive | null {
-  const wait = proc.wait;
-  if (!wait) return null;
-  if (wait.kind === 'hibernate' || !wait.spec) {
-    return { patterns: ['_'], timeout: null, hibernating: wait.kind === 'hibernate' };
-  }
-  return {
-    patterns: wait.spec.clauses.map((clause) => clip(inspect(clause.pattern), 200)),
-    timeout: wait.spec.timeout ? wait.spec.timeout.ms : null,
-    hibernating: false,
-  };
-}
-
 /**
  * The queued messages of one live process and what its receive waits for; null if it is gone.
  * `which: 'oldest'` (default) shows the messages next in line; 'newest' the latest arrivals.
@@ -549,25 +530,21 @@ export function inspectProcess(
   options: { limit?: number; which?: 'oldest' | 'newest' } = {},
 ): ProcessDetail | null {
   const id = typeof pid === 'number' ? pid : pid.id;
-  const proc =
-    typeof pid === 'number' ? rt.processes().find((p) => p.pid.id === id) : rt.procOf(pid);
-  if (!proc) return null;
-  const limit = options.limit ?? 100;
-  const total = proc.mailbox.length;
-  const shown = Math.min(limit, total);
-  const first = options.which === 'newest' ? total - shown : 0;
-  const messages: string[] = [];
-  for (let i = first; i < first + shown; i++) messages.push(payloadText(proc.mailbox.at(i)));
+  const proc = processSnapshot(rt, pid);
+  // Only the slice shown is copied: a mailbox may hold a million messages.
+  const slice = processMessages(rt, pid, { limit: options.limit ?? 100, which: options.which });
+  if (!proc || !slice) return null;
+  const waiting = pendingReceive(rt, pid);
   return {
     id,
     pid: pidText(id),
-    name: proc.name,
+    name: proc.registeredName,
     label: proc.label,
-    status: rt.statusOf(proc),
-    behaviour: proc.ioSink !== null ? IO_DEVICE : proc.behaviour,
-    queueLength: total,
-    messages,
-    omitted: total - shown,
-    waitingFor: pendingReceive(proc),
+    status: proc.status,
+    behaviour: proc.ioDevice ? IO_DEVICE : proc.behaviour,
+    queueLength: slice.total,
+    messages: slice.messages.map(payloadText),
+    omitted: slice.total - slice.messages.length,
+    waitingFor: waiting && { ...waiting, patterns: waiting.patterns.map((p) => clip(p, 200)) },
   };
 }

@@ -2,8 +2,8 @@
  * The model of the supervision-tree panel: every supervision tree of the runtime, and the links
  * of processes no supervisor owns as a fallback tree.
  *
- * A supervisor publishes its children as `behaviourState` (a fresh object after every change),
- * so `snapshotSupervisors` is cheap to repeat and `applySupervisorSnapshot` skips supervisors
+ * A supervisor publishes its children as a frozen `SupervisorState` (a fresh object after every
+ * change, read with the runtime's `supervisorStates`), so `snapshotSupervisors` is cheap to repeat and `applySupervisorSnapshot` skips supervisors
  * whose state object has not changed. Trace events fill the gap between snapshots: a child's
  * exit shows at once (the node turns 'exited' with its reason), and the spawn of its replacement
  * gives the time of the restart; the next snapshot then names the new pid, and the child's slot
@@ -23,7 +23,7 @@ import type {
   SupervisorState,
   TraceEvent,
 } from '../../../runtime/index';
-import { Pid, inspect } from '../../../runtime/index';
+import { Pid, inspect, supervisorStates } from '../../../runtime/index';
 import { clip, pidText, summaryText } from './describe';
 import type { ProcessTable } from './processTable';
 import { IO_DEVICE } from './processTable';
@@ -106,10 +106,7 @@ export function snapshotSupervisors(rt: Runtime): {
   supervisors: SupervisorSnapshot[];
 } {
   const supervisors: SupervisorSnapshot[] = [];
-  for (const proc of rt.processes()) {
-    if (proc.behaviour !== 'supervisor' || proc.behaviourState === null) continue;
-    supervisors.push({ pid: proc.pid.id, state: proc.behaviourState as SupervisorState });
-  }
+  for (const { pid, state } of supervisorStates(rt)) supervisors.push({ pid: pid.id, state });
   return { time: rt.clock.now(), supervisors };
 }
 

@@ -8,9 +8,10 @@
  * The dock is fixed to the viewport, so it marks <html> with `data-panel-dock` and its CSS keeps
  * the page's content clear of it, whatever layout the page has.
  */
-import type { ReactNode } from 'react';
+import type { ComponentType, ReactNode } from 'react';
 import { useEffect } from 'react';
-import type { PanelName } from '../../engine/protocol';
+import type { PanelName } from '../model/panelMessages';
+import { PANEL_NAMES } from '../model/panelMessages';
 import type { AppState } from '../../store/appStore';
 import { useAppStore } from '../../store/appStore';
 import { PanelControls } from './PanelControls';
@@ -18,6 +19,16 @@ import { ProcessPanel } from './ProcessPanel';
 import { SequencePanel } from './SequencePanel';
 import { TreePanel } from './TreePanel';
 import './panels.css';
+
+/**
+ * What the dock shows for each panel, in `PANEL_NAMES` order. A `Record` over the names, so a
+ * panel added to that list does not compile until it has a section here.
+ */
+const PANEL_SECTIONS: Readonly<Record<PanelName, { title: string; View: ComponentType }>> = {
+  tree: { title: 'Supervision tree', View: TreePanel },
+  processes: { title: 'Processes and mailboxes', View: ProcessPanel },
+  sequence: { title: 'Sequence trace', View: SequencePanel },
+};
 
 const selectVisible = (state: AppState) => state.panelsVisible;
 const selectCollapsed = (state: AppState) => state.panelsCollapsed;
@@ -64,15 +75,14 @@ export function PanelDock() {
         <div className="panel-dock__body" id="panel-dock-body">
           <PanelControls />
           <div className="panel-dock__sections">
-            <DockSection panel="tree" title="Supervision tree">
-              <TreePanel />
-            </DockSection>
-            <DockSection panel="processes" title="Processes and mailboxes">
-              <ProcessPanel />
-            </DockSection>
-            <DockSection panel="sequence" title="Sequence trace">
-              <SequencePanel />
-            </DockSection>
+            {PANEL_NAMES.map((panel) => {
+              const { title, View } = PANEL_SECTIONS[panel];
+              return (
+                <DockSection key={panel} panel={panel} title={title}>
+                  <View />
+                </DockSection>
+              );
+            })}
           </div>
         </div>
       )}

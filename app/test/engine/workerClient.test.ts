@@ -108,6 +108,27 @@ describe('WorkerClient', () => {
     });
   });
 
+  it('hands panel messages straight to the connected panels, never to the subscribers', () => {
+    const { client, worker, events } = setup();
+    const panels: unknown[] = [];
+    const disconnect = client.connectPanels((message) => panels.push(message));
+    worker().reply({ type: 'ready' });
+    const before = events.length;
+    const state = { type: 'scheduler/state', paused: true, rate: 0.5 } as const;
+    worker().reply(state);
+    worker().reply({ type: 'process/details', pid: 90, detail: null });
+    expect(panels).toEqual([state, { type: 'process/details', pid: 90, detail: null }]);
+    expect(events.slice(before)).toEqual([]);
+    disconnect();
+    worker().reply(state);
+    expect(panels).toHaveLength(2);
+    // A malformed panel message is still refused at the edge, as a notice.
+    client.connectPanels((message) => panels.push(message));
+    worker().reply({ type: 'scheduler/state', paused: 'yes', rate: 1 });
+    expect(panels).toHaveLength(2);
+    expect(events.at(-1)).toMatchObject({ type: 'notice', tone: 'error' });
+  });
+
   it('pings only while something is pending, and a pong keeps the worker', () => {
     const { client, worker, workers } = setup();
     worker().reply({ type: 'ready' });

@@ -13,9 +13,10 @@ import {
   spawn,
 } from '../../../runtime/index';
 import type { Pid, Runtime } from '../../../runtime/index';
-import type { FromWorker, PanelsOpen, PanelsUpdate } from '../../engine/protocol';
-import type { PanelFeedOptions } from '../../worker/panelFeed';
-import { PanelFeed, PanelHost } from '../../worker/panelFeed';
+import type { FromWorker } from '../../engine/protocol';
+import type { PanelsOpen, PanelsUpdate } from '../../panels/model/panelMessages';
+import type { PanelFeedOptions } from '../../panels/panelFeed';
+import { PanelFeed, PanelHost } from '../../panels/panelFeed';
 
 /** Timers that fire only when the test moves the clock. */
 function manualClock() {

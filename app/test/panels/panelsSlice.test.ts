@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Process, receive, spawn } from '../../../runtime/index';
-import type { PanelsUpdate } from '../../engine/protocol';
-import type { ClientEvent, PanelsToWorker, WorkerClient } from '../../engine/workerClient';
+import type { ClientEvent, WorkerClient } from '../../engine/workerClient';
+import type {
+  PanelsFromWorker,
+  PanelsToWorker,
+  PanelsUpdate,
+} from '../../panels/model/panelMessages';
 import { takeProcessChanges } from '../../panels/model/processTable';
 import { takeSequenceChanges } from '../../panels/model/sequenceModel';
 import { createAppStore } from '../../store/appStore';
@@ -11,15 +15,32 @@ import { watchedRuntime } from './harness';
 function fakeClient() {
   const sent: PanelsToWorker[] = [];
   const listeners = new Set<(event: ClientEvent) => void>();
+  let sink: ((message: PanelsFromWorker) => void) | null = null;
   const client = {
     sendPanels: (message: PanelsToWorker) => sent.push(message),
     subscribe(listener: (event: ClientEvent) => void) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    connectPanels(next: (message: PanelsFromWorker) => void) {
+      sink = next;
+      return () => {
+        if (sink === next) sink = null;
+      };
+    },
   };
   const emit = (event: ClientEvent) => listeners.forEach((listener) => listener(event));
-  return { client: client as unknown as WorkerClient, sent, emit, listeners };
+  /** A panel message arriving from the worker, down the client's panel channel. */
+  const arrive = (message: PanelsFromWorker) => sink?.(message);
+  const connectedToPanels = () => sink !== null;
+  return {
+    client: client as unknown as WorkerClient,
+    sent,
+    emit,
+    arrive,
+    listeners,
+    connectedToPanels,
+  };
 }
 
 function connected() {
@@ -65,7 +86,7 @@ describe('panels slice', () => {
   });
 
   it('applies the worker updates to its copies and moves their versions', async () => {
-    const { store, emit } = connected();
+    const { store, arrive } = connected();
     const { rt, table, sequence } = watchedRuntime();
     const ids = await rt.run(async () => {
       const a = spawn(() => receive('never'));
@@ -74,14 +95,13 @@ describe('panels slice', () => {
       return [a.id, b.id];
     });
     const before = store.getState().panelsTableVersion;
-    emit({
-      type: 'panels',
-      message: update({
+    arrive(
+      update({
         reset: ['processes', 'sequence', 'tree'],
         processes: takeProcessChanges(table),
         sequence: takeSequenceChanges(sequence),
       }),
-    });
+    );
     const state = store.getState();
     expect([...state.panelsTable.rows.keys()]).toEqual(expect.arrayContaining(ids));
     expect(state.panelsTable.names.get('alpha')).toBe(ids[0]);
@@ -89,7 +109,7 @@ describe('panels slice', () => {
     expect(state.panelsTableVersion).toBe(before + 1);
 
     // A later reset of the sequence drops the copy before applying.
-    emit({ type: 'panels', message: update({ reset: ['sequence'] }) });
+    arrive(update({ reset: ['sequence'] }));
     expect(store.getState().panelsSequence.items).toEqual([]);
     expect(store.getState().panelsTable.rows.size).toBe(state.panelsTable.rows.size);
   });
@@ -102,7 +122,7 @@ describe('panels slice', () => {
   });
 
   it('inspects the selected process and keeps only its details', () => {
-    const { store, sent, emit } = connected();
+    const { store, sent, arrive } = connected();
     store.getState().selectProcess(90);
     expect(sent.at(-1)).toEqual({ type: 'process/inspect', pid: 90 });
     const detail = {
@@ -117,9 +137,9 @@ describe('panels slice', () => {
       omitted: 0,
       waitingFor: { patterns: ["'go'"], timeout: null, hibernating: false },
     };
-    emit({ type: 'panels', message: { type: 'process/details', pid: 91, detail } });
+    arrive({ type: 'process/details', pid: 91, detail });
     expect(store.getState().panelsDetail).toBeNull();
-    emit({ type: 'panels', message: { type: 'process/details', pid: 90, detail } });
+    arrive({ type: 'process/details', pid: 90, detail });
     expect(store.getState().panelsDetail).toEqual(detail);
     store.getState().selectProcess(null);
     expect(store.getState().panelsDetail).toBeNull();
@@ -139,7 +159,7 @@ describe('panels slice', () => {
   });
 
   it('sends the controls and shows the scheduler state the worker reports', () => {
-    const { store, sent, emit } = connected();
+    const { store, sent, arrive } = connected();
     const s = store.getState();
     s.pauseScheduler();
     s.stepScheduler();
@@ -155,12 +175,12 @@ describe('panels slice', () => {
       { type: 'process/kill', pid: 85, reason: 'kill' },
       { type: 'trace/clear' },
     ]);
-    emit({ type: 'panels', message: { type: 'scheduler/state', paused: true, rate: 0.25 } });
+    arrive({ type: 'scheduler/state', paused: true, rate: 0.25 });
     expect(store.getState().panelsScheduler).toEqual({ paused: true, rate: 0.25 });
   });
 
   it('starts over when the worker is replaced or the chapter changes', () => {
-    const { store, sent, emit, listeners } = connected();
+    const { store, sent, emit, listeners, connectedToPanels } = connected();
     store.getState().selectProcess(90);
     store.getState().applyPanelsMessage(
       update({
@@ -177,8 +197,11 @@ describe('panels slice', () => {
     const next = fakeClient();
     store.setState({ runtimeClient: next.client });
     expect(listeners.size).toBe(0);
+    expect(connectedToPanels()).toBe(false);
+    expect(next.connectedToPanels()).toBe(true);
     expect(next.sent[0]).toMatchObject({ type: 'panels/watch' });
     store.setState({ runtimeClient: null });
     expect(next.listeners.size).toBe(0);
+    expect(next.connectedToPanels()).toBe(false);
   });
 });

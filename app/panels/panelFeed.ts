@@ -20,16 +20,16 @@
  *   only while the sequence panel is open, the forest is built only while the tree is.
  */
 import type { Runtime, TraceEvent } from '../../runtime/index';
+import type { FromWorker } from '../engine/protocol';
 import type {
-  FromWorker,
   PanelName,
   PanelsOpen,
-  SchedulerState,
   PanelsToWorker,
-  ToWorker,
+  SchedulerState,
   TreeUpdate,
-} from '../engine/protocol';
-import type { ProcessChanges, ProcessTable } from '../panels/model/processTable';
+} from './model/panelMessages';
+import { ALL_CLOSED } from './model/panelMessages';
+import type { ProcessChanges, ProcessTable } from './model/processTable';
 import {
   applyProcessEvent,
   applyProcessSnapshot,
@@ -37,22 +37,22 @@ import {
   inspectProcess,
   snapshotProcesses,
   takeProcessChanges,
-} from '../panels/model/processTable';
-import type { SequenceChanges, SequenceModel } from '../panels/model/sequenceModel';
+} from './model/processTable';
+import type { SequenceChanges, SequenceModel } from './model/sequenceModel';
 import {
   applySequenceEvent,
   createSequenceModel,
   nameParticipants,
   takeSequenceChanges,
-} from '../panels/model/sequenceModel';
-import type { SupervisionModel, TreeNode } from '../panels/model/supervisionTree';
+} from './model/sequenceModel';
+import type { SupervisionModel, TreeNode } from './model/supervisionTree';
 import {
   applySupervisionEvent,
   applySupervisorSnapshots,
   createSupervisionModel,
   snapshotSupervisors,
   supervisionForest,
-} from '../panels/model/supervisionTree';
+} from './model/supervisionTree';
 
 /** Sequence items kept in the worker's window, and the most the page is ever sent at once. */
 export const SEQUENCE_WINDOW = 1000;
@@ -68,27 +68,9 @@ const HOST_TIMERS: FeedTimers = {
   cancel: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
-/** Panel messages the page sends (the ToWorker variants this module handles). */
-export type PanelMessage = PanelsToWorker;
-
-const PANEL_TYPES = new Set<string>([
-  'panels/watch',
-  'process/inspect',
-  'process/kill',
-  'scheduler/pause',
-  'scheduler/resume',
-  'scheduler/step',
-  'scheduler/speed',
-  'trace/clear',
-]);
-
-/** True for the messages `PanelFeed.handle` takes. */
-export function isPanelMessage(message: ToWorker): message is PanelMessage {
-  return PANEL_TYPES.has(message.type);
-}
-
 export interface PanelFeedOptions {
   readonly runtime: Runtime;
+  /** Where the feed's messages go: its panel messages, and `worker/error` for a refused control. */
   readonly post: (message: FromWorker) => void;
   /** Wall time comparable across the page and the worker: `performance.timeOrigin + now()`. */
   readonly now?: () => number;
@@ -107,8 +89,6 @@ export interface PanelFeedOptions {
   readonly treeIntervalMs?: number;
 }
 
-const CLOSED: PanelsOpen = { tree: false, processes: false, sequence: false };
-
 function wallNow(): number {
   return performance.timeOrigin + performance.now();
 }
@@ -126,7 +106,7 @@ export class PanelFeed {
   private readonly snapshotMs: number;
   private readonly treeIntervalMs: number;
 
-  private open: PanelsOpen = CLOSED;
+  private open: PanelsOpen = ALL_CLOSED;
   private toggled = new Set<string>();
   private inspected: number | null = null;
   private rate = 1;
@@ -168,7 +148,7 @@ export class PanelFeed {
   }
 
   /** Carries out one panel message from the page. */
-  handle(message: PanelMessage): void {
+  handle(message: PanelsToWorker): void {
     switch (message.type) {
       case 'panels/watch':
         this.watch(message.open, message.treeToggled);
@@ -462,8 +442,8 @@ export class PanelFeed {
   }
 
   private kill(pid: number, reason: string): void {
-    const proc = this.rt.processes().find((p) => p.pid.id === pid);
-    if (proc) this.rt.exitPid(null, proc.pid, reason);
+    const target = this.rt.pidOf(pid);
+    if (target) this.rt.exitPid(null, target, reason);
     this.settled();
   }
 
@@ -500,7 +480,7 @@ function pruneCollapsed(node: TreeNode): TreeNode {
  */
 export class PanelHost {
   private feed: PanelFeed | null = null;
-  private watch: Extract<PanelMessage, { type: 'panels/watch' }> | null = null;
+  private watch: Extract<PanelsToWorker, { type: 'panels/watch' }> | null = null;
   private inspected: number | null = null;
 
   constructor(private readonly options: Omit<PanelFeedOptions, 'runtime'>) {}
@@ -517,7 +497,7 @@ export class PanelHost {
   }
 
   /** Hands a panel message to the current feed. */
-  handle(message: PanelMessage): void {
+  handle(message: PanelsToWorker): void {
     if (message.type === 'panels/watch') this.watch = message;
     if (message.type === 'process/inspect') this.inspected = message.pid;
     this.feed?.handle(message);

@@ -2,34 +2,38 @@
  * The panels slice: the page's copies of the live panels' models, what the person chose in them
  * (open panels, selected process, sort, filters, folded tree nodes) and the scheduler controls.
  *
- * The worker owns the real models (app/worker/panelFeed.ts) and sends compact, throttled changes;
+ * The worker owns the real models (app/panels/panelFeed.ts) and sends compact, throttled changes;
  * this slice applies them to its copies with the models' own `apply*Changes`. The copies are
  * mutable on purpose (a 10,000-row table is not copied ten times a second), so each panel has a
  * version number that grows with every applied change: components select the version, not the
  * model, and recompute what they draw when it moves.
  *
  * It talks to the worker through the chapter's WorkerClient, which the runtime slice holds as
- * `runtimeClient`: the slice follows that field, so a new chapter, a restarted or replaced worker
+ * `runtimeClient`; panel messages reach it straight from the client (`connectPanels`), past the
+ * notebook's operations. The slice follows that field, so a new chapter, a restarted or replaced worker
  * all get the current watch request, and their first update replaces the copies.
  */
+import type { WorkerClient } from '../engine/workerClient';
+import type { AppState, SliceCreator } from '../store/storeTypes';
 import type {
   PanelName,
+  PanelsFromWorker,
   PanelsOpen,
+  PanelsToWorker,
   PanelsUpdate,
   SchedulerState,
   TreeUpdate,
-} from '../engine/protocol';
-import type { PanelsFromWorker, PanelsToWorker, WorkerClient } from '../engine/workerClient';
+} from './model/panelMessages';
+import { ALL_CLOSED } from './model/panelMessages';
 import type {
   ProcessDetail,
   ProcessFilter,
   ProcessSortKey,
   ProcessTable,
-} from '../panels/model/processTable';
-import { applyProcessChanges, createProcessTable } from '../panels/model/processTable';
-import type { SequenceModel } from '../panels/model/sequenceModel';
-import { applySequenceChanges, createSequenceModel } from '../panels/model/sequenceModel';
-import type { AppState, SliceCreator } from './storeTypes';
+} from './model/processTable';
+import { applyProcessChanges, createProcessTable } from './model/processTable';
+import type { SequenceModel } from './model/sequenceModel';
+import { applySequenceChanges, createSequenceModel } from './model/sequenceModel';
 
 /** Status filter choices of the processes panel. */
 export type StatusFilter = 'all' | 'running' | 'waiting' | 'suspended' | 'exiting';
@@ -105,7 +109,6 @@ const SEQUENCE_CAPACITY = 1000;
 
 const EMPTY_TREE: TreeUpdate = { roots: [], unlinked: 0, version: 0 };
 const NO_LAG: PanelsLag = { lastMs: null, maxMs: 0, skipped: 0, updates: 0 };
-const CLOSED: PanelsOpen = { tree: false, processes: false, sequence: false };
 
 /** The choices of the filter and sort, turned into the model's filter. */
 export function processFilterOf(options: ProcessListOptions): ProcessFilter {
@@ -140,7 +143,7 @@ export const createPanelsSlice: SliceCreator<PanelsSlice> = (set, get, api) => {
 
   /** What the worker should work for: nothing while the panels are hidden or folded. */
   const effectiveOpen = (state: AppState): PanelsOpen =>
-    state.panelsVisible === false || state.panelsCollapsed ? CLOSED : state.panelsOpen;
+    state.panelsVisible === false || state.panelsCollapsed ? ALL_CLOSED : state.panelsOpen;
 
   const sendWatch = () => {
     const state = get();
@@ -167,9 +170,9 @@ export const createPanelsSlice: SliceCreator<PanelsSlice> = (set, get, api) => {
     client = next;
     set(freshCopies());
     if (!next) return;
-    unsubscribe = next.subscribe((event) => {
-      if (event.type === 'panels') get().applyPanelsMessage(event.message);
-      else if (event.type === 'status' && event.status === 'starting') {
+    const disconnect = next.connectPanels((message) => get().applyPanelsMessage(message));
+    const unlisten = next.subscribe((event) => {
+      if (event.type === 'status' && event.status === 'starting') {
         // A stuck worker was replaced: its copies are void; tell the new one what to watch.
         set(freshCopies());
         sendWatch();
@@ -177,6 +180,10 @@ export const createPanelsSlice: SliceCreator<PanelsSlice> = (set, get, api) => {
         if (pid !== null) send({ type: 'process/inspect', pid });
       }
     });
+    unsubscribe = () => {
+      disconnect();
+      unlisten();
+    };
     sendWatch();
     const pid = get().panelsSelectedPid;
     if (pid !== null) send({ type: 'process/inspect', pid });
