@@ -3,8 +3,8 @@
  * order. Pure, so the ordering and the handling of broken files are tested without a bundler.
  */
 import { chapterSlugFromFile } from './chapterSlug';
-import type { ChapterMeta } from './frontMatter';
-import { parseFrontMatter } from './frontMatter';
+import type { ChapterMeta } from '../engine/index';
+import { parseFrontMatter } from '../engine/index';
 
 /** One chapter file as the app shows it; `problems` is non-empty when its file needs fixing. */
 export interface Chapter {

@@ -6,8 +6,8 @@
  *
  * Framework-free: the same parse serves the chapter check in Node and, later, the page.
  */
-import type { ChapterMeta } from '../chapters/frontMatter';
-import { parseFrontMatter } from '../chapters/frontMatter';
+import type { ChapterMeta } from './frontMatter';
+import { parseFrontMatter } from './frontMatter';
 
 /** A problem in a chapter file; line and column are 1-based positions in the whole file. */
 export interface ChapterError {

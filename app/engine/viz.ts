@@ -626,7 +626,7 @@ export class VizHost {
       applySupervisionEvent(supervision, event);
       if (waking) return;
       waking = true;
-      queueMicrotask(() => {
+      void Promise.resolve().then(() => {
         if (this.runtime.procOf(helper.pid)) this.runtime.send(null, helper.pid, WAKE);
       });
     };

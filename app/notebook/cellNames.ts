@@ -10,7 +10,7 @@
  * own `mentioned`, it over-approximates (a shadowed local counts as a mention), which at worst
  * marks a cell stale that did not need to be.
  */
-import type { CellNames } from '../engine/staleness';
+import type { CellNames } from './staleness';
 
 type Token =
   | { readonly kind: 'name'; readonly text: string; readonly afterDot: boolean }

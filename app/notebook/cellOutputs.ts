@@ -6,9 +6,8 @@
  * the order they arrived, and an animation sends the same rich output id again and again, which
  * must replace the earlier frame where it stands instead of growing the list.
  */
-import type { CellResult, OutputStream } from '../engine/protocol';
-import type { RichOutput } from '../engine/richOutput';
-import type { CellPhase } from '../engine/workerClient';
+import type { CellResult, OutputStream, RichOutput } from '../engine/protocol';
+import type { CellPhase } from '../session/workerClient';
 
 /** A run of consecutive text in one stream. */
 export interface TextOutputItem {

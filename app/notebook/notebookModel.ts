@@ -19,8 +19,8 @@
  * - Edits saved for cells the chapter no longer has are carried along (never dropped).
  */
 import type { CellResult } from '../engine/protocol';
-import { staleAfter } from '../engine/staleness';
-import type { ClientEvent } from '../engine/workerClient';
+import { staleAfter } from './staleness';
+import type { ClientEvent } from '../session/workerClient';
 import type { SavedChapter, SavedEdit } from '../persistence/savedChapter';
 import { SAVED_CHAPTER_VERSION, fingerprint } from '../persistence/savedChapter';
 import { cellNames } from './cellNames';

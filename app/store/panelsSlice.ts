@@ -19,7 +19,7 @@ import type {
   SchedulerState,
   TreeUpdate,
 } from '../engine/protocol';
-import type { PanelsFromWorker, PanelsToWorker, WorkerClient } from '../engine/workerClient';
+import type { PanelsFromWorker, PanelsToWorker, WorkerClient } from '../session/workerClient';
 import type {
   ProcessDetail,
   ProcessFilter,

@@ -8,8 +8,8 @@
  * parts. Disposing first and unsubscribing after lets the runs that were pending end as `lost`
  * in the notebook, so no cell stays "running" after the learner comes back.
  */
-import type { ClientEvent, RuntimeStatus, WorkerClientOptions } from '../engine/workerClient';
-import { WorkerClient } from '../engine/workerClient';
+import type { ClientEvent, RuntimeStatus, WorkerClientOptions } from '../session/workerClient';
+import { WorkerClient } from '../session/workerClient';
 import type { SliceCreator } from './storeTypes';
 
 /** A message about the runtime as a whole. */

@@ -3,8 +3,8 @@
  * app's WorkerClient (so esbuild-wasm, the protocol, batching and the heartbeat are all the ones
  * the chapter pages use) and publishes the figures as `window.benchDone`.
  */
-import type { ClientEvent } from '../../app/engine/workerClient';
-import { HANG_NOTICE, WorkerClient } from '../../app/engine/workerClient';
+import type { ClientEvent } from '../../app/session/workerClient';
+import { HANG_NOTICE, WorkerClient } from '../../app/session/workerClient';
 
 /** What run.mjs prints. All times in milliseconds. */
 export interface EngineBenchResult {

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FromWorker, ToWorker } from '../../engine/protocol';
 import { parseFromWorker, parseToWorker } from '../../engine/protocol';
-import type { ClientEvent, WorkerLike } from '../../engine/workerClient';
-import { WorkerClient } from '../../engine/workerClient';
+import type { ClientEvent, WorkerLike } from '../../session/workerClient';
+import { WorkerClient } from '../../session/workerClient';
 
 class FakeWorker implements WorkerLike {
   posted: ToWorker[] = [];

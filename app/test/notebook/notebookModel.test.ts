@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CellResult } from '../../engine/protocol';
-import type { ClientEvent } from '../../engine/workerClient';
+import type { ClientEvent } from '../../session/workerClient';
 import type { NotebookEffect, NotebookOp, NotebookState } from '../../notebook/notebookModel';
 import {
   applyNotebookOp,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Process, receive, spawn } from '../../../runtime/index';
 import type { PanelsUpdate } from '../../engine/protocol';
-import type { ClientEvent, PanelsToWorker, WorkerClient } from '../../engine/workerClient';
+import type { ClientEvent, PanelsToWorker, WorkerClient } from '../../session/workerClient';
 import { takeProcessChanges } from '../../panels/model/processTable';
 import { takeSequenceChanges } from '../../panels/model/sequenceModel';
 import { createAppStore } from '../../store/appStore';

@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FromWorker, ToWorker } from '../../engine/protocol';
-import type { WorkerLike } from '../../engine/workerClient';
+import type { WorkerLike } from '../../session/workerClient';
 import type { StorageLike } from '../../persistence/chapterStorage';
 import { QUOTA_MESSAGE, chapterKey } from '../../persistence/chapterStorage';
 import { createAppStore } from '../../store/appStore';

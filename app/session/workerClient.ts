@@ -14,9 +14,15 @@
  *
  * Everything arriving from the worker is validated (protocol.ts) before it is believed.
  */
-import type { CellResult, FromWorker, OutputChunk, PanelsToWorker, ToWorker } from './protocol';
-import { parseFromWorker } from './protocol';
-import type { RichOutput } from './richOutput';
+import type {
+  CellResult,
+  FromWorker,
+  OutputChunk,
+  PanelsToWorker,
+  RichOutput,
+  ToWorker,
+} from '../engine/protocol';
+import { parseFromWorker } from '../engine/protocol';
 
 /** Where a cell's latest run is. */
 export type CellPhase = 'idle' | 'queued' | 'running';
@@ -30,7 +36,7 @@ export type PanelsFromWorker = Extract<
   { type: 'panels/update' | 'process/details' | 'scheduler/state' }
 >;
 
-export type { PanelsToWorker } from './protocol';
+export type { PanelsToWorker } from '../engine/protocol';
 
 /** What subscribers hear, in order. */
 export type ClientEvent =

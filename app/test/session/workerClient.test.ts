@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FromWorker, ToWorker } from '../../engine/protocol';
-import type { ClientEvent, WorkerLike } from '../../engine/workerClient';
-import { HANG_NOTICE, WorkerClient } from '../../engine/workerClient';
+import type { ClientEvent, WorkerLike } from '../../session/workerClient';
+import { HANG_NOTICE, WorkerClient } from '../../session/workerClient';
 
 /** A stand-in worker: records what the client posts, and lets the test answer. */
 class FakeWorker implements WorkerLike {
