@@ -206,6 +206,15 @@ export type FromWorker =
     }
   | ({ readonly type: 'scheduler/state' } & SchedulerState);
 
+/**
+ * The worker's messages about cell runs, which the page's notebook applies as they arrive: one
+ * vocabulary from the engine's session through the worker and the client to the notebook.
+ */
+export type CellMessage = Extract<
+  FromWorker,
+  { type: 'cell/started' | 'cell/output' | 'cell/rich' | 'cell/done' }
+>;
+
 /** The outcome of validating an arriving message. */
 export type Parsed<T> =
   { readonly ok: true; readonly message: T } | { readonly ok: false; readonly error: string };

@@ -18,15 +18,10 @@
 import type { Runtime } from '../../runtime/index';
 import type { TsTransform } from './cellCompiler';
 import { NotebookEngine } from './notebookEngine';
-import type { CellResult, FromWorker } from './protocol';
+import type { CellMessage, CellResult } from './protocol';
 
 /** What the session tells its host, in protocol form and in order. */
-export type SessionEvent = Extract<
-  FromWorker,
-  {
-    type: 'cell/started' | 'cell/output' | 'cell/rich' | 'cell/done' | 'runtime/restarted';
-  }
->;
+export type SessionEvent = CellMessage | { readonly type: 'runtime/restarted' };
 
 /** What a host provides: the runtime, the compiler, a clock and timers (the engine has none). */
 export interface SessionHost {

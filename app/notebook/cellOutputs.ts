@@ -7,7 +7,9 @@
  * must replace the earlier frame where it stands instead of growing the list.
  */
 import type { CellResult, OutputStream, RichOutput } from '../engine/protocol';
-import type { CellPhase } from '../session/workerClient';
+
+/** Where a cell's latest run is; the notebook model is the one place that moves it. */
+export type CellPhase = 'idle' | 'queued' | 'running';
 
 /** A run of consecutive text in one stream. */
 export interface TextOutputItem {

@@ -83,7 +83,7 @@ describe('WorkerClient and rich outputs', () => {
     worker.reply({ type: 'ready' });
     const output = { kind: 'button', id: 'button-1', label: 'Go' };
     worker.reply({ type: 'cell/rich', cellId: 'a', output });
-    expect(events.at(-1)).toEqual({ type: 'rich', cellId: 'a', output });
+    expect(events.at(-1)).toEqual({ type: 'cell/rich', cellId: 'a', output });
     client.sendWidgetEvent('a', 'button-1', 'button-1', null);
     expect(worker.posted.at(-1)).toEqual({
       type: 'widget/event',

@@ -112,6 +112,18 @@ describe('the notebook in the app store', () => {
     );
   });
 
+  it('puts a cell back to idle, with a notice, when the chapter has no runtime to run it', () => {
+    const store = createAppStore();
+    store.getState().setPersistence(storage);
+    store.getState().openNotebook('start', CELLS);
+    store.getState().runCells('start', ['a']);
+    const cell = store.getState().notebooks['start']!.cells['a']!;
+    expect(cell.phase).toBe('idle');
+    expect(store.getState().runtime.notices.map((notice) => notice.text)).toEqual([
+      'The runtime of this chapter is not running.',
+    ]);
+  });
+
   it('runs the cells above a cell, and stops a queued one', () => {
     const { store, worker } = open();
     store.getState().runAbove('start', 'c');
