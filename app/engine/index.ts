@@ -21,6 +21,7 @@ export type {
   ChapterBlock,
   ChapterError,
   ChapterParseResult,
+  ChapterRead,
   Expectation,
   ExpectationSubject,
   ExpectationTest,
@@ -28,6 +29,6 @@ export type {
   MermaidBlock,
   ParsedChapter,
 } from './chapterFormat';
-export { cellKey, chapterCells, parseChapter } from './chapterFormat';
+export { cellKey, chapterCells, parseChapter, readChapter } from './chapterFormat';
 export type { ChapterCheckOptions, ChapterFailure } from './chapterCheck';
 export { checkChapter, formatFailures } from './chapterCheck';
