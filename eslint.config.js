@@ -89,6 +89,24 @@ const restrictGlobalThisMembers = (names, message) => ({
   message,
 });
 
+/**
+ * The rules keeping host objects and host timers out, bare and through globalThis.
+ * @param {string} hostMessage @param {string} timerMessage
+ * @returns {import('eslint').Linter.RulesRecord}
+ */
+const noHostRules = (hostMessage, timerMessage) => ({
+  'no-restricted-globals': [
+    'error',
+    ...restrictGlobals(HOST_GLOBALS, hostMessage),
+    ...restrictGlobals(HOST_TIMERS, timerMessage),
+  ],
+  'no-restricted-syntax': [
+    'error',
+    restrictGlobalThisMembers(HOST_GLOBALS, hostMessage),
+    restrictGlobalThisMembers(HOST_TIMERS, timerMessage),
+  ],
+});
+
 const HOST_MESSAGE = 'runtime/ has no host: no DOM, no worker globals, no Node globals.';
 const ENGINE_HOST_MESSAGE =
   'app/engine/ runs in the worker and in Node: no DOM, no worker or Node globals; hosts pass them in.';
@@ -220,18 +238,7 @@ export default defineConfig(
   },
   {
     files: ['app/engine/**/*.ts'],
-    rules: {
-      'no-restricted-globals': [
-        'error',
-        ...restrictGlobals(HOST_GLOBALS, ENGINE_HOST_MESSAGE),
-        ...restrictGlobals(HOST_TIMERS, ENGINE_TIMER_MESSAGE),
-      ],
-      'no-restricted-syntax': [
-        'error',
-        restrictGlobalThisMembers(HOST_GLOBALS, ENGINE_HOST_MESSAGE),
-        restrictGlobalThisMembers(HOST_TIMERS, ENGINE_TIMER_MESSAGE),
-      ],
-    },
+    rules: noHostRules(ENGINE_HOST_MESSAGE, ENGINE_TIMER_MESSAGE),
   },
 
   // runtime/: a library with no host (see runtime/ARCHITECTURE.md).
@@ -250,18 +257,7 @@ export default defineConfig(
   {
     files: ['runtime/**/*.ts'],
     ignores: ['runtime/test/**', 'runtime/host.ts'],
-    rules: {
-      'no-restricted-globals': [
-        'error',
-        ...restrictGlobals(HOST_GLOBALS, HOST_MESSAGE),
-        ...restrictGlobals(HOST_TIMERS, TIMER_MESSAGE),
-      ],
-      'no-restricted-syntax': [
-        'error',
-        restrictGlobalThisMembers(HOST_GLOBALS, HOST_MESSAGE),
-        restrictGlobalThisMembers(HOST_TIMERS, TIMER_MESSAGE),
-      ],
-    },
+    rules: noHostRules(HOST_MESSAGE, TIMER_MESSAGE),
   },
   {
     files: ['runtime/host.ts'],

@@ -1,6 +1,6 @@
 /**
  * The names a cell declares at its top level and the names it mentions, read from its TypeScript
- * source on the page, for the staleness rule (engine/staleness.ts).
+ * source on the page, for the staleness rule (staleness.ts).
  *
  * Why a small scanner here instead of the compiler's own names: the compiler runs in the worker
  * (esbuild-wasm, then acorn), and the page needs the names before and between runs, for every

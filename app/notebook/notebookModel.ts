@@ -235,12 +235,7 @@ export function applyNotebookOp(state: NotebookState, op: NotebookOp): Applied {
     case 'runtimeReplaced':
       return { state: markPreviousRuntime(state), effects: [] };
     case 'runRefused':
-      return {
-        state: updateCell(state, op.cellId, (cell) =>
-          cell.phase === 'queued' ? { ...cell, phase: 'idle' } : cell,
-        ),
-        effects: [],
-      };
+      return { state: movePhase(state, op.cellId, 'queued', 'idle'), effects: [] };
     case 'cell/started':
     case 'cell/output':
     case 'cell/rich':
@@ -291,12 +286,7 @@ function run(state: NotebookState, cellIds: readonly string[]): Applied {
 function applyCellMessage(state: NotebookState, message: CellMessage): Applied {
   switch (message.type) {
     case 'cell/started':
-      return {
-        state: updateCell(state, message.cellId, (cell) =>
-          cell.phase === 'queued' ? { ...cell, phase: 'running' } : cell,
-        ),
-        effects: [],
-      };
+      return { state: movePhase(state, message.cellId, 'queued', 'running'), effects: [] };
     case 'cell/done':
       return runDone(state, message.cellId, message.result, message.ms);
     case 'cell/output': {
@@ -376,6 +366,16 @@ function markPreviousRuntime(state: NotebookState): NotebookState {
     );
   }
   return next;
+}
+
+/** Moves a cell from phase `from` to `to`; a cell in another phase is left as it is. */
+function movePhase(
+  state: NotebookState,
+  cellId: string,
+  from: CellState['phase'],
+  to: CellState['phase'],
+): NotebookState {
+  return updateCell(state, cellId, (cell) => (cell.phase === from ? { ...cell, phase: to } : cell));
 }
 
 function updateCell(

@@ -6,11 +6,11 @@ import { slugifyHeading } from '../../markdown/headingSlug';
 const fence = '```';
 
 /** The page's segments of a chapter body, read by the engine's parser as the page reads it. */
-const splitChapterMarkdown = (body: string) => chapterSegments(readChapter(body).blocks);
+const segmentsOf = (body: string) => chapterSegments(readChapter(body).blocks);
 
 describe('chapterSegments', () => {
   it('turns ts blocks into cells between prose, in order', () => {
-    const segments = splitChapterMarkdown(
+    const segments = segmentsOf(
       [
         '# Title',
         '',
@@ -57,7 +57,7 @@ describe('chapterSegments', () => {
   });
 
   it('never shows expect blocks, and shows other code blocks as code', () => {
-    const segments = splitChapterMarkdown(
+    const segments = segmentsOf(
       [
         `${fence}ts`,
         '1',
@@ -79,7 +79,7 @@ describe('chapterSegments', () => {
   });
 
   it('numbers cells without an id, and does not reuse an id twice', () => {
-    const segments = splitChapterMarkdown(
+    const segments = segmentsOf(
       [
         `${fence}ts id=x`,
         '1',
@@ -100,7 +100,7 @@ describe('chapterSegments', () => {
   });
 
   it('gives headings ids numbered across the whole chapter, so a repeated heading gets -2', () => {
-    const segments = splitChapterMarkdown(
+    const segments = segmentsOf(
       [
         '# Links and *trapping* exits',
         '',
@@ -125,7 +125,7 @@ describe('chapterSegments', () => {
   });
 
   it('cuts prose around mermaid blocks and shares out the heading ids and link definitions', () => {
-    const segments = splitChapterMarkdown(
+    const segments = segmentsOf(
       [
         '## Before',
         '',
@@ -165,7 +165,7 @@ describe('chapterSegments', () => {
 
   it('leaves prose without diagrams whole', () => {
     const markdown = `Text\n\n${fence}sh\nls\n${fence}`;
-    expect(splitChapterMarkdown(markdown)).toEqual([
+    expect(segmentsOf(markdown)).toEqual([
       { kind: 'prose', parts: [{ kind: 'markdown', markdown, headingIds: [] }] },
     ]);
   });
@@ -188,7 +188,7 @@ describe('chapterSegments', () => {
       fence,
     ].join('\n');
     const { blocks } = readChapter(body);
-    const cells = splitChapterMarkdown(body).filter((segment) => segment.kind === 'cell');
+    const cells = segmentsOf(body).filter((segment) => segment.kind === 'cell');
 
     expect(cells.map((cell) => cell.source)).toEqual(
       blocks.flatMap((block) => (block.kind === 'cell' ? [block.source] : [])),
@@ -198,9 +198,7 @@ describe('chapterSegments', () => {
   });
 
   it('runs a fence left open to the end of the chapter, as Markdown renderers do', () => {
-    const segments = splitChapterMarkdown(
-      ['Intro', '', `${fence}ts`, 'const a = 1;', ''].join('\n'),
-    );
+    const segments = segmentsOf(['Intro', '', `${fence}ts`, 'const a = 1;', ''].join('\n'));
     expect(segments).toEqual([
       { kind: 'prose', parts: [{ kind: 'markdown', markdown: 'Intro', headingIds: [] }] },
       { kind: 'cell', id: 'cell-1', source: 'const a = 1;' },
