@@ -96,6 +96,15 @@ export interface Applied {
   readonly effects: readonly NotebookEffect[];
 }
 
+/** What a cell shows before its first run, and again once a new run is queued or it is reset. */
+const NOTHING_SHOWN = {
+  outputs: [],
+  result: null,
+  ms: null,
+  stale: null,
+  previousRuntime: false,
+} as const satisfies Partial<CellState>;
+
 /** A chapter's notebook from its cells and what was saved of it (null: nothing). */
 export function openNotebook(
   slug: string,
@@ -112,12 +121,8 @@ export function openNotebook(
       original,
       source: edited ? edit.source : original,
       phase: 'idle',
-      outputs: [],
-      result: null,
-      ms: null,
+      ...NOTHING_SHOWN,
       ranSource: null,
-      stale: null,
-      previousRuntime: false,
       originalChanged: edited && edit.base !== fingerprint(original),
     };
   }
@@ -218,12 +223,8 @@ export function applyNotebookOp(state: NotebookState, op: NotebookOp): Applied {
         cells[id] = {
           ...cell,
           source: cell.original,
-          outputs: [],
-          result: null,
-          ms: null,
+          ...NOTHING_SHOWN,
           ranSource: null,
-          stale: null,
-          previousRuntime: false,
           originalChanged: false,
         };
       }
@@ -270,13 +271,9 @@ function run(state: NotebookState, cellIds: readonly string[]): Applied {
     if (!cell || cell.phase !== 'idle') continue;
     next = updateCell(next, cellId, (c) => ({
       ...c,
+      ...NOTHING_SHOWN,
       phase: 'queued',
       ranSource: c.source,
-      outputs: [],
-      result: null,
-      ms: null,
-      stale: null,
-      previousRuntime: false,
     }));
     effects.push({ type: 'run', cellId, source: cell.source });
   }
