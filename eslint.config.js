@@ -89,7 +89,97 @@ const restrictGlobalThisMembers = (names, message) => ({
   message,
 });
 
+/**
+ * Outside runtime/, processes are read through the introspection API (runtime/introspect.ts),
+ * never through the process control block, so the runtime may change its shape freely.
+ */
+const RUNTIME_INTERNAL_SYNTAX = [
+  {
+    selector:
+      'MemberExpression[property.name=/^(procOf|mailbox|ioSink|behaviourState|behaviourServer|publishedState|ownedTable)$/]',
+    message:
+      'That is a runtime internal: read processes through the introspection API (processSnapshot, processMessages, pendingReceive, supervisorState, ...).',
+  },
+  {
+    selector: 'Identifier[name="Proc"]',
+    message:
+      "Proc is the runtime's private process control block: use ProcessSnapshot and the introspection API.",
+  },
+];
+
+/**
+ * The rules keeping host objects and host timers out, bare and through globalThis. `extraSyntax`
+ * joins them because a later no-restricted-syntax for the same files would replace, not add.
+ * @param {string} hostMessage @param {string} timerMessage @param {object[]} [extraSyntax]
+ * @returns {import('eslint').Linter.RulesRecord}
+ */
+const noHostRules = (hostMessage, timerMessage, extraSyntax = []) => ({
+  'no-restricted-globals': [
+    'error',
+    ...restrictGlobals(HOST_GLOBALS, hostMessage),
+    ...restrictGlobals(HOST_TIMERS, timerMessage),
+  ],
+  'no-restricted-syntax': [
+    'error',
+    restrictGlobalThisMembers(HOST_GLOBALS, hostMessage),
+    restrictGlobalThisMembers(HOST_TIMERS, timerMessage),
+    ...extraSyntax,
+  ],
+});
+
 const HOST_MESSAGE = 'runtime/ has no host: no DOM, no worker globals, no Node globals.';
+const ENGINE_HOST_MESSAGE =
+  'app/engine/ runs in the worker and in Node: no DOM, no worker or Node globals; hosts pass them in.';
+const ENGINE_TIMER_MESSAGE =
+  'app/engine/ gets timers from its host (SessionHost.setTimer), so it runs the same everywhere.';
+
+/** Runtime internals: everything outside runtime/ uses runtime/index.ts, its public entry. */
+const RUNTIME_INTERNALS = {
+  regex: '(^|/)runtime/(?!index(\\.ts)?$)',
+  message: 'Import the runtime through runtime/index.ts, its public entry.',
+};
+
+/** Page-only libraries the engine never loads, on top of those the runtime never loads. */
+const ENGINE_PAGE_LIBRARIES = [
+  ...PAGE_LIBRARIES.filter((name) => name !== 'esbuild-wasm'),
+  'marked',
+  'dompurify',
+  'highlight.js',
+];
+
+/**
+ * Imports app/engine/ may not make (see app/engine/ARCHITECTURE.md): page libraries, any of the
+ * app but the panels' pure models (panels/model/, shared with viz), runtime internals, Node.
+ * esbuild-wasm is the compiler: only its one wrapper, app/engine/esbuildWasm.ts, loads it.
+ * @param {{ allowEsbuild: boolean }} options
+ */
+const engineImportRestrictions = ({ allowEsbuild }) => {
+  const libraries = allowEsbuild
+    ? ENGINE_PAGE_LIBRARIES
+    : [...ENGINE_PAGE_LIBRARIES, 'esbuild-wasm'];
+  const message = 'app/engine/ runs in the worker and in Node: it never loads page libraries.';
+  return {
+    paths: libraries.map((name) => ({
+      name,
+      message:
+        name === 'esbuild-wasm' ? 'Only app/engine/esbuildWasm.ts loads esbuild-wasm.' : message,
+    })),
+    patterns: [
+      { group: libraries.map((name) => `${name}/*`), message },
+      RUNTIME_INTERNALS,
+      {
+        // Up out of app/engine/: only ../panels/model/<file> (pure models) and ../../runtime/.
+        regex: '^\\.\\./(?!panels/model/[^/]+$|\\.\\./runtime/)|(^|/)app/',
+        message:
+          'app/engine/ imports no app code but the panel models (app/panels/model/): the page depends on the engine, not back.',
+      },
+      {
+        group: ['node:*'],
+        message: 'app/engine/ runs in a browser Worker too: no Node built-ins.',
+      },
+    ],
+  };
+};
 const TIMER_MESSAGE =
   'Host timers live in runtime/host.ts only; elsewhere use the Clock or scheduleMacrotask.';
 
@@ -116,10 +206,10 @@ export default defineConfig(
     languageOptions: { globals: globals.node },
   },
 
-  // The app runs on the page.
+  // The app runs on the page; its engine runs in the worker and in Node, with no host globals.
   {
     files: ['app/**/*.{ts,tsx}'],
-    ignores: ['app/test/**'],
+    ignores: ['app/test/**', 'app/engine/**'],
     languageOptions: { globals: globals.browser },
   },
   {
@@ -128,15 +218,71 @@ export default defineConfig(
   },
   {
     files: ['app/**/*.{ts,tsx}'],
+    ignores: ['app/engine/**', 'app/test/engine/**', 'app/panels/model/**'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
+            RUNTIME_INTERNALS,
             {
-              // runtime/index.ts is the runtime's whole public API; its other files may change freely.
-              regex: '(^|/)runtime/(?!index(\\.ts)?$)',
-              message: 'Import the runtime through runtime/index.ts, its public entry.',
+              // The engine's entry and its wire vocabulary are its whole public face.
+              regex: '(^|/)engine/(?!(index|protocol)(\\.ts)?$)',
+              message:
+                'Import the engine through app/engine/index.ts (or protocol.ts for the wire types).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  // Engine tests may reach engine internals, never runtime internals.
+  {
+    files: ['app/test/engine/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [RUNTIME_INTERNALS] }] },
+  },
+
+  // app/engine/: the notebook engine, a walled package like runtime/ (app/engine/ARCHITECTURE.md).
+  {
+    files: ['app/engine/**/*.ts'],
+    ignores: ['app/engine/esbuildWasm.ts'],
+    rules: {
+      'no-restricted-imports': ['error', engineImportRestrictions({ allowEsbuild: false })],
+    },
+  },
+  {
+    files: ['app/engine/esbuildWasm.ts'],
+    rules: {
+      'no-restricted-imports': ['error', engineImportRestrictions({ allowEsbuild: true })],
+    },
+  },
+  {
+    files: ['app/**/*.{ts,tsx}', 'bench/**/*.{ts,mjs}', 'scripts/**/*.{ts,mjs}'],
+    rules: { 'no-restricted-syntax': ['error', ...RUNTIME_INTERNAL_SYNTAX] },
+  },
+  {
+    files: ['app/engine/**/*.ts', 'app/panels/model/**/*.ts'],
+    rules: noHostRules(ENGINE_HOST_MESSAGE, ENGINE_TIMER_MESSAGE, RUNTIME_INTERNAL_SYNTAX),
+  },
+  // The panel models sit inside the engine's walls (its tsconfig checks them too): pure data
+  // shared by viz and the page. They use the runtime's entry and the engine's shape checks.
+  {
+    files: ['app/panels/model/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ENGINE_PAGE_LIBRARIES.map((name) => ({
+            name,
+            message: 'Panel models are pure data: no page libraries.',
+          })),
+          patterns: [
+            RUNTIME_INTERNALS,
+            {
+              regex:
+                '^\\.\\./(?!\\.\\./\\.\\./runtime/index(\\.ts)?$|\\.\\./engine/validation(\\.ts)?$)',
+              message:
+                'Panel models import only each other, runtime/index.ts and app/engine/validation.ts.',
             },
           ],
         },
@@ -160,45 +306,13 @@ export default defineConfig(
   {
     files: ['runtime/**/*.ts'],
     ignores: ['runtime/test/**', 'runtime/host.ts'],
-    rules: {
-      'no-restricted-globals': [
-        'error',
-        ...restrictGlobals(HOST_GLOBALS, HOST_MESSAGE),
-        ...restrictGlobals(HOST_TIMERS, TIMER_MESSAGE),
-      ],
-      'no-restricted-syntax': [
-        'error',
-        restrictGlobalThisMembers(HOST_GLOBALS, HOST_MESSAGE),
-        restrictGlobalThisMembers(HOST_TIMERS, TIMER_MESSAGE),
-      ],
-    },
+    rules: noHostRules(HOST_MESSAGE, TIMER_MESSAGE),
   },
   {
     files: ['runtime/host.ts'],
     rules: {
       'no-restricted-globals': ['error', ...restrictGlobals(HOST_GLOBALS, HOST_MESSAGE)],
       'no-restricted-syntax': ['error', restrictGlobalThisMembers(HOST_GLOBALS, HOST_MESSAGE)],
-    },
-  },
-  // Outside runtime/, processes are read through the introspection API (runtime/introspect.ts),
-  // never through the process control block, so the runtime may change its shape freely.
-  {
-    files: ['app/**/*.{ts,tsx}', 'bench/**/*.{ts,mjs}', 'scripts/**/*.{ts,mjs}'],
-    rules: {
-      'no-restricted-syntax': [
-        'error',
-        {
-          selector:
-            'MemberExpression[property.name=/^(procOf|mailbox|ioSink|behaviourState|behaviourServer|publishedState|ownedTable)$/]',
-          message:
-            'That is a runtime internal: read processes through the introspection API (processSnapshot, processMessages, pendingReceive, supervisorState, ...).',
-        },
-        {
-          selector: 'Identifier[name="Proc"]',
-          message:
-            "Proc is the runtime's private process control block: use ProcessSnapshot and the introspection API.",
-        },
-      ],
     },
   },
   // The learner-facing API: messages, requests and states are untyped terms at run time, and

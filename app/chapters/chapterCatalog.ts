@@ -1,10 +1,11 @@
 /**
  * Turns the chapter files into the course's table of contents: one entry per file, in reading
- * order. Pure, so the ordering and the handling of broken files are tested without a bundler.
+ * order, each read once by the engine's chapter parser (the one the chapter check uses). Pure, so
+ * the ordering and the handling of broken files are tested without a bundler.
  */
+import type { ChapterBlock, ChapterMeta } from '../engine/index';
+import { readChapter } from '../engine/index';
 import { chapterSlugFromFile } from './chapterSlug';
-import type { ChapterMeta } from './frontMatter';
-import { parseFrontMatter } from './frontMatter';
 
 /** One chapter file as the app shows it; `problems` is non-empty when its file needs fixing. */
 export interface Chapter {
@@ -15,6 +16,8 @@ export interface Chapter {
   problems: string[];
   /** The Markdown after the front matter. */
   body: string;
+  /** The body as the chapter parser reads it: Markdown, cells (with expectations), diagrams. */
+  blocks: readonly ChapterBlock[];
   /** Set when an earlier file (by path) has the same slug: that file owns the URL, not this one. */
   duplicateOf: string | null;
 }
@@ -30,7 +33,7 @@ export function buildChapterCatalog(sourcesByPath: Record<string, string>): Chap
     const slug = chapterSlugFromFile(path);
     if (slug === null) continue;
     const fileName = path.slice(path.lastIndexOf('/') + 1);
-    const parsed = parseFrontMatter(source);
+    const { front: parsed, blocks } = readChapter(source);
     const problems = parsed.ok ? [] : [...parsed.problems];
 
     const duplicateOf = slugOwners.get(slug) ?? null;
@@ -40,7 +43,7 @@ export function buildChapterCatalog(sourcesByPath: Record<string, string>): Chap
       problems.push(`its URL /chapters/${slug} is already taken by ${duplicateOf}`);
     }
     const meta = parsed.ok ? parsed.meta : null;
-    chapters.push({ slug, fileName, meta, problems, body: parsed.body, duplicateOf });
+    chapters.push({ slug, fileName, meta, problems, body: parsed.body, blocks, duplicateOf });
   }
 
   return chapters.sort(compareChapters);

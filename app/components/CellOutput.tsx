@@ -72,6 +72,10 @@ function CellResultView({ result }: { result: CellResult }) {
     }
     case 'cancelled':
       return <Outcome kind="notice" label="Stopped" text="The run was stopped." />;
+    case 'timeout':
+      return (
+        <Outcome kind="notice" label="Stopped" text="The run took too long and was stopped." />
+      );
     case 'lost':
       return <Outcome kind="notice" label="Not finished" text={result.message} />;
   }

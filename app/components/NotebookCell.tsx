@@ -202,7 +202,7 @@ function outcomeOf(cell: CellState): string | undefined {
   const status = cell.result?.status;
   if (status === undefined) return undefined;
   if (status === 'ok') return 'ok';
-  if (status === 'cancelled' || status === 'lost') return 'stopped';
+  if (status === 'cancelled' || status === 'timeout' || status === 'lost') return 'stopped';
   return 'error';
 }
 

@@ -1,28 +1,27 @@
 /**
  * A piece of chapter prose: sanitised Markdown, with ```mermaid blocks drawn as diagrams, code
  * samples coloured once the highlighter has loaded, and links into the course followed in place
- * (no reload). ChapterPage renders one per prose segment of a chapter.
+ * (no reload). ChapterPage renders one per prose segment of a chapter (chapterSegments.ts).
  */
 import type { MouseEvent } from 'react';
 import { useEffect, useMemo, useRef } from 'react';
 import { MermaidDiagram } from '../diagrams/MermaidDiagram';
 import { highlightCodeBlocks } from '../highlight/highlightCode';
-import { splitProse } from '../markdown/proseParts';
+import type { ProsePart } from '../markdown/chapterSegments';
 import { renderMarkdownToSafeHtml } from '../markdown/renderMarkdown';
 import { navigate, routeForUrl } from '../routing/router';
 
 interface ProseProps {
-  markdown: string;
-  /** The ids of its headings, numbered across the chapter (a prose segment's `headingIds`). */
-  headingIds?: readonly string[];
+  /** Markdown (with heading ids numbered across the chapter) and diagrams, in order. */
+  parts: readonly ProsePart[];
   /** The chapter it belongs to, so `#section` links point into that chapter's page. */
   chapterSlug?: string;
 }
 
-export function Prose({ markdown, headingIds, chapterSlug }: ProseProps) {
+export function Prose({ parts: prose, chapterSlug }: ProseProps) {
   const parts = useMemo(
     () =>
-      splitProse(markdown, headingIds).map((part) =>
+      prose.map((part) =>
         part.kind === 'markdown'
           ? {
               kind: part.kind,
@@ -33,7 +32,7 @@ export function Prose({ markdown, headingIds, chapterSlug }: ProseProps) {
             }
           : part,
       ),
-    [markdown, headingIds, chapterSlug],
+    [prose, chapterSlug],
   );
   const container = useRef<HTMLDivElement>(null);
 

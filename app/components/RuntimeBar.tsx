@@ -1,4 +1,4 @@
-import type { RuntimeStatus } from '../engine/workerClient';
+import type { RuntimeStatus } from '../session/workerClient';
 import type { AppState } from '../store/appStore';
 import { useAppStore } from '../store/appStore';
 import './notebook.css';

@@ -13,16 +13,10 @@
 import { parse } from 'acorn';
 import MagicString from 'magic-string';
 import { instrumentAwaits } from '../../runtime/index';
+import type { CellCompileError } from './protocol';
 
-/** TypeScript -> JavaScript; throws a CompileError-shaped error on invalid input. */
+/** TypeScript -> JavaScript; throws a CellCompileError-shaped error on invalid input. */
 export type TsTransform = (source: string) => Promise<string>;
-
-/** A compile error located in the cell's own source (line 1-based, column 0-based). */
-export interface CompileError {
-  readonly message: string;
-  readonly line: number;
-  readonly column: number;
-}
 
 /** How a binding was declared, so `const` stays constant in later cells. */
 export type BindingKind = 'const' | 'let' | 'var' | 'function' | 'class';
@@ -39,7 +33,8 @@ export interface CompiledCell {
   readonly hasValue: boolean;
 }
 
-export type CompileResult = { ok: true; cell: CompiledCell } | { ok: false; error: CompileError };
+export type CompileResult =
+  { ok: true; cell: CompiledCell } | { ok: false; error: CellCompileError };
 
 interface Node {
   type: string;
@@ -74,7 +69,7 @@ export async function compileCell(
   try {
     js = await transform(source);
   } catch (e) {
-    return { ok: false, error: toCompileError(e) };
+    return { ok: false, error: toCellCompileError(e) };
   }
   let program: Node;
   try {
@@ -85,7 +80,7 @@ export async function compileCell(
       locations: true,
     }) as unknown as Node;
   } catch (e) {
-    return { ok: false, error: toCompileError(e) };
+    return { ok: false, error: toCellCompileError(e) };
   }
   const body = program.body as Node[];
   const declared = new Map<string, BindingKind>();
@@ -121,7 +116,7 @@ export async function compileCell(
   return { ok: true, cell: { code, declared, mentioned, hasValue } };
 }
 
-function toCompileError(e: unknown): CompileError {
+function toCellCompileError(e: unknown): CellCompileError {
   // esbuild: { errors: [{ text, location: { line, column } }] }; acorn: { message, loc }.
   const esbuildError = (
     e as { errors?: Array<{ text: string; location?: { line: number; column: number } | null }> }

@@ -1,13 +1,17 @@
 /**
- * Runs a parsed chapter's cells in order on one engine and compares what they showed with the
- * chapter's ```expect blocks. Every difference is collected (not just the first), so one run of
- * the chapter check shows everything that is wrong with a chapter.
+ * Runs a parsed chapter's cells in order in one run session and compares what they showed with
+ * the chapter's ```expect blocks. Every difference is collected (not just the first), so one run
+ * of the chapter check shows everything that is wrong with a chapter.
  *
- * Framework-free: Node runs it for `npm run chapters:check`; the page could run it too.
+ * Framework-free: Node runs it for `npm run chapters:check` (app/test/chapters/headless.ts hands
+ * it a virtual-time runtime and Node's timers); the page could run it too. Stopping a cell that
+ * takes too long is the session's job, as it is in the worker.
  */
-import type { CellOutput, CellRun, NotebookEngine } from './notebookEngine';
 import type { CellBlock, Expectation, ParsedChapter } from './chapterFormat';
 import { cellKey, chapterCells } from './chapterFormat';
+import type { CellResult, OutputStream } from './protocol';
+import type { SessionHost } from './session';
+import { Session } from './session';
 
 /** One expectation a chapter did not meet. */
 export interface ChapterFailure {
@@ -20,6 +24,7 @@ export interface ChapterFailure {
   readonly actual: string;
 }
 
+/** Limits of a chapter check. */
 export interface ChapterCheckOptions {
   /**
    * Real milliseconds a cell may take before it is stopped and reported (default 10,000). In
@@ -31,34 +36,59 @@ export interface ChapterCheckOptions {
   readonly settleTimeoutMs?: number;
 }
 
-/** Collects each cell's output; pass `collector.onOutput` as the engine's `onOutput`. */
-export class OutputCollector {
+/** Each cell's output so far, by cell and stream. */
+class OutputCollector {
   private readonly texts = new Map<string, string>();
 
-  readonly onOutput = (output: CellOutput): void => {
-    const key = `${output.cellId}\u0000${output.stream}`;
-    this.texts.set(key, (this.texts.get(key) ?? '') + output.text);
-  };
+  add(cellId: string, stream: OutputStream, text: string): void {
+    const key = `${cellId}\u0000${stream}`;
+    this.texts.set(key, (this.texts.get(key) ?? '') + text);
+  }
 
   /** Everything `cellId` (and the processes it started) wrote to `stream` so far. */
-  text(cellId: string, stream: 'stdout' | 'stderr'): string {
+  text(cellId: string, stream: OutputStream): string {
     return this.texts.get(`${cellId}\u0000${stream}`) ?? '';
   }
 }
 
-/** Runs the chapter on `engine`, whose output must go to `collector`; returns the differences. */
+/**
+ * Runs the chapter in a fresh session on `host` (whose runtime should use the virtual clock) and
+ * returns the differences; the session is closed afterwards.
+ */
 export async function checkChapter(
   chapter: ParsedChapter,
-  engine: NotebookEngine,
-  collector: OutputCollector,
+  host: SessionHost,
   options: ChapterCheckOptions = {},
+): Promise<ChapterFailure[]> {
+  const collector = new OutputCollector();
+  const session = new Session({
+    ...host,
+    timeOnlyInCells: true,
+    cellTimeoutMs: options.cellTimeoutMs ?? 10_000,
+    onEvent: (event) => {
+      if (event.type !== 'cell/output') return;
+      for (const chunk of event.chunks) collector.add(chunk.cellId, chunk.stream, chunk.text);
+    },
+  });
+  try {
+    return await checkInSession(chapter, session, collector, options);
+  } finally {
+    session.dispose();
+  }
+}
+
+async function checkInSession(
+  chapter: ParsedChapter,
+  session: Session,
+  collector: OutputCollector,
+  options: ChapterCheckOptions,
 ): Promise<ChapterFailure[]> {
   const failures: ChapterFailure[] = [];
   const values = new Map<string, string | null>();
   const cells = chapterCells(chapter);
 
   for (const cell of cells) {
-    const run = await runWithTimeout(engine, cell, options.cellTimeoutMs ?? 10_000);
+    const run = await session.run(cellKey(cell), cell.source);
     if (cell.id !== null) values.set(cell.id, run.status === 'ok' ? run.value : null);
     const expected = cell.expect?.status ?? 'ok';
     if (run.status !== expected) {
@@ -82,7 +112,7 @@ export async function checkChapter(
     (cell.expect?.checks ?? []).filter((c) => c.when === 'final').map((c) => [cell, c] as const),
   );
   if (finalChecks.length > 0) {
-    const settled = await settle(engine, options.settleTimeoutMs ?? 5_000);
+    const settled = await session.settle(options.settleTimeoutMs ?? 5_000);
     for (const [cell, check] of finalChecks) {
       const failure = compare(cell, check, actualOf(check, null, cell, collector), values);
       if (failure) {
@@ -109,40 +139,10 @@ export function formatFailures(fileName: string, failures: readonly ChapterFailu
     .join('\n\n');
 }
 
-async function runWithTimeout(
-  engine: NotebookEngine,
-  cell: CellBlock,
-  timeoutMs: number,
-): Promise<CellRun | { status: 'timeout' }> {
-  const running = engine.runCell(cellKey(cell), cell.source);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timedOut = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), timeoutMs);
-  });
-  const first = await Promise.race([running, timedOut]);
-  clearTimeout(timer);
-  if (first !== 'timeout') return first;
-  engine.cancel();
-  await running;
-  return { status: 'timeout' };
-}
-
-async function settle(engine: NotebookEngine, timeoutMs: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timedOut = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), timeoutMs);
-  });
-  engine.holdTime(false); // after the last cell, let pending timers run out
-  const idle = engine.runtime.whenIdle().then(() => true);
-  const settled = await Promise.race([idle, timedOut]);
-  clearTimeout(timer);
-  return settled;
-}
-
 /** The subject of a check; null for the value of a cell that showed none. */
 function actualOf(
   check: Expectation,
-  run: CellRun | null,
+  run: CellResult | null,
   cell: CellBlock,
   collector: OutputCollector,
 ): string | null {
@@ -206,7 +206,7 @@ function compare(
   }
 }
 
-function describeRun(run: CellRun | { status: 'timeout' }, cell: CellBlock): string {
+function describeRun(run: CellResult, cell: CellBlock): string {
   switch (run.status) {
     case 'ok':
       return `ok, value ${show(run.value)}`;
@@ -218,6 +218,10 @@ function describeRun(run: CellRun | { status: 'timeout' }, cell: CellBlock): str
       return `compile_error at line ${cell.line + run.error.line}: ${show(run.error.message)}`;
     case 'timeout':
       return 'the cell did not finish in time and was stopped';
+    case 'cancelled':
+      return 'the cell was stopped';
+    case 'lost':
+      return `lost, ${show(run.message)}`;
   }
 }
 

@@ -4,10 +4,17 @@
  * for instructors). The parser is strict and reports every problem with its line and column, so a
  * typo in an expectation fails the chapter check loudly instead of silently checking nothing.
  *
- * Framework-free: the same parse serves the chapter check in Node and, later, the page.
+ * One parser for everyone: the chapter check runs what `parseChapter` returns, and the page
+ * (app/chapters/chapterCatalog.ts, app/markdown/chapterSegments.ts) draws the blocks
+ * `readChapter` returns, so what the page shows as cells is exactly what the check runs.
+ * `readChapter` is the tolerant reading (every block it could read, plus the problems), which a
+ * page needs to show a chapter with a typo; `parseChapter` is the strict one (no problems or no
+ * chapter), which a check needs.
+ *
+ * Framework-free and DOM-free: it runs on the page, in the worker and in Node alike.
  */
-import type { ChapterMeta } from '../chapters/frontMatter';
-import { parseFrontMatter } from '../chapters/frontMatter';
+import type { ChapterMeta, FrontMatterResult } from './frontMatter';
+import { parseFrontMatter } from './frontMatter';
 
 /** A problem in a chapter file; line and column are 1-based positions in the whole file. */
 export interface ChapterError {
@@ -16,7 +23,7 @@ export interface ChapterError {
   readonly message: string;
 }
 
-/** The statuses a cell run ends with (see NotebookEngine's CellRun). */
+/** The statuses a cell run can be expected to end with (a subset of the protocol's CellResult). */
 export type CellStatus = 'ok' | 'error' | 'exit' | 'compile_error';
 
 const STATUSES: readonly CellStatus[] = ['ok', 'error', 'exit', 'compile_error'];
@@ -83,6 +90,14 @@ export interface ParsedChapter {
   readonly blocks: readonly ChapterBlock[];
 }
 
+/** A chapter file read tolerantly: its front matter, every block that could be read, the problems. */
+export interface ChapterRead {
+  readonly front: FrontMatterResult;
+  readonly blocks: readonly ChapterBlock[];
+  /** Every problem, in file order; empty when the file is well-formed. */
+  readonly errors: readonly ChapterError[];
+}
+
 export type ChapterParseResult =
   | { readonly ok: true; readonly chapter: ParsedChapter }
   | { readonly ok: false; readonly errors: readonly ChapterError[] };
@@ -100,8 +115,18 @@ export function cellKey(cell: CellBlock): string {
 const CELL_ID = /^[A-Za-z][\w-]*$/;
 const OPENING_FENCE = /^( {0,3})(`{3,}|~{3,})(.*)$/;
 
-/** Parses a chapter file; `fileName` is only used in messages. */
+/** Parses a chapter file strictly: the chapter if it has no problem, else every problem. */
 export function parseChapter(text: string, fileName: string): ChapterParseResult {
+  const { front, blocks, errors } = readChapter(text);
+  if (errors.length > 0 || !front.ok) return { ok: false, errors };
+  return { ok: true, chapter: { fileName, meta: front.meta, blocks } };
+}
+
+/**
+ * Reads a chapter file tolerantly: blocks are read past problems (a fence left open runs to the
+ * end of the file, as in CommonMark), and the problems are listed with their lines.
+ */
+export function readChapter(text: string): ChapterRead {
   const source = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
   const lines = source.split('\n');
   const errors: ChapterError[] = [];
@@ -116,12 +141,8 @@ export function parseChapter(text: string, fileName: string): ChapterParseResult
 
   const blocks = new BlockReader(bodyLines, firstBodyLine, errors).read();
   checkCellReferences(blocks, errors);
-
-  if (errors.length > 0 || !front.ok) {
-    errors.sort((a, b) => a.line - b.line || a.column - b.column);
-    return { ok: false, errors };
-  }
-  return { ok: true, chapter: { fileName, meta: front.meta, blocks } };
+  errors.sort((a, b) => a.line - b.line || a.column - b.column);
+  return { front, blocks, errors };
 }
 
 /** Finds the line a front matter problem is about: the line it names, its field, or line 1. */
@@ -174,14 +195,17 @@ class BlockReader {
         continue;
       }
       const [, indent, marker, info] = opening as unknown as [string, string, string, string];
-      const closing = this.findClosing(i + 1, marker);
+      let closing = this.findClosing(i + 1, marker);
       if (closing === -1) {
         this.errors.push({
           line: lineNo,
           column: indent.length + 1,
           message: `this ${marker} fence is never closed`,
         });
-        return this.finish();
+        // As in CommonMark, the block runs to the end of the file (its trailing blank lines
+        // aside), so the rest stays readable.
+        closing = this.lines.length;
+        while (closing > i + 1 && this.lines[closing - 1]!.trim() === '') closing--;
       }
       const fence: Fence = {
         line: lineNo,
@@ -225,7 +249,7 @@ class BlockReader {
   }
 
   private addFence(fence: Fence, rawLines: string[]): void {
-    const [language = '', ...options] = fence.info.split(/\s+/).filter((w) => w !== '');
+    const { language, options } = parseFenceInfo(fence.info);
     if (language === 'expect') {
       this.flushMarkdown();
       this.addExpect(fence, options);
@@ -254,6 +278,7 @@ class BlockReader {
     rawLines.forEach((raw, k) => this.addMarkdownLine(raw, fence.line + k));
   }
 
+  /** The options of a ```ts fence (today only `id=<name>`), each problem located on the fence. */
   private readCellOptions(fence: Fence, options: string[]): string | null {
     let id: string | null = null;
     for (const option of options) {
@@ -317,6 +342,16 @@ class BlockReader {
     this.flushMarkdown();
     return this.blocks;
   }
+}
+
+/**
+ * A fence's info string, split into its language and its options (```ts id=greet: `ts`,
+ * [`id=greet`]). The one place fence info is split; what each language's options mean is read
+ * where the block is made (`readCellOptions` for ```ts cells).
+ */
+export function parseFenceInfo(info: string): { language: string; options: string[] } {
+  const [language = '', ...options] = info.split(/\s+/).filter((word) => word !== '');
+  return { language, options };
 }
 
 function stripIndent(line: string, indent: number): string {

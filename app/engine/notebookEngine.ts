@@ -10,30 +10,26 @@
 import * as RuntimeApi from '../../runtime/index';
 import type { Pid, Runtime } from '../../runtime/index';
 import { cellSupport, inspect, isAlive, isExitSignal } from '../../runtime/index';
-import type { BindingKind, CompileError, TsTransform } from './cellCompiler';
+import type { BindingKind, TsTransform } from './cellCompiler';
 import { compileCell } from './cellCompiler';
+import type { CellResult, OutputChunk } from './protocol';
 import type { CellRichOutput } from './viz';
 import { VizHost, VizOutput } from './viz';
 
-/** The outcome of running one cell. */
-export type CellRun =
+/**
+ * How the evaluator ended a cell, with the raw value or reason kept for the engine's own use
+ * (a `viz` output as the last value is not shown twice); hosts see the protocol's CellResult.
+ */
+type Evaluated =
   | { readonly status: 'ok'; readonly value: string | null; readonly raw: unknown }
-  | { readonly status: 'error'; readonly message: string; readonly raw: unknown }
-  | { readonly status: 'exit'; readonly reason: string; readonly raw: unknown }
-  | { readonly status: 'compile_error'; readonly error: CompileError };
-
-/** Text a cell (or a process it started) wrote. */
-export interface CellOutput {
-  readonly cellId: string;
-  readonly stream: 'stdout' | 'stderr';
-  readonly text: string;
-}
+  | { readonly status: 'error'; readonly message: string }
+  | { readonly status: 'exit'; readonly reason: string };
 
 /** Options of the engine. */
 export interface EngineOptions {
   readonly runtime: Runtime;
   readonly transform: TsTransform;
-  readonly onOutput: (output: CellOutput) => void;
+  readonly onOutput: (output: OutputChunk) => void;
   /** Most characters one cell's output keeps before it is truncated with a notice (default 100,000). */
   readonly outputLimit?: number;
   /**
@@ -89,7 +85,7 @@ interface Job {
   readonly fn: () => Promise<unknown>;
   readonly started: () => void;
   readonly device: Pid;
-  readonly done: (run: CellRun) => void;
+  readonly done: (run: Evaluated) => void;
 }
 
 export class NotebookEngine {
@@ -127,19 +123,19 @@ export class NotebookEngine {
       if (this.evaluator === proc.pid) this.evaluator = null;
       const job = this.currentJob;
       this.currentJob = null;
-      job?.done({ status: 'exit', reason: inspect(reason), raw: reason });
+      job?.done({ status: 'exit', reason: inspect(reason) });
     });
     this.evaluator = proc.pid;
     return proc.pid;
   }
 
   /** Compiles and runs one cell; its output goes to `onOutput` under `cellId`, now and later. */
-  async runCell(cellId: string, source: string): Promise<CellRun> {
+  async runCell(cellId: string, source: string): Promise<CellResult> {
     this.viz.startRun(cellId);
     const cancels = this.cancels;
     const compiled = await compileCell(source, this.options.transform, this.kinds);
     // Stopped while it compiled: it never starts, as if the evaluator had been killed.
-    if (this.cancels !== cancels) return { status: 'exit', reason: "'killed'", raw: 'killed' };
+    if (this.cancels !== cancels) return { status: 'exit', reason: "'killed'" };
     if (!compiled.ok) return { status: 'compile_error', error: compiled.error };
     let fn: () => Promise<unknown>;
     try {
@@ -157,7 +153,7 @@ export class NotebookEngine {
     this.written.set(cellId, 0);
     const device = this.deviceFor(cellId);
     const evaluator = this.evaluatorPid();
-    const run = await new Promise<CellRun>((resolve) => {
+    const run = await new Promise<Evaluated>((resolve) => {
       const job: Job = {
         fn,
         device,
@@ -174,9 +170,8 @@ export class NotebookEngine {
     if (run.status === 'ok') {
       for (const [name, kind] of compiled.cell.declared) this.kinds.set(name, kind);
       // A viz call as the last expression is already drawn: no value to show besides it.
-      return compiled.cell.hasValue && !(run.raw instanceof VizOutput)
-        ? run
-        : { ...run, value: null };
+      const shown = compiled.cell.hasValue && !(run.raw instanceof VizOutput);
+      return { status: 'ok', value: shown ? run.value : null };
     }
     return run;
   }
@@ -250,7 +245,7 @@ async function evaluatorLoop(runtime: Runtime): Promise<void> {
       warnIfAbandoned(abandoned);
       const message =
         e instanceof Error ? `${e.name}: ${e.message}` : `uncaught throw: ${inspect(e)}`;
-      job.done({ status: 'error', message, raw: e });
+      job.done({ status: 'error', message });
     }
   }
 

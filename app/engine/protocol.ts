@@ -15,6 +15,24 @@ import { MAX_WIDGET_VALUE, checkRichOutput } from './richOutput';
 import type { Shape } from './validation';
 import { checkShape, describeValue, isRecord } from './validation';
 
+// The rich output kinds travel in `cell/rich`, so they are part of the wire vocabulary.
+export type {
+  ButtonOutput,
+  FrameContent,
+  FrameOutput,
+  InputOutput,
+  MarkdownOutput,
+  MermaidOutput,
+  NoticeOutput,
+  RichOutput,
+  SelectOutput,
+  SequenceOutput,
+  TableOutput,
+  TextContent,
+  TreeOutput,
+  WidgetOutput,
+} from './richOutput';
+
 /** Where a cell's output went: kept apart so the page can style errors. */
 export type OutputStream = 'stdout' | 'stderr';
 
@@ -37,6 +55,8 @@ export type CellResult =
   | { readonly status: 'compile_error'; readonly error: CellCompileError }
   /** Stopped on request, before or while it ran. */
   | { readonly status: 'cancelled' }
+  /** Stopped because it ran longer than its host allows (the headless chapter check). */
+  | { readonly status: 'timeout' }
   /** The runtime was restarted or replaced while the run was pending; `message` says why. */
   | { readonly status: 'lost'; readonly message: string };
 
@@ -107,6 +127,15 @@ export type FromWorker =
   | { readonly type: 'worker/error'; readonly message: string }
   /** The live panels' messages (app/panels/model/panelMessages.ts). */
   | PanelsFromWorker;
+
+/**
+ * The worker's messages about cell runs, which the page's notebook applies as they arrive: one
+ * vocabulary from the engine's session through the worker and the client to the notebook.
+ */
+export type CellMessage = Extract<
+  FromWorker,
+  { type: 'cell/started' | 'cell/output' | 'cell/rich' | 'cell/done' }
+>;
 
 /** The outcome of validating an arriving message. */
 export type Parsed<T> =
@@ -192,6 +221,7 @@ const RESULT_SHAPES: Record<CellResult['status'], Shape> = {
         : `should be an object, got ${describeValue(value)}`,
   },
   cancelled: {},
+  timeout: {},
   lost: { message: 'string' },
 };
 

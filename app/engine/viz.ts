@@ -632,7 +632,7 @@ export class VizHost {
       applySupervisionEvent(supervision, event);
       if (waking) return;
       waking = true;
-      queueMicrotask(() => {
+      void Promise.resolve().then(() => {
         if (isAlive(this.runtime, helper.pid)) this.runtime.send(null, helper.pid, WAKE);
       });
     };

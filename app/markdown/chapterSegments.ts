@@ -1,73 +1,102 @@
 /**
- * Splits a chapter's Markdown into prose and runnable cells, without rendering anything: the page
- * renders each prose piece with renderMarkdownToSafeHtml, so this stays pure and Node-testable.
+ * What the chapter page draws, in order, derived from the blocks the engine's chapter parser
+ * read (`readChapter`, app/engine/chapterFormat.ts): the same parse the chapter check runs, so
+ * the page's cells are exactly the check's. Nothing here splits the file again; it only prepares
+ * prose for rendering (heading ids across the chapter, link definitions) and names the cells.
+ * Pure and Node-testable: the page renders each Markdown part with renderMarkdownToSafeHtml.
  */
-import type { Tokens } from 'marked';
+import type { Token } from 'marked';
 import { Lexer } from 'marked';
-import { createHeadingSlugger, headingsIn, headingText } from './headingSlug';
+import type { ChapterBlock } from '../engine/index';
+import { createHeadingSlugger, headingText, headingsIn } from './headingSlug';
+
+/** A piece of prose: Markdown with the ids of its headings, or a ```mermaid diagram. */
+export type ProsePart =
+  | { readonly kind: 'markdown'; readonly markdown: string; readonly headingIds: readonly string[] }
+  | { readonly kind: 'mermaid'; readonly source: string };
 
 /**
- * A piece of a chapter: Markdown prose, or a runnable cell. A prose piece carries the ids of its
- * headings, in order, numbered across the whole chapter so a repeated heading never shares an id.
+ * A piece of a chapter: prose (Markdown and diagrams between two cells), or a runnable cell.
+ * Heading ids are numbered across the whole chapter, so a repeated heading never shares an id.
  */
 export type ChapterSegment =
-  | { readonly kind: 'prose'; readonly markdown: string; readonly headingIds: readonly string[] }
+  | { readonly kind: 'prose'; readonly parts: readonly ProsePart[] }
   | { readonly kind: 'cell'; readonly id: string; readonly source: string };
 
-/** Fenced blocks in these languages are runnable cells. */
-const CELL_LANGUAGES = new Set(['ts']);
-/** Fenced blocks in these languages are for machines (the chapter check), never shown. */
-const HIDDEN_LANGUAGES = new Set(['expect']);
-/** The `id=` option of a cell fence (chapters/README.md). */
-const CELL_ID = /^id=[A-Za-z][\w-]*$/;
-
 /**
- * Each ```ts block becomes a cell, ```expect blocks are dropped, everything else stays prose. A
- * cell's id is the one its fence gives (```ts id=greet), else `cell-<n>` with n its position
- * among the chapter's cells. Link reference definitions are repeated in every prose piece, so
- * `[text][ref]` links still resolve once the chapter is cut up.
+ * Each cell block becomes a cell (its expectations are for the check and never shown), the
+ * Markdown and diagrams between cells become one prose segment. A cell's id is the one its fence
+ * gives (```ts id=greet), else `cell-<n>` with n its position among the chapter's cells; saved
+ * edits and `#cell-` links use these ids. Link reference definitions are repeated in every
+ * Markdown part, so `[text][ref]` links still resolve once the chapter is cut up.
  */
-export function splitChapterMarkdown(source: string): ChapterSegment[] {
-  const tokens = new Lexer({ gfm: true }).lex(source);
-  const definitions = tokens
+export function chapterSegments(blocks: readonly ChapterBlock[]): ChapterSegment[] {
+  const lexed = blocks.map((block) =>
+    block.kind === 'markdown' ? new Lexer({ gfm: true }).lex(block.text) : null,
+  );
+  const definitions = lexed
+    .flatMap((tokens) => tokens ?? [])
     .filter((token) => token.type === 'def')
     .map((token) => token.raw.trim())
     .join('\n');
+  const headingId = createHeadingSlugger();
   const segments: ChapterSegment[] = [];
   const ids = new Set<string>();
-  const headingId = createHeadingSlugger();
-  let prose = '';
+  let parts: ProsePart[] = [];
+  let markdown = '';
   let headingIds: string[] = [];
-  const flushProse = () => {
-    const text = prose.trim();
+
+  const endMarkdown = () => {
+    const text = markdown.trim();
     if (text !== '') {
-      segments.push({
-        kind: 'prose',
+      parts.push({
+        kind: 'markdown',
         markdown: definitions ? `${text}\n\n${definitions}\n` : text,
         headingIds,
       });
     }
-    prose = '';
+    markdown = '';
     headingIds = [];
   };
-  for (const token of tokens) {
-    if (token.type === 'def') continue;
-    if (token.type === 'code') {
-      const code = token as Tokens.Code;
-      const [language = '', ...options] = (code.lang ?? '').trim().split(/\s+/);
-      if (HIDDEN_LANGUAGES.has(language)) continue;
-      if (CELL_LANGUAGES.has(language)) {
-        flushProse();
-        const given = options.find((option) => CELL_ID.test(option))?.slice('id='.length);
-        const id = given && !ids.has(given) ? given : `cell-${ids.size + 1}`;
+  const endProse = () => {
+    endMarkdown();
+    if (parts.length > 0) segments.push({ kind: 'prose', parts });
+    parts = [];
+  };
+  const addMarkdown = (tokens: readonly Token[]) => {
+    const prose = tokens.filter((token) => token.type !== 'def');
+    const text = prose
+      .map((token) => token.raw)
+      .join('')
+      .trim();
+    if (text === '') return;
+    markdown = markdown === '' ? text : `${markdown}\n\n${text}`;
+    for (const heading of headingsIn(prose)) headingIds.push(headingId(headingText(heading)));
+  };
+
+  blocks.forEach((block, index) => {
+    switch (block.kind) {
+      case 'markdown':
+        addMarkdown(lexed[index]!);
+        return;
+      case 'mermaid':
+        endMarkdown();
+        parts.push({ kind: 'mermaid', source: block.source });
+        return;
+      case 'cell': {
+        endProse();
+        const id = block.id !== null && !ids.has(block.id) ? block.id : `cell-${ids.size + 1}`;
         ids.add(id);
-        segments.push({ kind: 'cell', id, source: code.text });
-        continue;
+        segments.push({ kind: 'cell', id, source: block.source });
+        return;
       }
     }
-    prose += token.raw;
-    for (const heading of headingsIn([token])) headingIds.push(headingId(headingText(heading)));
-  }
-  flushProse();
+  });
+  endProse();
   return segments;
+}
+
+/** The number of runnable cells among a chapter's blocks, for progress in the contents. */
+export function chapterCellCount(blocks: readonly ChapterBlock[]): number {
+  return blocks.filter((block) => block.kind === 'cell').length;
 }

@@ -16,7 +16,7 @@ import { chapterSlugFromFile } from '../chapters/chapterSlug';
 import { createHeadingSlugger, headingText } from './headingSlug';
 
 export interface RenderMarkdownOptions {
-  /** Ids for the headings, in order (from `splitChapterMarkdown`); missing ones are slugged here. */
+  /** Ids for the headings, in order (from `chapterSegments`); missing ones are slugged here. */
   headingIds?: readonly string[];
   /** The chapter being rendered: `#section` links and heading anchors point into its page. */
   chapterSlug?: string;

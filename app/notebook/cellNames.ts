@@ -1,6 +1,6 @@
 /**
  * The names a cell declares at its top level and the names it mentions, read from its TypeScript
- * source on the page, for the staleness rule (engine/staleness.ts).
+ * source on the page, for the staleness rule (staleness.ts).
  *
  * Why a small scanner here instead of the compiler's own names: the compiler runs in the worker
  * (esbuild-wasm, then acorn), and the page needs the names before and between runs, for every
@@ -10,7 +10,7 @@
  * own `mentioned`, it over-approximates (a shadowed local counts as a mention), which at worst
  * marks a cell stale that did not need to be.
  */
-import type { CellNames } from '../engine/staleness';
+import type { CellNames } from './staleness';
 
 type Token =
   | { readonly kind: 'name'; readonly text: string; readonly afterDot: boolean }

@@ -6,9 +6,10 @@
  * the order they arrived, and an animation sends the same rich output id again and again, which
  * must replace the earlier frame where it stands instead of growing the list.
  */
-import type { CellResult, OutputStream } from '../engine/protocol';
-import type { RichOutput } from '../engine/richOutput';
-import type { CellPhase } from '../engine/workerClient';
+import type { CellResult, OutputStream, RichOutput } from '../engine/protocol';
+
+/** Where a cell's latest run is; the notebook model is the one place that moves it. */
+export type CellPhase = 'idle' | 'queued' | 'running';
 
 /** A run of consecutive text in one stream. */
 export interface TextOutputItem {

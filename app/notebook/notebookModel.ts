@@ -7,6 +7,9 @@
  * The rules:
  * - A run takes the cell's current source; while it is queued or running, the cell cannot be
  *   run again (Stop instead). Run all queues every idle cell in chapter order.
+ * - A cell's phase (idle, queued, running) lives here and nowhere else: a run op queues the cell
+ *   (and asks for the run), the worker's `cell/started` and `cell/done` move it on. These are
+ *   the protocol's own messages (CellMessage), applied as they arrive.
  * - Queuing a run clears the cell's output and result; output that arrives later (from
  *   processes the cell spawned) keeps appending, also after the run ended.
  * - Staleness: a cell whose source differs from what it last ran is stale ('edited'). When a
@@ -18,9 +21,8 @@
  *   reset of the code.
  * - Edits saved for cells the chapter no longer has are carried along (never dropped).
  */
-import type { CellResult } from '../engine/protocol';
-import { staleAfter } from '../engine/staleness';
-import type { ClientEvent } from '../engine/workerClient';
+import type { CellMessage, CellResult } from '../engine/protocol';
+import { staleAfter } from './staleness';
 import type { SavedChapter, SavedEdit } from '../persistence/savedChapter';
 import { SAVED_CHAPTER_VERSION, fingerprint } from '../persistence/savedChapter';
 import { cellNames } from './cellNames';
@@ -71,9 +73,15 @@ export type NotebookOp =
   | { readonly type: 'reset'; readonly cellId: string }
   /** Put the chapter's code back in every cell, clear outputs, start a fresh runtime. */
   | { readonly type: 'resetAll' }
-  /** A new runtime took over (the page came back to the chapter): results are from the old one. */
+  /**
+   * A new runtime took over (the page came back to the chapter, a restart, a replaced worker):
+   * results shown are from the old one.
+   */
   | { readonly type: 'runtimeReplaced' }
-  | { readonly type: 'client'; readonly event: ClientEvent };
+  /** The run the notebook asked for could not be queued (no runtime): the cell is idle again. */
+  | { readonly type: 'runRefused'; readonly cellId: string }
+  /** What the worker said about a run: started, output, a rich output, done. */
+  | CellMessage;
 
 /** What the caller must do after an operation. */
 export type NotebookEffect =
@@ -87,6 +95,15 @@ export interface Applied {
   readonly state: NotebookState;
   readonly effects: readonly NotebookEffect[];
 }
+
+/** What a cell shows before its first run, and again once a new run is queued or it is reset. */
+const NOTHING_SHOWN = {
+  outputs: [],
+  result: null,
+  ms: null,
+  stale: null,
+  previousRuntime: false,
+} as const satisfies Partial<CellState>;
 
 /** A chapter's notebook from its cells and what was saved of it (null: nothing). */
 export function openNotebook(
@@ -104,12 +121,8 @@ export function openNotebook(
       original,
       source: edited ? edit.source : original,
       phase: 'idle',
-      outputs: [],
-      result: null,
-      ms: null,
+      ...NOTHING_SHOWN,
       ranSource: null,
-      stale: null,
-      previousRuntime: false,
       originalChanged: edited && edit.base !== fingerprint(original),
     };
   }
@@ -210,12 +223,8 @@ export function applyNotebookOp(state: NotebookState, op: NotebookOp): Applied {
         cells[id] = {
           ...cell,
           source: cell.original,
-          outputs: [],
-          result: null,
-          ms: null,
+          ...NOTHING_SHOWN,
           ranSource: null,
-          stale: null,
-          previousRuntime: false,
           originalChanged: false,
         };
       }
@@ -226,8 +235,13 @@ export function applyNotebookOp(state: NotebookState, op: NotebookOp): Applied {
     }
     case 'runtimeReplaced':
       return { state: markPreviousRuntime(state), effects: [] };
-    case 'client':
-      return applyClientEvent(state, op.event);
+    case 'runRefused':
+      return { state: movePhase(state, op.cellId, 'queued', 'idle'), effects: [] };
+    case 'cell/started':
+    case 'cell/output':
+    case 'cell/rich':
+    case 'cell/done':
+      return applyCellMessage(state, op);
   }
 }
 
@@ -255,37 +269,26 @@ function run(state: NotebookState, cellIds: readonly string[]): Applied {
   for (const cellId of cellIds) {
     const cell = next.cells[cellId];
     if (!cell || cell.phase !== 'idle') continue;
-    next = updateCell(next, cellId, (c) => ({ ...c, ranSource: c.source }));
+    next = updateCell(next, cellId, (c) => ({
+      ...c,
+      ...NOTHING_SHOWN,
+      phase: 'queued',
+      ranSource: c.source,
+    }));
     effects.push({ type: 'run', cellId, source: cell.source });
   }
   return { state: next, effects };
 }
 
-function applyClientEvent(state: NotebookState, event: ClientEvent): Applied {
-  switch (event.type) {
-    case 'run/queued':
-      return {
-        state: updateCell(state, event.cellId, (cell) => ({
-          ...cell,
-          phase: 'queued',
-          outputs: [],
-          result: null,
-          ms: null,
-          stale: null,
-          previousRuntime: false,
-        })),
-        effects: [],
-      };
-    case 'run/started':
-      return {
-        state: updateCell(state, event.cellId, (cell) => ({ ...cell, phase: 'running' })),
-        effects: [],
-      };
-    case 'run/done':
-      return runDone(state, event.cellId, event.result, event.ms);
-    case 'output': {
+function applyCellMessage(state: NotebookState, message: CellMessage): Applied {
+  switch (message.type) {
+    case 'cell/started':
+      return { state: movePhase(state, message.cellId, 'queued', 'running'), effects: [] };
+    case 'cell/done':
+      return runDone(state, message.cellId, message.result, message.ms);
+    case 'cell/output': {
       let next = state;
-      for (const chunk of event.chunks) {
+      for (const chunk of message.chunks) {
         next = updateCell(next, chunk.cellId, (cell) => ({
           ...cell,
           outputs: appendOutputItem(cell.outputs, {
@@ -297,23 +300,14 @@ function applyClientEvent(state: NotebookState, event: ClientEvent): Applied {
       }
       return { state: next, effects: [] };
     }
-    case 'rich':
+    case 'cell/rich':
       return {
-        state: updateCell(state, event.cellId, (cell) => ({
+        state: updateCell(state, message.cellId, (cell) => ({
           ...cell,
-          outputs: appendOutputItem(cell.outputs, { kind: 'rich', output: event.output }),
+          outputs: appendOutputItem(cell.outputs, { kind: 'rich', output: message.output }),
         })),
         effects: [],
       };
-    case 'status':
-      // The client reports 'starting' or 'restarting' only when a runtime is being replaced.
-      return {
-        state: event.status === 'ready' ? state : markPreviousRuntime(state),
-        effects: [],
-      };
-    case 'compiler':
-    case 'notice':
-      return unchanged(state);
   }
 }
 
@@ -369,6 +363,16 @@ function markPreviousRuntime(state: NotebookState): NotebookState {
     );
   }
   return next;
+}
+
+/** Moves a cell from phase `from` to `to`; a cell in another phase is left as it is. */
+function movePhase(
+  state: NotebookState,
+  cellId: string,
+  from: CellState['phase'],
+  to: CellState['phase'],
+): NotebookState {
+  return updateCell(state, cellId, (cell) => (cell.phase === from ? { ...cell, phase: to } : cell));
 }
 
 function updateCell(

@@ -9,7 +9,7 @@ import { NotebookCell } from '../components/NotebookCell';
 import { PanelDock } from '../panels/ui/PanelDock';
 import { Prose } from '../components/Prose';
 import { RuntimeBar } from '../components/RuntimeBar';
-import { splitChapterMarkdown } from '../markdown/chapterSegments';
+import { chapterSegments } from '../markdown/chapterSegments';
 import { Link } from '../routing/Link';
 import { scrollToHash } from '../routing/scrollToHash';
 import type { AppState } from '../store/appStore';
@@ -49,7 +49,7 @@ const selectFlushSaves = (state: AppState) => state.flushSaves;
  */
 function ChapterNotebook({ chapter }: { chapter: Chapter }) {
   const slug = chapter.slug;
-  const segments = useMemo(() => splitChapterMarkdown(chapter.body), [chapter]);
+  const segments = useMemo(() => chapterSegments(chapter.blocks), [chapter]);
   const cells = useMemo(
     () => segments.flatMap((segment) => (segment.kind === 'cell' ? [segment] : [])),
     [segments],
@@ -90,14 +90,7 @@ function ChapterNotebook({ chapter }: { chapter: Chapter }) {
       <div className="chapter__body">
         {segments.map((segment, index) => {
           if (segment.kind === 'prose') {
-            return (
-              <Prose
-                key={index}
-                markdown={segment.markdown}
-                headingIds={segment.headingIds}
-                chapterSlug={slug}
-              />
-            );
+            return <Prose key={index} parts={segment.parts} chapterSlug={slug} />;
           }
           const number = numbers.get(segment.id)!;
           return (

@@ -3,7 +3,7 @@ import type { Chapter } from '../chapters/chapterCatalog';
 import { loadChapterCatalog } from '../chapters/loadChapters';
 import { ChapterProgress } from '../components/ChapterProgress';
 import { CourseContents } from '../components/CourseContents';
-import { chapterCellCount } from '../notebook/chapterCells';
+import { chapterCellCount } from '../markdown/chapterSegments';
 
 /** The table of contents: the whole course by part, written chapters linked, the rest to come. */
 export function HomePage() {
@@ -27,5 +27,5 @@ export function HomePage() {
 
 /** What the contents show after a written chapter's title: how many of its cells were run. */
 function chapterExtras(chapter: Chapter) {
-  return <ChapterProgress slug={chapter.slug} total={chapterCellCount(chapter.body)} />;
+  return <ChapterProgress slug={chapter.slug} total={chapterCellCount(chapter.blocks)} />;
 }

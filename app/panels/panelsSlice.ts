@@ -13,7 +13,7 @@
  * notebook's operations. The slice follows that field, so a new chapter, a restarted or replaced worker
  * all get the current watch request, and their first update replaces the copies.
  */
-import type { WorkerClient } from '../engine/workerClient';
+import type { WorkerClient } from '../session/workerClient';
 import type { AppState, SliceCreator } from '../store/storeTypes';
 import type {
   PanelName,

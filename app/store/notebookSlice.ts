@@ -6,6 +6,8 @@
  * Every change goes through `notebookOp(slug, op)`: the pure `applyNotebookOp` gives the next
  * state and a list of effects, which are performed here, in order, after the state is set
  * (runs and cancels go to the runtime slice, a restart to the runtime, saves to the autosaver).
+ * An op that arrives while effects are being performed (the runtime reporting back at once) is
+ * queued and applied after them, never in the middle: ops apply one at a time, in order.
  * Components read single cells (`selectCell`) so output arriving for one cell re-renders that
  * cell only.
  */
@@ -72,6 +74,9 @@ export interface NotebookSlice {
 
 export const createNotebookSlice: SliceCreator<NotebookSlice> = (set, get) => {
   let persistence: Persistence | null = null;
+  /** Ops waiting while an earlier op's effects run; see the module comment. */
+  const waitingOps: Array<readonly [string, NotebookOp]> = [];
+  let applyingOp = false;
 
   const onStatus = (slug: string, status: SaveStatus) =>
     set({ saveStatus: { ...get().saveStatus, [slug]: status } });
@@ -89,6 +94,35 @@ export const createNotebookSlice: SliceCreator<NotebookSlice> = (set, get) => {
 
   const setNotebook = (slug: string, state: NotebookState) =>
     set({ notebooks: { ...get().notebooks, [slug]: state } });
+
+  /** Applies one op and performs its effects. */
+  const applyOp = (slug: string, op: NotebookOp) => {
+    const before = get().notebooks[slug];
+    if (!before) return;
+    const { state, effects } = applyNotebookOp(before, op);
+    if (state !== before) setNotebook(slug, state);
+    for (const effect of effects) {
+      switch (effect.type) {
+        case 'run':
+          if (!get().runInRuntime(slug, effect.cellId, effect.source)) {
+            get().notebookOp(slug, { type: 'runRefused', cellId: effect.cellId });
+          }
+          break;
+        case 'cancel':
+          get().cancelInRuntime(slug, effect.cellId);
+          break;
+        case 'restart':
+          get().restartRuntime();
+          break;
+        case 'save': {
+          // Read back the latest state: effects performed before this one may have moved it.
+          const latest = get().notebooks[slug];
+          if (latest) current().saver.schedule(slug, savedChapterOf(latest));
+          break;
+        }
+      }
+    }
+  };
 
   return {
     notebookReady: true,
@@ -115,28 +149,14 @@ export const createNotebookSlice: SliceCreator<NotebookSlice> = (set, get) => {
     },
 
     notebookOp(slug, op) {
-      const before = get().notebooks[slug];
-      if (!before) return;
-      const { state, effects } = applyNotebookOp(before, op);
-      if (state !== before) setNotebook(slug, state);
-      for (const effect of effects) {
-        switch (effect.type) {
-          case 'run':
-            get().runInRuntime(slug, effect.cellId, effect.source);
-            break;
-          case 'cancel':
-            get().cancelInRuntime(slug, effect.cellId);
-            break;
-          case 'restart':
-            get().restartRuntime();
-            break;
-          case 'save': {
-            // Read back the latest state: effects performed before this one may have moved it.
-            const latest = get().notebooks[slug];
-            if (latest) current().saver.schedule(slug, savedChapterOf(latest));
-            break;
-          }
-        }
+      waitingOps.push([slug, op]);
+      if (applyingOp) return;
+      applyingOp = true;
+      try {
+        for (let next = waitingOps.shift(); next; next = waitingOps.shift()) applyOp(...next);
+      } finally {
+        applyingOp = false;
+        waitingOps.length = 0;
       }
     },
 

@@ -3,13 +3,13 @@
  * about it (status, compiler start-up, notices).
  *
  * One runtime per open chapter: `startRuntime(slug)` makes a WorkerClient when a chapter page
- * mounts and returns the function that disposes of it when the page goes. Every client event is
- * forwarded to the notebook slice, which owns the cells; this slice keeps only the runtime-wide
- * parts. Disposing first and unsubscribing after lets the runs that were pending end as `lost`
+ * mounts and returns the function that disposes of it when the page goes. The worker's cell
+ * messages go to the notebook slice as they are (it owns the cells and their phases); this slice
+ * keeps only the runtime-wide parts. Disposing first and unsubscribing after lets the runs that were pending end as `lost`
  * in the notebook, so no cell stays "running" after the learner comes back.
  */
-import type { ClientEvent, RuntimeStatus, WorkerClientOptions } from '../engine/workerClient';
-import { WorkerClient } from '../engine/workerClient';
+import type { ClientEvent, RuntimeStatus, WorkerClientOptions } from '../session/workerClient';
+import { WorkerClient } from '../session/workerClient';
 import type { SliceCreator } from './storeTypes';
 
 /** A message about the runtime as a whole. */
@@ -43,8 +43,11 @@ export interface RuntimeSlice {
   readonly runtimeClient: WorkerClient | null;
   /** Starts the chapter's runtime; returns the function that stops it. */
   startRuntime(slug: string, options?: WorkerClientOptions): () => void;
-  /** Queues a run in the chapter's runtime (the notebook slice calls this for its effects). */
-  runInRuntime(slug: string, cellId: string, source: string): void;
+  /**
+   * Queues a run in the chapter's runtime (the notebook slice calls this for its effects); false
+   * when the chapter has no runtime to take it.
+   */
+  runInRuntime(slug: string, cellId: string, source: string): boolean;
   cancelInRuntime(slug: string, cellId: string): void;
   /** Throws away every process and binding of the open chapter's runtime. */
   restartRuntime(): void;
@@ -75,17 +78,26 @@ export const createRuntimeSlice: SliceCreator<RuntimeSlice> = (set, get) => {
   });
 
   const onEvent = (slug: string, client: WorkerClient, event: ClientEvent) => {
-    if (get().runtimeClient === client) {
-      const view = get().runtime;
-      if (event.type === 'status') set({ runtime: { ...view, status: event.status } });
-      else if (event.type === 'compiler') {
+    const current = get().runtimeClient === client;
+    const view = get().runtime;
+    switch (event.type) {
+      case 'status':
+        if (current) set({ runtime: { ...view, status: event.status } });
+        // The client reports 'starting' or 'restarting' only when a runtime is being replaced.
+        if (event.status !== 'ready') get().notebookOp(slug, { type: 'runtimeReplaced' });
+        return;
+      case 'compiler/status': {
         const { ok, ms, message } = event;
-        set({ runtime: { ...view, compiler: { ok, ms, message } } });
-      } else if (event.type === 'notice') {
-        set({ runtime: withNotice(view, event.tone, event.text) });
+        if (current) set({ runtime: { ...view, compiler: { ok, ms, message } } });
+        return;
       }
+      case 'notice':
+        if (current) set({ runtime: withNotice(view, event.tone, event.text) });
+        return;
+      default:
+        // Cell messages, also from a client being closed: its pending runs end as lost.
+        get().notebookOp(slug, event);
     }
-    get().notebookOp(slug, { type: 'client', event });
   };
 
   return {
@@ -117,9 +129,10 @@ export const createRuntimeSlice: SliceCreator<RuntimeSlice> = (set, get) => {
       const client = get().runtimeClient;
       if (!client || get().runtime.slug !== slug) {
         get().addRuntimeNotice('error', 'The runtime of this chapter is not running.');
-        return;
+        return false;
       }
       void client.run(cellId, source);
+      return true;
     },
 
     cancelInRuntime(slug, cellId) {

@@ -1,26 +1,23 @@
 /**
  * The runtime worker host: the only file that calls `postMessage`/`onmessage` for the runtime.
  *
- * It owns one real-clock runtime and one NotebookEngine (a "session"), runs cells one at a time
- * in the order they arrive, and answers pings while it is free. Messages are validated on arrival
- * (app/engine/protocol.ts); a malformed one is answered with `worker/error` and otherwise ignored.
+ * A thin adapter over the engine's run Session (app/engine/session.ts), which owns the runtime,
+ * the queue of runs, cancel and restart: this file validates what arrives
+ * (app/engine/protocol.ts; a malformed message is answered with `worker/error` and otherwise
+ * ignored), hands cell messages to the session and posts the session's events, which are
+ * already protocol messages. It answers pings while it is free, and starts the compiler.
  *
- * Output is batched: chunks are collected and posted at most once per BATCH_MS, so a process that
- * prints in a tight loop costs the page a few messages a second, not one per line. A run's output
- * is always flushed before its `cell/done`. A restart drops the whole session; a generation number
- * keeps whatever the old session still reports (late output, a run that resolves during shutdown)
- * from reaching the page.
- *
- * Rich outputs (`viz`) are not batched: each is posted as `cell/rich` right after the text
- * buffered before it, so the page sees text and rich outputs in the order they were made (viz
- * itself caps how many a cell may make and how often an animation redraws).
+ * Output is batched here, because batching is about the cost of `postMessage`: chunks are
+ * collected and posted at most once per BATCH_MS, so a process that prints in a tight loop costs
+ * the page a few messages a second, not one per line. Every other event of the session (a rich
+ * output, a run's `cell/done`) is posted right after the text buffered before it, so the page
+ * sees everything in the order it was made (viz itself caps how many outputs a cell may make and
+ * how often an animation redraws).
  */
 import { createRuntime } from '../../runtime/index';
-import type { Runtime } from '../../runtime/index';
-import { esbuildTransform, startEsbuild } from '../engine/esbuildWasm';
-import type { CellRun } from '../engine/notebookEngine';
-import { NotebookEngine } from '../engine/notebookEngine';
-import type { CellResult, FromWorker, OutputChunk, ToWorker } from '../engine/protocol';
+import type { SessionEvent } from '../engine/index';
+import { Session, esbuildTransform, startEsbuild } from '../engine/index';
+import type { FromWorker, OutputChunk, ToWorker } from '../engine/protocol';
 import { parseToWorker } from '../engine/protocol';
 import { isPanelsToWorker } from '../panels/model/panelMessages';
 import { PanelHost } from '../panels/panelFeed';
@@ -38,48 +35,38 @@ interface WorkerScope {
   ): void;
 }
 
-interface Session {
-  readonly generation: number;
-  readonly runtime: Runtime;
-  readonly engine: NotebookEngine;
-}
-
-interface PendingRun {
-  readonly runId: number;
-  readonly cellId: string;
-  readonly source: string;
-  cancelled: boolean;
-}
-
 const scope = self as unknown as WorkerScope;
-/** The live panels: a feed per session, fed by the session's trace. */
+/** The live panels: a feed per runtime, fed by the runtime's trace. */
 const panels = new PanelHost({ post });
-let session = newSession(1);
-let queue: PendingRun[] = [];
-let running: PendingRun | null = null;
 let buffered: OutputChunk[] = [];
 let flushTimer: ReturnType<typeof setTimeout> | null = null;
+
+const session = new Session({
+  createRuntime: () => createRuntime({ clock: 'real' }),
+  transform: esbuildTransform,
+  now: () => performance.now(),
+  setTimer: (callback, ms) => setTimeout(callback, ms),
+  clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  prepare: async () => {
+    void warmCompiler();
+    await startEsbuild();
+  },
+  onRuntime: (runtime) => panels.attach(runtime),
+  onShutdownError: (message) => post({ type: 'worker/error', message }),
+  onEvent: forward,
+});
 
 function post(message: FromWorker): void {
   scope.postMessage(message);
 }
 
-function newSession(generation: number): Session {
-  const runtime = createRuntime({ clock: 'real' });
-  const engine = new NotebookEngine({
-    runtime,
-    transform: esbuildTransform,
-    onOutput: ({ cellId, stream, text }) => {
-      if (session.generation === generation) bufferOutput({ cellId, stream, text });
-    },
-    onRich: ({ cellId, output }) => {
-      if (session.generation !== generation) return;
-      flushOutput(); // the text written before it reaches the page before it
-      post({ type: 'cell/rich', cellId, output });
-    },
-  });
-  panels.attach(runtime);
-  return { generation, runtime, engine };
+function forward(event: SessionEvent): void {
+  if (event.type === 'cell/output') {
+    for (const chunk of event.chunks) bufferOutput(chunk);
+    return;
+  }
+  flushOutput(); // the text written before it reaches the page before it
+  post(event);
 }
 
 function bufferOutput(chunk: OutputChunk): void {
@@ -101,83 +88,6 @@ function flushOutput(): void {
   post({ type: 'cell/output', chunks });
 }
 
-function finish(run: PendingRun, result: CellResult, ms: number): void {
-  flushOutput();
-  post({ type: 'cell/done', runId: run.runId, cellId: run.cellId, result, ms });
-}
-
-/** Runs queued cells one after another; a no-op while one runs. */
-async function pump(): Promise<void> {
-  if (running) return;
-  const run = queue.shift();
-  if (!run) return;
-  running = run;
-  const { generation, engine } = session;
-  post({ type: 'cell/started', runId: run.runId, cellId: run.cellId });
-  let started = performance.now();
-  let result: CellResult;
-  try {
-    void warmCompiler();
-    await startEsbuild();
-    started = performance.now(); // the compiler's start-up is not the cell's time
-    result = run.cancelled
-      ? { status: 'cancelled' }
-      : toResult(await engine.runCell(run.cellId, run.source), run.cancelled);
-  } catch (e) {
-    result = { status: 'error', message: e instanceof Error ? e.message : String(e) };
-  }
-  if (session.generation !== generation) return; // restart() already reported this run as lost
-  running = null;
-  finish(run, result, performance.now() - started);
-  void pump();
-}
-
-function toResult(run: CellRun, cancelled: boolean): CellResult {
-  switch (run.status) {
-    case 'ok':
-      return { status: 'ok', value: run.value };
-    case 'error':
-      return { status: 'error', message: run.message };
-    case 'exit':
-      return cancelled ? { status: 'cancelled' } : { status: 'exit', reason: run.reason };
-    case 'compile_error':
-      return { status: 'compile_error', error: { ...run.error } };
-  }
-}
-
-function cancel(runId: number): void {
-  const queued = queue.find((run) => run.runId === runId);
-  if (queued) {
-    queue = queue.filter((run) => run !== queued);
-    finish(queued, { status: 'cancelled' }, 0);
-  } else if (running?.runId === runId) {
-    running.cancelled = true;
-    session.engine.cancel();
-  }
-}
-
-function restart(): void {
-  const lost = [...(running ? [running] : []), ...queue];
-  running = null;
-  queue = [];
-  const old = session;
-  session = newSession(old.generation + 1);
-  try {
-    old.runtime.shutdown();
-  } catch (e) {
-    post({ type: 'worker/error', message: `Shutting the old runtime down failed: ${String(e)}` });
-  }
-  buffered = [];
-  for (const run of lost) {
-    finish(
-      run,
-      { status: 'lost', message: 'The runtime was restarted before this run finished.' },
-      0,
-    );
-  }
-  post({ type: 'runtime/restarted' });
-}
-
 function handle(message: ToWorker): void {
   if (isPanelsToWorker(message)) {
     panels.handle(message);
@@ -185,20 +95,21 @@ function handle(message: ToWorker): void {
   }
   switch (message.type) {
     case 'cell/run':
-      queue.push({ ...message, cancelled: false });
-      void pump();
+      void session.run(message.cellId, message.source, message.runId);
       return;
     case 'cell/cancel':
-      cancel(message.runId);
+      session.cancel(message.runId);
       return;
     case 'runtime/restart':
-      restart();
+      // Output the old runtime wrote and the page has not seen yet goes with it.
+      buffered = [];
+      session.restart();
       return;
     case 'ping':
       post({ type: 'pong', seq: message.seq });
       return;
     case 'widget/event':
-      session.engine.widgetEvent(message.cellId, message.widgetId, message.value);
+      session.widgetEvent(message.cellId, message.widgetId, message.value);
       return;
     case 'compiler/warm':
       void warmCompiler();

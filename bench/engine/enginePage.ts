@@ -3,8 +3,8 @@
  * app's WorkerClient (so esbuild-wasm, the protocol, batching and the heartbeat are all the ones
  * the chapter pages use) and publishes the figures as `window.benchDone`.
  */
-import type { ClientEvent } from '../../app/engine/workerClient';
-import { HANG_NOTICE, WorkerClient } from '../../app/engine/workerClient';
+import type { ClientEvent } from '../../app/session/workerClient';
+import { HANG_NOTICE, WorkerClient } from '../../app/session/workerClient';
 
 /** What run.mjs prints. All times in milliseconds. */
 export interface EngineBenchResult {
@@ -83,7 +83,7 @@ async function main(): Promise<EngineBenchResult> {
   let compilerInWorker = Number.NaN;
   const compiled = new Promise<void>((resolve, reject) => {
     const stop = client.subscribe((event) => {
-      if (event.type !== 'compiler') return;
+      if (event.type !== 'compiler/status') return;
       stop();
       if (!event.ok) reject(new Error(event.message ?? 'compiler failed'));
       compilerInWorker = event.ms;
@@ -92,7 +92,7 @@ async function main(): Promise<EngineBenchResult> {
   });
   let firstInWorker = Number.NaN;
   const stopFirst = client.subscribe((event) => {
-    if (event.type === 'run/done') firstInWorker = event.ms;
+    if (event.type === 'cell/done') firstInWorker = event.ms;
   });
   await expectOk(client, 'first', '1 + 1');
   stopFirst();
@@ -106,7 +106,7 @@ async function main(): Promise<EngineBenchResult> {
   const inWorker: number[] = [];
   const roundTrip: number[] = [];
   client.subscribe((event) => {
-    if (event.type === 'run/done') inWorker.push(event.ms);
+    if (event.type === 'cell/done') inWorker.push(event.ms);
   });
   for (let i = 0; i < 20; i++) await expectOk(client, 'warm-up', typicalCell(i));
   inWorker.length = 0;

@@ -170,9 +170,129 @@ describe('the runtime internals lint', () => {
     ];
     await expect(boundaryViolations(code, 'app/__lint_probe__.ts')).resolves.toEqual(expected);
     await expect(boundaryViolations(code, 'bench/__lint_probe__.ts')).resolves.toEqual(expected);
+    // The engine's own no-restricted-syntax (host objects) must keep these, not replace them.
+    const engineCode = code.replace("'../runtime/index'", "'../../runtime/index'");
+    await expect(boundaryViolations(engineCode, 'app/engine/__lint_probe__.ts')).resolves.toEqual(
+      expected,
+    );
   });
 
   it('lets the runtime itself use them', async () => {
     await expect(boundaryViolations(code, 'runtime/__lint_probe__.ts')).resolves.toEqual([]);
+  });
+});
+
+describe('the engine boundary lint', () => {
+  const ENGINE_PROBE = 'app/engine/__lint_probe__.ts';
+
+  it('reports DOM globals in app/engine/, directly and through globalThis', async () => {
+    const code = [
+      'export const title = document.title;',
+      'export const w = window.innerWidth;',
+      'export const stored = localStorage.getItem("x");',
+      'export const viaGlobal = globalThis.document;',
+      'export const timer = setTimeout(() => {}, 1);',
+    ].join('\n');
+
+    await expect(boundaryViolations(code, ENGINE_PROBE)).resolves.toEqual([
+      '1:no-restricted-globals',
+      '2:no-restricted-globals',
+      '3:no-restricted-globals',
+      '4:no-restricted-syntax',
+      '5:no-restricted-globals',
+    ]);
+  });
+
+  it('reports app/ imports, runtime internals and page libraries in app/engine/', async () => {
+    const code = [
+      "import { useAppStore } from '../store/appStore';",
+      "import { Prose } from '../components/Prose';",
+      "import { Runtime } from '../../runtime/runtime';",
+      "import React from 'react';",
+      "import * as monaco from 'monaco-editor';",
+      "import { create } from 'zustand';",
+      "import { readFileSync } from 'node:fs';",
+      "import * as esbuild from 'esbuild-wasm';",
+      'export default [useAppStore, Prose, Runtime, React, monaco, create, readFileSync, esbuild];',
+    ].join('\n');
+
+    await expect(boundaryViolations(code, ENGINE_PROBE)).resolves.toEqual([
+      '1:no-restricted-imports',
+      '2:no-restricted-imports',
+      '3:no-restricted-imports',
+      '4:no-restricted-imports',
+      '5:no-restricted-imports',
+      '6:no-restricted-imports',
+      '7:no-restricted-imports',
+      '8:no-restricted-imports',
+    ]);
+  });
+
+  it('allows the runtime entry, the panel models, engine files and small pure libraries', async () => {
+    const code = [
+      "import { createRuntime } from '../../runtime/index';",
+      "import { pidText } from '../panels/model/describe';",
+      "import { compileCell } from './cellCompiler';",
+      "import { parse } from 'acorn';",
+      "import MagicString from 'magic-string';",
+      'export default [createRuntime, pidText, compileCell, parse, MagicString];',
+    ].join('\n');
+
+    await expect(boundaryViolations(code, ENGINE_PROBE)).resolves.toEqual([]);
+  });
+
+  it('lets only app/engine/esbuildWasm.ts load esbuild-wasm', async () => {
+    const code = "import * as esbuild from 'esbuild-wasm';\nexport default esbuild;\n";
+
+    await expect(boundaryViolations(code, 'app/engine/esbuildWasm.ts')).resolves.toEqual([]);
+    await expect(boundaryViolations(code, ENGINE_PROBE)).resolves.toEqual([
+      '1:no-restricted-imports',
+    ]);
+  });
+
+  it('lets the page import the engine only through its entry and its protocol', async () => {
+    const code = [
+      "import { parseChapter } from '../engine/index';",
+      "import { parseFromWorker } from '../engine/protocol';",
+      "import { NotebookEngine } from '../engine/notebookEngine';",
+      "import { VizHost } from '../engine/viz';",
+      'export default [parseChapter, parseFromWorker, NotebookEngine, VizHost];',
+    ].join('\n');
+
+    await expect(boundaryViolations(code, 'app/store/__lint_probe__.ts')).resolves.toEqual([
+      '3:no-restricted-imports',
+      '4:no-restricted-imports',
+    ]);
+    await expect(boundaryViolations(code, 'app/worker/__lint_probe__.ts')).resolves.toEqual([
+      '3:no-restricted-imports',
+      '4:no-restricted-imports',
+    ]);
+  });
+});
+
+describe('the panel models lint', () => {
+  const MODEL_PROBE = 'app/panels/model/__lint_probe__.ts';
+
+  it('keeps the panel models inside the engine walls: no DOM, no page code, no runtime internals', async () => {
+    const code = [
+      "import { useAppStore } from '../../store/appStore';",
+      "import { Runtime } from '../../../runtime/runtime';",
+      "import React from 'react';",
+      "import { checkShape } from '../../engine/validation';",
+      "import type { Pid } from '../../../runtime/index';",
+      "import { clip } from './describe';",
+      'export const title = document.title;',
+      'export type P = Pid;',
+      'export default [useAppStore, Runtime, React, checkShape, clip, title];',
+    ].join('\n');
+
+    await expect(boundaryViolations(code, MODEL_PROBE)).resolves.toEqual([
+      '1:no-restricted-imports',
+      // a runtime internal, and a path out of the models that is not one of the two allowed
+      '2:no-restricted-imports',
+      '2:no-restricted-imports',
+      '3:no-restricted-imports',
+      '7:no-restricted-globals',
+    ]);
   });
 });

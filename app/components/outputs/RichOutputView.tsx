@@ -19,7 +19,7 @@ import type {
   SequenceOutput,
   TableOutput,
   TreeOutput,
-} from '../../engine/richOutput';
+} from '../../engine/protocol';
 import { renderMarkdownToSafeHtml } from '../../markdown/renderMarkdown';
 import { SequenceView } from '../../panels/ui/SequenceView';
 import { SupervisionTreeView } from '../../panels/ui/SupervisionTreeView';

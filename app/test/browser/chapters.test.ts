@@ -16,8 +16,8 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { chapterSlugFromFile } from '../../chapters/chapterSlug';
-import type { CellBlock, Expectation } from '../../engine/chapterFormat';
-import { chapterCells, parseChapter } from '../../engine/chapterFormat';
+import type { CellBlock, Expectation } from '../../engine/index';
+import { chapterCells, parseChapter } from '../../engine/index';
 import { launchChromium } from './chromium';
 
 const SCREENSHOTS = 'test-results/browser';

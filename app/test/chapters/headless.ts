@@ -1,16 +1,23 @@
 /**
  * Runs one chapter file headless, the way `npm run chapters:check` does: parse it, then run its
- * cells on a fresh virtual-time runtime and engine and compare them with its expectations.
+ * cells in a run session on a fresh virtual-time runtime and compare them with its expectations.
+ * A thin adapter: the session and the check are the engine's; this file only supplies Node's
+ * esbuild, timers and clock.
  */
 import * as esbuild from 'esbuild-wasm';
 import { createRuntime } from '../../../runtime/index';
-import type { ChapterCheckOptions } from '../../engine/chapterCheck';
-import { checkChapter, formatFailures, OutputCollector } from '../../engine/chapterCheck';
-import { parseChapter } from '../../engine/chapterFormat';
-import { NotebookEngine } from '../../engine/notebookEngine';
+import type { ChapterCheckOptions, SessionHost } from '../../engine/index';
+import { checkChapter, formatFailures, parseChapter } from '../../engine/index';
 
-const transform = async (source: string) =>
-  (await esbuild.transform(source, { loader: 'ts', format: 'esm', target: 'es2022' })).code;
+/** Node's side of a headless session: esbuild's Node API, Node's timers and clock. */
+export const nodeSessionHost: SessionHost = {
+  createRuntime: () => createRuntime({ clock: 'virtual' }),
+  transform: async (source) =>
+    (await esbuild.transform(source, { loader: 'ts', format: 'esm', target: 'es2022' })).code,
+  now: () => performance.now(),
+  setTimer: (callback, ms) => setTimeout(callback, ms),
+  clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
 
 /** The outcome of checking a chapter: `report` is empty when it passed. */
 export interface ChapterReport {
@@ -31,18 +38,6 @@ export async function checkChapterFile(
       .join('\n');
     return { passed: false, report: `the chapter file is malformed:\n${report}` };
   }
-  const runtime = createRuntime({ clock: 'virtual' });
-  const collector = new OutputCollector();
-  const engine = new NotebookEngine({
-    runtime,
-    transform,
-    onOutput: collector.onOutput,
-    timeOnlyInCells: true,
-  });
-  try {
-    const failures = await checkChapter(parsed.chapter, engine, collector, options);
-    return { passed: failures.length === 0, report: formatFailures(path, failures) };
-  } finally {
-    runtime.shutdown();
-  }
+  const failures = await checkChapter(parsed.chapter, nodeSessionHost, options);
+  return { passed: failures.length === 0, report: formatFailures(path, failures) };
 }

@@ -1,7 +1,7 @@
 import * as esbuild from 'esbuild-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRuntime } from '../../../runtime/index';
-import type { CellOutput } from '../../engine/notebookEngine';
+import type { OutputChunk } from '../../engine/protocol';
 import { NotebookEngine } from '../../engine/notebookEngine';
 
 const transform = async (source: string) =>
@@ -9,7 +9,7 @@ const transform = async (source: string) =>
 
 function notebook(options: { runawayMs?: number } = {}) {
   const runtime = createRuntime({ clock: 'virtual', runawayMs: options.runawayMs ?? 2000 });
-  const outputs: CellOutput[] = [];
+  const outputs: OutputChunk[] = [];
   const engine = new NotebookEngine({
     runtime,
     transform,

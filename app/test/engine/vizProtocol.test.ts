@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FromWorker, ToWorker } from '../../engine/protocol';
 import { parseFromWorker, parseToWorker } from '../../engine/protocol';
-import type { ClientEvent, WorkerLike } from '../../engine/workerClient';
-import { WorkerClient } from '../../engine/workerClient';
+import type { ClientEvent, WorkerLike } from '../../session/workerClient';
+import { WorkerClient } from '../../session/workerClient';
 
 class FakeWorker implements WorkerLike {
   posted: ToWorker[] = [];
@@ -83,7 +83,7 @@ describe('WorkerClient and rich outputs', () => {
     worker.reply({ type: 'ready' });
     const output = { kind: 'button', id: 'button-1', label: 'Go' };
     worker.reply({ type: 'cell/rich', cellId: 'a', output });
-    expect(events.at(-1)).toEqual({ type: 'rich', cellId: 'a', output });
+    expect(events.at(-1)).toEqual({ type: 'cell/rich', cellId: 'a', output });
     client.sendWidgetEvent('a', 'button-1', 'button-1', null);
     expect(worker.posted.at(-1)).toEqual({
       type: 'widget/event',

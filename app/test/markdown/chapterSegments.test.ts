@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { splitChapterMarkdown } from '../../markdown/chapterSegments';
+import { readChapter } from '../../engine/index';
+import { chapterCellCount, chapterSegments } from '../../markdown/chapterSegments';
+import { slugifyHeading } from '../../markdown/headingSlug';
 
 const fence = '```';
 
-describe('splitChapterMarkdown', () => {
+/** The page's segments of a chapter body, read by the engine's parser as the page reads it. */
+const segmentsOf = (body: string) => chapterSegments(readChapter(body).blocks);
+
+describe('chapterSegments', () => {
   it('turns ts blocks into cells between prose, in order', () => {
-    const segments = splitChapterMarkdown(
+    const segments = segmentsOf(
       [
         '# Title',
         '',
@@ -27,17 +32,32 @@ describe('splitChapterMarkdown', () => {
     expect(segments).toEqual([
       {
         kind: 'prose',
-        markdown: '# Title\n\nSome *prose* with a [link][ref].\n\n[ref]: https://example.org/\n',
-        headingIds: ['title'],
+        parts: [
+          {
+            kind: 'markdown',
+            markdown:
+              '# Title\n\nSome *prose* with a [link][ref].\n\n[ref]: https://example.org/\n',
+            headingIds: ['title'],
+          },
+        ],
       },
       { kind: 'cell', id: 'cell-1', source: 'const a = 1;' },
-      { kind: 'prose', markdown: 'More prose.\n\n[ref]: https://example.org/\n', headingIds: [] },
+      {
+        kind: 'prose',
+        parts: [
+          {
+            kind: 'markdown',
+            markdown: 'More prose.\n\n[ref]: https://example.org/\n',
+            headingIds: [],
+          },
+        ],
+      },
       { kind: 'cell', id: 'second', source: 'a + 1' },
     ]);
   });
 
   it('never shows expect blocks, and shows other code blocks as code', () => {
-    const segments = splitChapterMarkdown(
+    const segments = segmentsOf(
       [
         `${fence}ts`,
         '1',
@@ -51,12 +71,15 @@ describe('splitChapterMarkdown', () => {
       ].join('\n'),
     );
     expect(segments).toHaveLength(2);
-    expect(segments[1]).toEqual({ kind: 'prose', markdown: '```sh\nls\n```', headingIds: [] });
+    expect(segments[1]).toEqual({
+      kind: 'prose',
+      parts: [{ kind: 'markdown', markdown: '```sh\nls\n```', headingIds: [] }],
+    });
     expect(JSON.stringify(segments)).not.toContain('value: 1');
   });
 
   it('numbers cells without an id, and does not reuse an id twice', () => {
-    const segments = splitChapterMarkdown(
+    const segments = segmentsOf(
       [
         `${fence}ts id=x`,
         '1',
@@ -77,7 +100,7 @@ describe('splitChapterMarkdown', () => {
   });
 
   it('gives headings ids numbered across the whole chapter, so a repeated heading gets -2', () => {
-    const segments = splitChapterMarkdown(
+    const segments = segmentsOf(
       [
         '# Links and *trapping* exits',
         '',
@@ -92,10 +115,101 @@ describe('splitChapterMarkdown', () => {
         '> ### Ça va?',
       ].join('\n'),
     );
-    expect(segments.map((segment) => segment.kind === 'prose' && segment.headingIds)).toEqual([
-      ['links-and-trapping-exits', 'try-it'],
-      false,
-      ['try-it-2', 'ca-va'],
+    expect(
+      segments.map(
+        (segment) =>
+          segment.kind === 'prose' &&
+          segment.parts.flatMap((part) => (part.kind === 'markdown' ? part.headingIds : [])),
+      ),
+    ).toEqual([['links-and-trapping-exits', 'try-it'], false, ['try-it-2', 'ca-va']]);
+  });
+
+  it('cuts prose around mermaid blocks and shares out the heading ids and link definitions', () => {
+    const segments = segmentsOf(
+      [
+        '## Before',
+        '',
+        'See [the docs][d].',
+        '',
+        `${fence}mermaid`,
+        'flowchart LR',
+        '  a --> b',
+        fence,
+        '',
+        '## After',
+        '',
+        '## After',
+        '',
+        '[d]: https://example.org/',
+      ].join('\n'),
+    );
+    expect(segments).toEqual([
+      {
+        kind: 'prose',
+        parts: [
+          {
+            kind: 'markdown',
+            markdown: '## Before\n\nSee [the docs][d].\n\n[d]: https://example.org/\n',
+            headingIds: ['before'],
+          },
+          { kind: 'mermaid', source: 'flowchart LR\n  a --> b' },
+          {
+            kind: 'markdown',
+            markdown: '## After\n\n## After\n\n[d]: https://example.org/\n',
+            headingIds: ['after', 'after-2'],
+          },
+        ],
+      },
     ]);
+  });
+
+  it('leaves prose without diagrams whole', () => {
+    const markdown = `Text\n\n${fence}sh\nls\n${fence}`;
+    expect(segmentsOf(markdown)).toEqual([
+      { kind: 'prose', parts: [{ kind: 'markdown', markdown, headingIds: [] }] },
+    ]);
+  });
+
+  it('shows the same cells the chapter check runs, and counts them', () => {
+    const body = [
+      `${fence}ts id=one`,
+      '1',
+      fence,
+      `${fence}expect`,
+      'value: 1',
+      fence,
+      '~~~ts',
+      '2',
+      '~~~',
+      '',
+      `${fence}text`,
+      `${fence}ts`,
+      'not a cell: inside a text block',
+      fence,
+    ].join('\n');
+    const { blocks } = readChapter(body);
+    const cells = segmentsOf(body).filter((segment) => segment.kind === 'cell');
+
+    expect(cells.map((cell) => cell.source)).toEqual(
+      blocks.flatMap((block) => (block.kind === 'cell' ? [block.source] : [])),
+    );
+    expect(cells.map((cell) => cell.source)).toEqual(['1', '2']);
+    expect(chapterCellCount(blocks)).toBe(2);
+  });
+
+  it('runs a fence left open to the end of the chapter, as Markdown renderers do', () => {
+    const segments = segmentsOf(['Intro', '', `${fence}ts`, 'const a = 1;', ''].join('\n'));
+    expect(segments).toEqual([
+      { kind: 'prose', parts: [{ kind: 'markdown', markdown: 'Intro', headingIds: [] }] },
+      { kind: 'cell', id: 'cell-1', source: 'const a = 1;' },
+    ]);
+  });
+});
+
+describe('slugifyHeading', () => {
+  it('makes readable, stable ids', () => {
+    expect(slugifyHeading('Links and `trap_exit`!')).toBe('links-and-trap_exit');
+    expect(slugifyHeading('  Ça  va — bien?  ')).toBe('ca-va-bien');
+    expect(slugifyHeading('???')).toBe('section');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { staleAfter } from '../../engine/staleness';
+import { staleAfter } from '../../notebook/staleness';
 import { cellNames } from '../../notebook/cellNames';
 
 const declared = (source: string) => [...cellNames('c', source).declared].sort();

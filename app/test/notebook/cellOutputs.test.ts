@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RichOutput } from '../../engine/richOutput';
+import type { RichOutput } from '../../engine/protocol';
 import type { CellOutputItem } from '../../notebook/cellOutputs';
 import { appendOutputItem, textLength } from '../../notebook/cellOutputs';
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CellResult } from '../../engine/protocol';
-import type { ClientEvent } from '../../engine/workerClient';
+import type { CellMessage, CellResult } from '../../engine/protocol';
 import type { NotebookEffect, NotebookOp, NotebookState } from '../../notebook/notebookModel';
 import {
   applyNotebookOp,
@@ -33,18 +32,16 @@ function play(state: NotebookState, ...ops: NotebookOp[]) {
   return { state: next, effects };
 }
 
-const client = (event: ClientEvent): NotebookOp => ({ type: 'client', event });
 let runIds = 1;
-/** The events of one complete run of `cellId` ending with `result`. */
+/** The worker's messages for one complete run of `cellId` ending with `result`. */
 function ranWith(cellId: string, result: CellResult = { status: 'ok', value: null }): NotebookOp[] {
   const runId = runIds++;
   return [
-    client({ type: 'run/queued', runId, cellId }),
-    client({ type: 'run/started', runId, cellId }),
-    client({ type: 'run/done', runId, cellId, result, ms: 3 }),
+    { type: 'cell/started', runId, cellId },
+    { type: 'cell/done', runId, cellId, result, ms: 3 },
   ];
 }
-/** A run requested by the page and carried out by the worker. */
+/** A run requested by the page (which queues the cell) and carried out by the worker. */
 const runCell = (cellId: string, result?: CellResult): NotebookOp[] => [
   { type: 'run', cellIds: [cellId] },
   ...ranWith(cellId, result),
@@ -56,19 +53,16 @@ describe('the notebook model', () => {
     const requested = play(edited.state, { type: 'run', cellIds: ['a'] });
     expect(requested.effects).toEqual([{ type: 'run', cellId: 'a', source: 'const counter = 5' }]);
 
-    const queued = play(requested.state, client({ type: 'run/queued', runId: 1, cellId: 'a' }));
-    expect(queued.state.cells['a']?.phase).toBe('queued');
-    const done = play(
-      queued.state,
-      client({ type: 'run/started', runId: 1, cellId: 'a' }),
-      client({
-        type: 'run/done',
-        runId: 1,
-        cellId: 'a',
-        result: { status: 'ok', value: '5' },
-        ms: 7,
-      }),
-    );
+    expect(requested.state.cells['a']?.phase).toBe('queued');
+    const started = play(requested.state, { type: 'cell/started', runId: 1, cellId: 'a' });
+    expect(started.state.cells['a']?.phase).toBe('running');
+    const done = play(started.state, {
+      type: 'cell/done',
+      runId: 1,
+      cellId: 'a',
+      result: { status: 'ok', value: '5' },
+      ms: 7,
+    });
     expect(done.state.cells['a']).toMatchObject({
       phase: 'idle',
       result: { status: 'ok', value: '5' },
@@ -78,7 +72,8 @@ describe('the notebook model', () => {
   });
 
   it('queues run all in chapter order and skips cells already queued or running', () => {
-    const busy = play(fresh(), client({ type: 'run/queued', runId: 9, cellId: 'b' }));
+    const busy = play(fresh(), { type: 'run', cellIds: ['b'] });
+    expect(busy.state.cells['b']?.phase).toBe('queued');
     const { effects } = play(busy.state, { type: 'run', cellIds: busy.state.order });
     expect(effects.map((effect) => effect.type === 'run' && effect.cellId)).toEqual([
       'a',
@@ -118,15 +113,13 @@ describe('the notebook model', () => {
     const queuedB = play(
       ranA.state,
       { type: 'run', cellIds: ['a', 'b'] },
-      client({ type: 'run/queued', runId: 50, cellId: 'a' }),
-      client({ type: 'run/queued', runId: 51, cellId: 'b' }),
-      client({
-        type: 'run/done',
+      {
+        type: 'cell/done',
         runId: 50,
         cellId: 'a',
         result: { status: 'ok', value: null },
         ms: 1,
-      }),
+      },
     );
     expect(queuedB.state.cells['b']?.stale).toBeNull();
     expect(queuedB.state.cells['d']?.stale).toBeNull();
@@ -151,32 +144,28 @@ describe('the notebook model', () => {
   });
 
   it('clears a cell’s output when it is queued again and appends late output after it ended', () => {
-    const first = play(
-      fresh(),
-      ...runCell('a'),
-      client({ type: 'output', chunks: [{ cellId: 'a', stream: 'stdout', text: 'late\n' }] }),
-    );
+    const first = play(fresh(), ...runCell('a'), {
+      type: 'cell/output',
+      chunks: [{ cellId: 'a', stream: 'stdout', text: 'late\n' }],
+    });
     expect(first.state.cells['a']?.outputs).toEqual([
       { kind: 'text', stream: 'stdout', text: 'late\n' },
     ]);
-    const again = play(first.state, client({ type: 'run/queued', runId: 99, cellId: 'a' }));
+    const again = play(first.state, { type: 'run', cellIds: ['a'] });
     expect(again.state.cells['a']?.outputs).toEqual([]);
   });
 
   it('replaces a rich output by id where it stands', () => {
-    const rich = (markdown: string): ClientEvent => ({
-      type: 'rich',
+    const rich = (markdown: string): CellMessage => ({
+      type: 'cell/rich',
       cellId: 'a',
-      output: { kind: 'markdown', id: 'frame', markdown } as Extract<
-        ClientEvent,
-        { type: 'rich' }
-      >['output'],
+      output: { kind: 'markdown', id: 'frame', markdown },
     });
     const { state } = play(
       fresh(),
-      client(rich('one')),
-      client({ type: 'output', chunks: [{ cellId: 'a', stream: 'stdout', text: 'x' }] }),
-      client(rich('two')),
+      rich('one'),
+      { type: 'cell/output', chunks: [{ cellId: 'a', stream: 'stdout', text: 'x' }] },
+      rich('two'),
     );
     expect(state.cells['a']?.outputs).toEqual([
       { kind: 'rich', output: { kind: 'markdown', id: 'frame', markdown: 'two' } },
@@ -186,10 +175,10 @@ describe('the notebook model', () => {
 
   it('leaves other cells untouched (same object) when one cell gets output', () => {
     const before = fresh();
-    const { state } = play(
-      before,
-      client({ type: 'output', chunks: [{ cellId: 'a', stream: 'stdout', text: 'x' }] }),
-    );
+    const { state } = play(before, {
+      type: 'cell/output',
+      chunks: [{ cellId: 'a', stream: 'stdout', text: 'x' }],
+    });
     expect(state.cells['b']).toBe(before.cells['b']);
     expect(state.order).toBe(before.order);
   });
@@ -220,19 +209,13 @@ describe('the notebook model', () => {
 
   it('marks shown results as from a previous runtime after a restart, until the cell runs again', () => {
     const ran = play(fresh(), ...runCell('a'), ...runCell('b'));
-    const restarted = play(ran.state, client({ type: 'status', status: 'restarting' }));
+    const restarted = play(ran.state, { type: 'runtimeReplaced' });
     expect(restarted.state.cells['a']?.previousRuntime).toBe(true);
+    expect(restarted.state.cells['b']?.previousRuntime).toBe(true);
     expect(restarted.state.cells['c']?.previousRuntime).toBe(false);
-    const again = play(
-      restarted.state,
-      client({ type: 'status', status: 'ready' }),
-      ...runCell('a'),
-    );
+    const again = play(restarted.state, ...runCell('a'));
     expect(again.state.cells['a']?.previousRuntime).toBe(false);
     expect(again.state.cells['b']?.previousRuntime).toBe(true);
-    expect(play(ran.state, { type: 'runtimeReplaced' }).state.cells['b']?.previousRuntime).toBe(
-      true,
-    );
   });
 
   it('records progress once per cell that ran ok, and saves when it grows', () => {
@@ -250,10 +233,24 @@ describe('the notebook model', () => {
 
   it('stops only a busy cell', () => {
     expect(play(fresh(), { type: 'stop', cellId: 'a' }).effects).toEqual([]);
-    const queued = play(fresh(), client({ type: 'run/queued', runId: 1, cellId: 'a' }));
+    const queued = play(fresh(), { type: 'run', cellIds: ['a'] });
     expect(play(queued.state, { type: 'stop', cellId: 'a' }).effects).toEqual([
       { type: 'cancel', cellId: 'a' },
     ]);
+  });
+
+  it('puts a cell back to idle when its run could not be queued, so it can run again', () => {
+    const queued = play(fresh(), { type: 'run', cellIds: ['a'] });
+    const refused = play(queued.state, { type: 'runRefused', cellId: 'a' });
+    expect(refused.state.cells['a']?.phase).toBe('idle');
+    expect(play(refused.state, { type: 'run', cellIds: ['a'] }).effects).toEqual([
+      { type: 'run', cellId: 'a', source: CELLS[0]!.source },
+    ]);
+  });
+
+  it('ignores a start for a cell that is not queued', () => {
+    const started = play(fresh(), { type: 'cell/started', runId: 3, cellId: 'a' });
+    expect(started.state.cells['a']?.phase).toBe('idle');
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Process, receive, spawn } from '../../../runtime/index';
-import type { ClientEvent, WorkerClient } from '../../engine/workerClient';
+import type { ClientEvent, WorkerClient } from '../../session/workerClient';
 import type {
   PanelsFromWorker,
   PanelsToWorker,

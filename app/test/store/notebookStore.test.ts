@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FromWorker, ToWorker } from '../../engine/protocol';
-import type { WorkerLike } from '../../engine/workerClient';
+import type { WorkerLike } from '../../session/workerClient';
 import type { StorageLike } from '../../persistence/chapterStorage';
 import { QUOTA_MESSAGE, chapterKey } from '../../persistence/chapterStorage';
 import { createAppStore } from '../../store/appStore';
@@ -110,6 +110,18 @@ describe('the notebook in the app store', () => {
     expect(CELLS.map(({ id }) => cell(id).result)).toEqual(
       CELLS.map(({ id }) => ({ status: 'ok', value: `value of ${id}` })),
     );
+  });
+
+  it('puts a cell back to idle, with a notice, when the chapter has no runtime to run it', () => {
+    const store = createAppStore();
+    store.getState().setPersistence(storage);
+    store.getState().openNotebook('start', CELLS);
+    store.getState().runCells('start', ['a']);
+    const cell = store.getState().notebooks['start']!.cells['a']!;
+    expect(cell.phase).toBe('idle');
+    expect(store.getState().runtime.notices.map((notice) => notice.text)).toEqual([
+      'The runtime of this chapter is not running.',
+    ]);
   });
 
   it('runs the cells above a cell, and stops a queued one', () => {

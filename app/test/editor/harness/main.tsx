@@ -6,11 +6,15 @@
 import { StrictMode, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { CodeEditor } from '../../../editor/CodeEditor';
+import { readChapter } from '../../../engine/index';
 import '../../../styles.css';
 import startChapter from '../../../../chapters/00-start.md?raw';
 
+/** The chapter's cell sources, read by the one chapter parser (as the page reads them). */
 function chapterCells(markdown: string): string[] {
-  return [...markdown.matchAll(/^```ts[^\n]*\n([\s\S]*?)^```/gm)].map((m) => m[1]!.trimEnd());
+  return readChapter(markdown).blocks.flatMap((block) =>
+    block.kind === 'cell' ? [block.source] : [],
+  );
 }
 
 const params = new URLSearchParams(location.search);

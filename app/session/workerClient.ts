@@ -1,6 +1,7 @@
 /**
- * The page's side of the runtime worker: starts it, runs cells in it, tracks which cells are
- * queued or running, and replaces the worker when it stops answering.
+ * The page's side of the runtime worker: starts it, runs cells in it, passes on what the worker
+ * says about them, and replaces the worker when it stops answering. It lives outside app/engine/
+ * because it is page code (it makes the Worker); it speaks the engine's protocol.
  *
  * Why a heartbeat: the loop guard stops runaway loops in compiled cell code, but JavaScript can
  * still hang for good where no guard runs (a catastrophic regular expression, a huge sort). While
@@ -14,39 +15,23 @@
  *
  * Everything arriving from the worker is validated (protocol.ts) before it is believed.
  */
+import type { CellMessage, CellResult, FromWorker, ToWorker } from '../engine/protocol';
+import { parseFromWorker } from '../engine/protocol';
 import type { PanelsFromWorker, PanelsToWorker } from '../panels/model/panelMessages';
 import { isPanelsFromWorker } from '../panels/model/panelMessages';
-import type { CellResult, OutputChunk, ToWorker } from './protocol';
-import { parseFromWorker } from './protocol';
-import type { RichOutput } from './richOutput';
-
-/** Where a cell's latest run is. */
-export type CellPhase = 'idle' | 'queued' | 'running';
 
 /** Whether the worker can take cells. */
 export type RuntimeStatus = 'starting' | 'ready' | 'restarting';
 
-/** What subscribers hear, in order. */
+/**
+ * What subscribers hear, in order. The worker's cell messages and compiler status are passed on
+ * as the protocol has them (validated); only a run's `cell/done` may also come from the client
+ * itself, when it ends a run as `lost` (the worker was replaced, the notebook closed).
+ */
 export type ClientEvent =
-  | { readonly type: 'run/queued'; readonly runId: number; readonly cellId: string }
-  | { readonly type: 'run/started'; readonly runId: number; readonly cellId: string }
-  | {
-      readonly type: 'run/done';
-      readonly runId: number;
-      readonly cellId: string;
-      readonly result: CellResult;
-      readonly ms: number;
-    }
-  | { readonly type: 'output'; readonly chunks: readonly OutputChunk[] }
-  /** A rich output of a cell (`cell/rich`); one with an id already shown replaces it. */
-  | { readonly type: 'rich'; readonly cellId: string; readonly output: RichOutput }
+  | CellMessage
+  | Extract<FromWorker, { type: 'compiler/status' }>
   | { readonly type: 'status'; readonly status: RuntimeStatus }
-  | {
-      readonly type: 'compiler';
-      readonly ok: boolean;
-      readonly ms: number;
-      readonly message: string | null;
-    }
   /** Something the person should know about the runtime as a whole. */
   | { readonly type: 'notice'; readonly tone: 'info' | 'error'; readonly text: string };
 
@@ -74,10 +59,10 @@ const COMPILER_WARM_TIMEOUT_MS = 2000;
 /** The notice shown when a stuck worker was replaced. */
 export const HANG_NOTICE = 'The runtime stopped answering and was restarted: bindings were lost.';
 
+/** A run sent to the worker and not ended yet (where it is, queued or running, is the notebook's). */
 interface Pending {
   readonly runId: number;
   readonly cellId: string;
-  phase: 'queued' | 'running';
   readonly resolve: (result: CellResult) => void;
 }
 
@@ -139,8 +124,7 @@ export class WorkerClient {
         resolve({ status: 'lost', message: 'The notebook was closed.' });
         return;
       }
-      this.pending.set(runId, { runId, cellId, phase: 'queued', resolve });
-      this.emit({ type: 'run/queued', runId, cellId });
+      this.pending.set(runId, { runId, cellId, resolve });
       this.send({ type: 'cell/run', runId, cellId, source });
     });
   }
@@ -150,12 +134,6 @@ export class WorkerClient {
     for (const run of this.pending.values()) {
       if (run.cellId === cellId) this.send({ type: 'cell/cancel', runId: run.runId });
     }
-  }
-
-  /** Where the cell's latest run is. */
-  phaseOf(cellId: string): CellPhase {
-    for (const run of this.pending.values()) if (run.cellId === cellId) return run.phase;
-    return 'idle';
   }
 
   /** A person used widget `widgetId` of output `outputId` under cell `cellId` (null: a click). */
@@ -242,23 +220,18 @@ export class WorkerClient {
       }
       case 'compiler/status':
         this.compilerReported = true;
-        this.emit({ type: 'compiler', ok: message.ok, ms: message.ms, message: message.message });
+        this.emit(message);
         if (!message.ok && message.message) {
           this.emit({ type: 'notice', tone: 'error', text: message.message });
         }
         return;
-      case 'cell/started': {
-        const run = this.pending.get(message.runId);
-        if (!run) return;
-        run.phase = 'running';
-        this.emit({ type: 'run/started', runId: run.runId, cellId: run.cellId });
+      case 'cell/started':
+        // Only runs of this client: a replaced worker's late messages are not believed.
+        if (this.pending.has(message.runId)) this.emit(message);
         return;
-      }
       case 'cell/rich':
-        this.emit({ type: 'rich', cellId: message.cellId, output: message.output });
-        return;
       case 'cell/output':
-        this.emit({ type: 'output', chunks: message.chunks });
+        this.emit(message);
         return;
       case 'cell/done':
         this.settle(message.runId, message.result, message.ms);
@@ -284,7 +257,7 @@ export class WorkerClient {
     const run = this.pending.get(runId);
     if (!run) return;
     this.pending.delete(runId);
-    this.emit({ type: 'run/done', runId, cellId: run.cellId, result, ms });
+    this.emit({ type: 'cell/done', runId, cellId: run.cellId, result, ms });
     run.resolve(result);
   }
 

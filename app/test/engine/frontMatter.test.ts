@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseFrontMatter } from '../chapters/frontMatter';
+import { parseFrontMatter } from '../../engine/frontMatter';
 
 describe('parseFrontMatter', () => {
   it('reads title, part and order and returns the Markdown after the block', () => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FromWorker, ToWorker } from '../../engine/protocol';
-import type { ClientEvent, WorkerLike } from '../../engine/workerClient';
-import { HANG_NOTICE, WorkerClient } from '../../engine/workerClient';
+import type { ClientEvent, WorkerLike } from '../../session/workerClient';
+import { HANG_NOTICE, WorkerClient } from '../../session/workerClient';
 
 /** A stand-in worker: records what the client posts, and lets the test answer. */
 class FakeWorker implements WorkerLike {
@@ -59,13 +59,13 @@ describe('WorkerClient', () => {
     expect(client.status).toBe('ready');
   });
 
-  it('tracks each cell from queued to running to done and resolves the run', async () => {
+  it('passes on the worker’s messages of a run as they are and resolves the run', async () => {
     const { client, worker, events } = setup();
     worker().reply({ type: 'ready' });
     const done = client.run('a', '40 + 2');
-    expect(client.phaseOf('a')).toBe('queued');
+    expect(events.map((event) => event.type)).toEqual(['status']);
     worker().reply({ type: 'cell/started', runId: 1, cellId: 'a' });
-    expect(client.phaseOf('a')).toBe('running');
+    expect(events.at(-1)).toEqual({ type: 'cell/started', runId: 1, cellId: 'a' });
     worker().reply({
       type: 'cell/output',
       chunks: [{ cellId: 'a', stream: 'stdout', text: 'hi\n' }],
@@ -78,14 +78,22 @@ describe('WorkerClient', () => {
       ms: 3,
     });
     await expect(done).resolves.toEqual({ status: 'ok', value: '42' });
-    expect(client.phaseOf('a')).toBe('idle');
     expect(events.map((event) => event.type)).toEqual([
       'status',
-      'run/queued',
-      'run/started',
-      'output',
-      'run/done',
+      'cell/started',
+      'cell/output',
+      'cell/done',
     ]);
+    expect(events.at(-1)).toEqual({
+      type: 'cell/done',
+      runId: 1,
+      cellId: 'a',
+      result: { status: 'ok', value: '42' },
+      ms: 3,
+    });
+    // A run the client no longer has pending is not believed.
+    worker().reply({ type: 'cell/started', runId: 1, cellId: 'a' });
+    expect(events).toHaveLength(4);
   });
 
   it('cancels a cell by the run it has pending', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CellNames } from '../../engine/staleness';
-import { staleAfter } from '../../engine/staleness';
+import type { CellNames } from '../../notebook/staleness';
+import { staleAfter } from '../../notebook/staleness';
 
 const cell = (id: string, declared: string[], mentioned: string[]): CellNames => ({
   id,
