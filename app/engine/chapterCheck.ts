@@ -8,6 +8,7 @@
 import type { CellOutput, CellRun, NotebookEngine } from './notebookEngine';
 import type { CellBlock, Expectation, ParsedChapter } from './chapterFormat';
 import { cellKey, chapterCells } from './chapterFormat';
+import { exerciseFailures } from './exerciseValidation';
 
 /** One expectation a chapter did not meet. */
 export interface ChapterFailure {
@@ -57,8 +58,21 @@ export async function checkChapter(
   const values = new Map<string, string | null>();
   const cells = chapterCells(chapter);
 
-  for (const cell of cells) {
-    const run = await runWithTimeout(engine, cell, options.cellTimeoutMs ?? 10_000);
+  for (const block of chapter.blocks) {
+    if (block.kind === 'exercise') {
+      const run = (cellId: string, source: string) =>
+        runWithTimeout(engine, cellId, source, options.cellTimeoutMs ?? 10_000);
+      failures.push(...(await exerciseFailures(block.exercise, run)));
+      continue;
+    }
+    if (block.kind !== 'cell') continue;
+    const cell = block;
+    const run = await runWithTimeout(
+      engine,
+      cellKey(cell),
+      cell.source,
+      options.cellTimeoutMs ?? 10_000,
+    );
     if (cell.id !== null) values.set(cell.id, run.status === 'ok' ? run.value : null);
     const expected = cell.expect?.status ?? 'ok';
     if (run.status !== expected) {
@@ -111,10 +125,11 @@ export function formatFailures(fileName: string, failures: readonly ChapterFailu
 
 async function runWithTimeout(
   engine: NotebookEngine,
-  cell: CellBlock,
+  cellId: string,
+  source: string,
   timeoutMs: number,
 ): Promise<CellRun | { status: 'timeout' }> {
-  const running = engine.runCell(cellKey(cell), cell.source);
+  const running = engine.runCell(cellId, source);
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), timeoutMs);
