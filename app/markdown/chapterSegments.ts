@@ -4,6 +4,8 @@
  */
 import type { Tokens } from 'marked';
 import { Lexer } from 'marked';
+import type { Exercise, ExercisePart } from '../engine/exerciseFormat';
+import { assembleExercises, readExerciseFence } from '../engine/exerciseFormat';
 import { createHeadingSlugger, headingsIn, headingText } from './headingSlug';
 
 /**
@@ -12,7 +14,14 @@ import { createHeadingSlugger, headingsIn, headingText } from './headingSlug';
  */
 export type ChapterSegment =
   | { readonly kind: 'prose'; readonly markdown: string; readonly headingIds: readonly string[] }
-  | { readonly kind: 'cell'; readonly id: string; readonly source: string };
+  | { readonly kind: 'cell'; readonly id: string; readonly source: string }
+  /** An exercise: a cell (id: the exercise's id, source: its starter) with a check, solution, hints. */
+  | {
+      readonly kind: 'exercise';
+      readonly id: string;
+      readonly source: string;
+      readonly exercise: Exercise;
+    };
 
 /** Fenced blocks in these languages are runnable cells. */
 const CELL_LANGUAGES = new Set(['ts']);
@@ -38,6 +47,7 @@ export function splitChapterMarkdown(source: string): ChapterSegment[] {
   const headingId = createHeadingSlugger();
   let prose = '';
   let headingIds: string[] = [];
+  const exerciseParts: ExercisePart[] = [];
   const flushProse = () => {
     const text = prose.trim();
     if (text !== '') {
@@ -56,6 +66,17 @@ export function splitChapterMarkdown(source: string): ChapterSegment[] {
       const code = token as Tokens.Code;
       const [language = '', ...options] = (code.lang ?? '').trim().split(/\s+/);
       if (HIDDEN_LANGUAGES.has(language)) continue;
+      const part = readExerciseFence(language, options);
+      if (part?.ok) {
+        // Checks, solutions and hints are hidden; the exercise cell stands where its fence is.
+        exerciseParts.push({ role: part.role, id: part.id, line: 0, text: code.text });
+        if (part.role === 'exercise' && !ids.has(part.id)) {
+          flushProse();
+          ids.add(part.id);
+          segments.push({ kind: 'cell', id: part.id, source: code.text });
+        }
+        continue;
+      }
       if (CELL_LANGUAGES.has(language)) {
         flushProse();
         const given = options.find((option) => CELL_ID.test(option))?.slice('id='.length);
@@ -69,5 +90,25 @@ export function splitChapterMarkdown(source: string): ChapterSegment[] {
     for (const heading of headingsIn([token])) headingIds.push(headingId(headingText(heading)));
   }
   flushProse();
-  return segments;
+  return withExercises(segments, exerciseParts);
+}
+
+/**
+ * Exercise cells with all their parts become exercise segments; one missing its check or
+ * solution stays a plain cell (the chapter check reports it to the instructor).
+ */
+function withExercises(
+  segments: ChapterSegment[],
+  parts: readonly ExercisePart[],
+): ChapterSegment[] {
+  if (parts.length === 0) return segments;
+  const exercises = new Map(assembleExercises(parts).exercises.map((e) => [e.id, e]));
+  const starters = new Set(parts.filter((p) => p.role === 'exercise').map((p) => p.id));
+  return segments.map((segment) => {
+    const exercise =
+      segment.kind === 'cell' && starters.has(segment.id) && exercises.get(segment.id);
+    return exercise
+      ? { kind: 'exercise', id: segment.id, source: segment.source, exercise }
+      : segment;
+  });
 }
