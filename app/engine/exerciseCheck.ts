@@ -13,6 +13,7 @@ import type { Pattern, Pid } from '../../runtime/index';
 import {
   ArgumentError,
   Process,
+  cellSupport,
   Ref,
   _,
   after,
@@ -39,6 +40,15 @@ export interface WithinOptions {
   readonly within?: number;
 }
 
+/** Options of `check.down`. */
+export interface DownOptions extends WithinOptions {
+  /**
+   * Called (and awaited) once the process is watched, before the wait: for code that stops it
+   * at once (`Process.exit(pid, 'kill')`), whose exit would otherwise come before the watch.
+   */
+  readonly trigger?: () => unknown;
+}
+
 /** Assertions for exercise checks: each one throws `CheckFailed` with a readable message. */
 export interface Check {
   /** Asserts that `actual` is the same term as `expected` (arrays, objects, Map, Set by content; pids and refs by identity). */
@@ -58,7 +68,7 @@ export interface Check {
   down(
     pid: Pid | string | null | undefined,
     reason?: Pattern,
-    options?: WithinOptions,
+    options?: DownOptions,
   ): Promise<unknown>;
   /** Runs `fn` and asserts that it throws; `expected` is text or a regular expression the error's message must match. Returns the error. */
   throws(fn: () => unknown, expected?: string | RegExp, what?: string): Promise<unknown>;
@@ -109,9 +119,15 @@ export const check: Check = {
 
   async receives(pattern, options) {
     const within = withinOf(options, 'check.receives');
-    const got = await receive(
-      on(pattern, (message: unknown) => ({ message })),
-      after(within, () => TIMED_OUT),
+    const proc = cellSupport.proc();
+    // Resumed by hand: a receive that gives up at once (`within: 0`) may come back with no
+    // process current, and the failure message reads the mailbox.
+    const got = cellSupport.resume(
+      proc,
+      await receive(
+        on(pattern, (message: unknown) => ({ message })),
+        after(within, () => TIMED_OUT),
+      ),
     );
     if (got === TIMED_OUT) {
       fail(
@@ -128,9 +144,25 @@ export const check: Check = {
     const wanted = reason === _ ? 'to exit' : `to exit with reason ${show(reason)}`;
     if (pid === null) fail(`expected ${name} ${wanted}, but no process has that name`);
     const ref = Process.monitor(pid);
-    const got = await receive(
-      on(['DOWN', ref, 'process', _, _], (message: unknown[]) => message[4]),
-      after(within, () => TIMED_OUT),
+    if (options?.trigger !== undefined) {
+      const proc = cellSupport.proc();
+      const attempted = attempt(options.trigger);
+      const triggered =
+        attempted instanceof Promise
+          ? cellSupport.resume(proc, (await cellSupport.await(proc, attempted)) as Settled)
+          : attempted;
+      if (!triggered.ok) {
+        Process.demonitor(ref, { flush: true });
+        throw triggered.error;
+      }
+    }
+    const waiter = cellSupport.proc();
+    const got = cellSupport.resume(
+      waiter,
+      await receive(
+        on(['DOWN', ref, 'process', _, _], (message: unknown[]) => message[4]),
+        after(within, () => TIMED_OUT),
+      ),
     );
     if (got === TIMED_OUT) {
       Process.demonitor(ref, { flush: true });
@@ -151,13 +183,14 @@ export const check: Check = {
 
   async throws(fn, expected, what) {
     const name = what ?? 'the function';
-    let thrown: unknown = NO_THROW;
-    try {
-      await fn();
-    } catch (e) {
-      if (isExitSignal(e)) throw e;
-      thrown = e;
-    }
+    const proc = cellSupport.proc();
+    const attempted = attempt(fn);
+    const run =
+      attempted instanceof Promise
+        ? cellSupport.resume(proc, (await cellSupport.await(proc, attempted)) as Settled)
+        : attempted;
+    if (!run.ok && isExitSignal(run.error)) throw run.error;
+    const thrown = run.ok ? NO_THROW : run.error;
     if (thrown === NO_THROW) fail(`expected ${name} to throw, but it returned normally`);
     if (expected !== undefined) {
       const message = thrown instanceof Error ? thrown.message : inspect(thrown);
@@ -174,15 +207,16 @@ export const check: Check = {
 
   async exits(fn, reason = _, what) {
     const name = what ?? 'the call';
-    let exited: { reason: unknown } | null = null;
-    try {
-      await fn();
-    } catch (e) {
-      if (!isExitSignal(e)) {
-        fail(`expected ${name} to exit the caller, but it threw ${show(e)}`);
-      }
-      exited = { reason: (e as { reason: unknown }).reason };
+    const proc = cellSupport.proc();
+    const attempted = attempt(fn);
+    const run =
+      attempted instanceof Promise
+        ? cellSupport.resume(proc, (await cellSupport.await(proc, attempted)) as Settled)
+        : attempted;
+    if (!run.ok && !isExitSignal(run.error)) {
+      fail(`expected ${name} to exit the caller, but it threw ${show(run.error)}`);
     }
+    const exited = run.ok ? null : { reason: (run.error as { reason: unknown }).reason };
     const wanted = reason === _ ? '' : ` with reason ${show(reason)}`;
     if (exited === null)
       fail(`expected ${name} to exit the caller${wanted}, but it returned normally`);
@@ -194,6 +228,42 @@ export const check: Check = {
     return exited.reason;
   },
 };
+
+/**
+ * Calls the learner's `fn` and, when it returns a promise, waits for it (a plain value or a
+ * throw is returned at once, with no await at all). Engine code is not
+ * instrumented like cell code, so each caller makes its process the running one again right
+ * after awaiting this (`cellSupport.resume`, as `viz.seqTrace` does); otherwise a plain promise
+ * or value would leave no process, or another one, current for its next runtime call.
+ */
+type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
+type CallerProc = ReturnType<typeof cellSupport.proc>;
+
+function attempt(fn: () => unknown): Settled | Promise<Settled> {
+  let value: unknown;
+  try {
+    value = fn();
+  } catch (error) {
+    return { ok: false, error };
+  }
+  // A plain value needs no await: the caller's process simply stays the running one.
+  if (!isThenable(value)) return { ok: true, value };
+  return (async (): Promise<Settled> => {
+    try {
+      return { ok: true, value: await value };
+    } catch (error) {
+      return { ok: false, error };
+    }
+  })();
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
 
 function fail(message: string): never {
   throw new CheckFailed(message);

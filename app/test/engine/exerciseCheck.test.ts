@@ -114,6 +114,23 @@ describe('checks about processes', () => {
     );
   });
 
+  it('watches the process before its trigger runs, so an instant kill still reports killed', async () => {
+    const guard =
+      "const g = spawn(async () => { Process.flag('trap_exit', true); while (true) await receive(); }); await sleep(1);";
+    expect(
+      await runCells(
+        `${guard} await check.down(g, 'killed', { trigger: () => Process.exit(g, 'kill') })`,
+      ),
+    ).toMatchObject({ status: 'ok', value: "'killed'" });
+    expect(
+      await failure(
+        `${guard} await check.down(g, 'killed', { within: 200, trigger: async () => { await sleep(5); Process.exit(g, 'shutdown'); } })`,
+      ),
+    ).toMatch(
+      /to exit with reason 'killed' within 200 ms, but it is still alive; the mailbox was empty$/,
+    );
+  });
+
   it('leaves no monitor message behind when check.down gives up', async () => {
     const run = await runCells(
       'const w = spawn(() => receive()); await catchExit(check.down(w, _, { within: 10 })).catch(() => 0)',
@@ -142,6 +159,14 @@ describe('checks about errors and exits', () => {
     expect(await failure("await check.throws(() => { throw new Error('nope') }, /bad/)")).toBe(
       "CheckFailed: expected the function to throw an error with /bad/ in its message, but it threw Error('nope')",
     );
+  });
+
+  it('waits for an async function given to check.throws and carries on in the same process', async () => {
+    expect(
+      await runCells(
+        "const e = await check.throws(async () => { await sleep(10); throw new Error('late'); }); const m = await check.receives(_, { within: 0 }).catch((f) => f.name); [e.message, m]",
+      ),
+    ).toMatchObject({ status: 'ok', value: "['late', 'CheckFailed']" });
   });
 
   it('catches an exit of the caller with check.exits and compares its reason', async () => {
