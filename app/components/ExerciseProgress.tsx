@@ -30,11 +30,19 @@ export function ExerciseProgress({ slug, total, variant = 'compact' }: ExerciseP
       data-complete={count === total ? 'true' : undefined}
       title={label}
     >
-      <span className="exercise-progress__mark" aria-hidden="true">
-        ✓
-      </span>
+      {count > 0 && (
+        <span className="exercise-progress__mark" aria-hidden="true">
+          ✓
+        </span>
+      )}
       <span className="exercise-progress__text">
-        {variant === 'bar' ? label : <span aria-label={label}>{`${count}/${total}`}</span>}
+        {variant === 'bar' ? (
+          label
+        ) : (
+          <span
+            aria-label={label}
+          >{`${count}/${total} ${total === 1 ? 'exercise' : 'exercises'}`}</span>
+        )}
       </span>
     </span>
   );

@@ -229,16 +229,16 @@ export const check: Check = {
   },
 };
 
-/**
- * Calls the learner's `fn` and, when it returns a promise, waits for it (a plain value or a
- * throw is returned at once, with no await at all). Engine code is not
- * instrumented like cell code, so each caller makes its process the running one again right
- * after awaiting this (`cellSupport.resume`, as `viz.seqTrace` does); otherwise a plain promise
- * or value would leave no process, or another one, current for its next runtime call.
- */
+/** How the learner's function ended: its value, or what it threw. */
 type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
-type CallerProc = ReturnType<typeof cellSupport.proc>;
 
+/**
+ * Calls the learner's `fn` and, when it returns a promise, gives a promise of how it ended (a
+ * plain value or a throw comes back at once, so the caller need not await at all). Engine code
+ * is not instrumented like cell code, so a caller that awaits the promise makes its process the
+ * running one again right after (`cellSupport.resume`, as `viz.seqTrace` does); otherwise no
+ * process, or another one, would be current for its next runtime call.
+ */
 function attempt(fn: () => unknown): Settled | Promise<Settled> {
   let value: unknown;
   try {

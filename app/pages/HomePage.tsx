@@ -35,9 +35,9 @@ export function HomePage() {
 /** What the contents show after a written chapter's title: cells run, exercises solved. */
 function chapterExtras(chapter: Chapter) {
   return (
-    <>
+    <span className="chapter-extras">
       <ChapterProgress slug={chapter.slug} total={chapterCellCount(chapter.body)} />
       <ExerciseProgress slug={chapter.slug} total={chapterExerciseCount(chapter.body)} />
-    </>
+    </span>
   );
 }
