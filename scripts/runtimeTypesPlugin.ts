@@ -62,7 +62,7 @@ const ENGINE_GLOBALS = [
 ] as const;
 
 /** `viz` and `check`, each when the engine hands it to cells and its module exports its type. */
-function engineExtraGlobals(engineFile: string): ExtraGlobal[] {
+export function engineExtraGlobals(engineFile: string): ExtraGlobal[] {
   const engine = readFileSync(engineFile, 'utf8');
   return ENGINE_GLOBALS.flatMap(({ name, module, typeName }) => {
     const file = path.join(path.dirname(engineFile), module);
