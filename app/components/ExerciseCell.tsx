@@ -12,6 +12,7 @@ import { useAppStore } from '../store/appStore';
 import { IDLE_EXERCISE } from '../store/exerciseSlice';
 import { NotebookCell } from './NotebookCell';
 import { Prose } from './Prose';
+// The confirmation looks like the chapter toolbar's own (notebook.css, which NotebookCell loads).
 import './exercise.css';
 
 interface ExerciseCellProps {
@@ -142,7 +143,7 @@ export const ExerciseCell = memo(function ExerciseCell({
           </button>
         ) : confirming ? (
           <span
-            className="exercise__confirm"
+            className="chapter-toolbar__confirm"
             role="group"
             aria-label="Confirm showing the solution"
           >
