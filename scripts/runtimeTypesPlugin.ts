@@ -55,10 +55,18 @@ export function runtimeTypesPlugin(options: RuntimeTypesPluginOptions): Plugin {
   };
 }
 
-/** `viz`, when the engine hands it to cells and `engine/viz.ts` exports its `Viz` type. */
-function engineExtraGlobals(engineFile: string): ExtraGlobal[] {
-  const vizFile = path.join(path.dirname(engineFile), 'viz.ts');
+/** The engine's own cell globals, each typed by the type its module exports. */
+const ENGINE_GLOBALS = [
+  { name: 'viz', module: 'viz.ts', typeName: 'Viz' },
+  { name: 'check', module: 'exerciseCheck.ts', typeName: 'Check' },
+] as const;
+
+/** `viz` and `check`, each when the engine hands it to cells and its module exports its type. */
+export function engineExtraGlobals(engineFile: string): ExtraGlobal[] {
   const engine = readFileSync(engineFile, 'utf8');
-  if (!/globals\.viz\s*=/.test(engine) || !existsSync(vizFile)) return [];
-  return [{ name: 'viz', file: vizFile, typeName: 'Viz' }];
+  return ENGINE_GLOBALS.flatMap(({ name, module, typeName }) => {
+    const file = path.join(path.dirname(engineFile), module);
+    const handed = new RegExp(`globals\\.${name}\\s*=`).test(engine);
+    return handed && existsSync(file) ? [{ name, file, typeName }] : [];
+  });
 }

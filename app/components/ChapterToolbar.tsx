@@ -4,6 +4,7 @@ import type { SaveStatus } from '../persistence/chapterStorage';
 import type { AppState } from '../store/appStore';
 import { useAppStore } from '../store/appStore';
 import { ChapterProgress } from './ChapterProgress';
+import { ExerciseProgress } from './ExerciseProgress';
 import './notebook.css';
 
 const selectRunAll = (state: AppState) => state.runAll;
@@ -11,10 +12,11 @@ const selectResetChapter = (state: AppState) => state.resetChapter;
 const selectDismissProblem = (state: AppState) => state.dismissStorageProblem;
 
 /**
- * The chapter's notebook controls: Run all, Reset chapter (after a confirmation), progress, and
+ * The chapter's notebook controls: Run all, Reset chapter (after a confirmation), progress (cells
+ * run, exercises solved), and
  * what the learner must know about saving (storage full, saved data unreadable).
  */
-export function ChapterToolbar({ slug }: { slug: string }) {
+export function ChapterToolbar({ slug, exercises = 0 }: { slug: string; exercises?: number }) {
   const runAll = useAppStore(selectRunAll);
   const resetChapter = useAppStore(selectResetChapter);
   const { total } = useNotebookProgress(slug);
@@ -69,6 +71,7 @@ export function ChapterToolbar({ slug }: { slug: string }) {
           </span>
         )}
         <ChapterProgress slug={slug} total={total} variant="bar" />
+        <ExerciseProgress slug={slug} total={exercises} variant="bar" />
       </div>
       <SaveMessages slug={slug} />
     </div>

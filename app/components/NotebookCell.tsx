@@ -16,6 +16,8 @@ interface NotebookCellProps {
   readonly nextCellId: string | null;
   /** Cell numbers by id, to name the cell a stale result depends on. */
   readonly numberOf: (cellId: string) => number;
+  /** False when the cell's owner offers its own Reset (an exercise). */
+  readonly resettable?: boolean;
 }
 
 /** The element id of a cell, for deep links (`/chapters/<slug>#cell-<id>`). */
@@ -34,6 +36,7 @@ export const NotebookCell = memo(function NotebookCell({
   number,
   nextCellId,
   numberOf,
+  resettable = true,
 }: NotebookCellProps) {
   const cell = useCell(slug, cellId);
   const { editCell, runCells, runAbove, stopCell, resetCell } = useCellActions();
@@ -128,7 +131,7 @@ export const NotebookCell = memo(function NotebookCell({
             Run above
           </button>
         )}
-        {edited && (
+        {edited && resettable && (
           <button
             type="button"
             className="cell__button cell__button--quiet"

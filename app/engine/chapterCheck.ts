@@ -12,6 +12,7 @@ import { cellKey, chapterCells } from './chapterFormat';
 import type { CellResult, OutputStream } from './protocol';
 import type { SessionHost } from './session';
 import { Session } from './session';
+import { exerciseFailures } from './exerciseValidation';
 
 /** One expectation a chapter did not meet. */
 export interface ChapterFailure {
@@ -87,7 +88,14 @@ async function checkInSession(
   const values = new Map<string, string | null>();
   const cells = chapterCells(chapter);
 
-  for (const cell of cells) {
+  for (const block of chapter.blocks) {
+    if (block.kind === 'exercise') {
+      const run = (cellId: string, source: string) => session.run(cellId, source);
+      failures.push(...(await exerciseFailures(block.exercise, run)));
+      continue;
+    }
+    if (block.kind !== 'cell') continue;
+    const cell = block;
     const run = await session.run(cellKey(cell), cell.source);
     if (cell.id !== null) values.set(cell.id, run.status === 'ok' ? run.value : null);
     const expected = cell.expect?.status ?? 'ok';

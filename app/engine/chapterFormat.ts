@@ -15,6 +15,8 @@
  */
 import type { ChapterMeta, FrontMatterResult } from './frontMatter';
 import { parseFrontMatter } from './frontMatter';
+import type { Exercise, ExercisePart } from './exerciseFormat';
+import { assembleExercises, readExerciseFence } from './exerciseFormat';
 
 /** A problem in a chapter file; line and column are 1-based positions in the whole file. */
 export interface ChapterError {
@@ -82,7 +84,15 @@ export interface MermaidBlock {
   readonly source: string;
 }
 
-export type ChapterBlock = MarkdownBlock | CellBlock | MermaidBlock;
+/** An exercise (exerciseFormat.ts), where its ```ts exercise=ID cell stands. */
+export interface ExerciseBlock {
+  readonly kind: 'exercise';
+  /** Line of the exercise cell's opening fence. */
+  readonly line: number;
+  readonly exercise: Exercise;
+}
+
+export type ChapterBlock = MarkdownBlock | CellBlock | MermaidBlock | ExerciseBlock;
 
 export interface ParsedChapter {
   readonly fileName: string;
@@ -139,7 +149,8 @@ export function readChapter(text: string): ChapterRead {
     for (const problem of front.problems) errors.push(locateFrontMatterProblem(problem, lines));
   }
 
-  const blocks = new BlockReader(bodyLines, firstBodyLine, errors).read();
+  const reader = new BlockReader(bodyLines, firstBodyLine, errors);
+  const blocks = withExercises(reader.read(), reader.exerciseParts, errors);
   checkCellReferences(blocks, errors);
   errors.sort((a, b) => a.line - b.line || a.column - b.column);
   return { front, blocks, errors };
@@ -176,6 +187,8 @@ class BlockReader {
   private markdownLine = 0;
   /** The last cell, while nothing but blank lines followed it; an expect block may attach to it. */
   private openCell: { index: number; cell: CellBlock } | null = null;
+  /** Exercise parts in file order; `withExercises` puts them together. */
+  readonly exerciseParts: ExercisePart[] = [];
 
   constructor(
     private readonly lines: string[],
@@ -253,6 +266,34 @@ class BlockReader {
     if (language === 'expect') {
       this.flushMarkdown();
       this.addExpect(fence, options);
+      return;
+    }
+    const exercisePart = readExerciseFence(language, options);
+    if (exercisePart !== null) {
+      this.flushMarkdown();
+      this.openCell = null;
+      if (!exercisePart.ok) {
+        this.errors.push({
+          line: fence.line,
+          column: fence.infoColumn,
+          message: exercisePart.message,
+        });
+        return;
+      }
+      const { role, id } = exercisePart;
+      const text = fence.content.join('\n');
+      this.exerciseParts.push({ role, id, line: fence.line, text });
+      if (role === 'exercise') {
+        const exercise = {
+          id,
+          line: fence.line,
+          starter: text,
+          check: '',
+          solution: '',
+          hints: [],
+        };
+        this.blocks.push({ kind: 'exercise', line: fence.line, exercise });
+      }
       return;
     }
     if (language === 'ts') {
@@ -551,6 +592,44 @@ function parseRegex(
     errors.push({ line, column, message: `bad regular expression: ${(e as Error).message}` });
     return null;
   }
+}
+
+/**
+ * Fills each exercise block with its check, solution and hints; an exercise with problems is
+ * dropped (the errors say why, so the file fails to parse anyway). An exercise id is also its
+ * cell's id on the page, so it may not be a plain cell's id too.
+ */
+function withExercises(
+  blocks: readonly ChapterBlock[],
+  parts: readonly ExercisePart[],
+  errors: ChapterError[],
+): ChapterBlock[] {
+  const { exercises, problems } = assembleExercises(parts);
+  for (const problem of problems)
+    errors.push({ line: problem.line, column: 1, message: problem.message });
+  const byId = new Map(exercises.map((exercise) => [exercise.id, exercise]));
+  const cellIds = new Set(
+    blocks.flatMap((b) => (b.kind === 'cell' && b.id !== null ? [b.id] : [])),
+  );
+  return blocks.flatMap((block): ChapterBlock[] => {
+    if (block.kind !== 'exercise') return [block];
+    const exercise = byId.get(block.exercise.id);
+    if (!exercise) {
+      // Its check or solution is missing (reported): the page still shows the starter as a cell.
+      const { id, starter } = block.exercise;
+      return [{ kind: 'cell', line: block.line, id, source: starter, expect: null }];
+    }
+    // A second exercise with the same id was reported; only the first keeps its block.
+    if (exercise.line !== block.line) return [];
+    if (cellIds.has(exercise.id)) {
+      errors.push({
+        line: block.line,
+        column: 1,
+        message: `exercise id "${exercise.id}" is also the id of a cell`,
+      });
+    }
+    return [{ ...block, exercise }];
+  });
 }
 
 /** `value same as: x` and `value differs from: x` must name an earlier cell of the chapter. */

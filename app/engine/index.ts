@@ -30,5 +30,10 @@ export type {
   ParsedChapter,
 } from './chapterFormat';
 export { cellKey, chapterCells, parseChapter, readChapter } from './chapterFormat';
+export type { ExerciseBlock } from './chapterFormat';
+export type { Exercise } from './exerciseFormat';
+export { checkCellId, checkCellSource } from './exerciseFormat';
+export type { ExerciseOutcome, RunEnd } from './exerciseRun';
+export { checkOutcome, learnerOutcome } from './exerciseRun';
 export type { ChapterCheckOptions, ChapterFailure } from './chapterCheck';
 export { checkChapter, formatFailures } from './chapterCheck';

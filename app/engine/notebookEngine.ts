@@ -12,6 +12,7 @@ import type { Pid, Runtime } from '../../runtime/index';
 import { cellSupport, inspect, isAlive, isExitSignal } from '../../runtime/index';
 import type { BindingKind, TsTransform } from './cellCompiler';
 import { compileCell } from './cellCompiler';
+import { check } from './exerciseCheck';
 import type { CellResult, OutputChunk } from './protocol';
 import type { CellRichOutput } from './viz';
 import { VizHost, VizOutput } from './viz';
@@ -57,7 +58,7 @@ const NOT_FOR_CELLS = new Set([
   'isIoDevice',
 ]);
 
-/** The globals a cell sees: the runtime API, a console that writes to the cell, and `viz`. */
+/** The globals a cell sees: the runtime API, a console that writes to the cell, `viz` and `check`. */
 function cellGlobals(viz: VizHost['api']): Record<string, unknown> {
   const globals: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(RuntimeApi)) {
@@ -78,6 +79,7 @@ function cellGlobals(viz: VizHost['api']): Record<string, unknown> {
     error: write('stderr'),
   };
   globals.viz = viz;
+  globals.check = check;
   return globals;
 }
 

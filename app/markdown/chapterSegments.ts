@@ -7,7 +7,7 @@
  */
 import type { Token } from 'marked';
 import { Lexer } from 'marked';
-import type { ChapterBlock } from '../engine/index';
+import type { ChapterBlock, Exercise } from '../engine/index';
 import { createHeadingSlugger, headingText, headingsIn } from './headingSlug';
 
 /** A piece of prose: Markdown with the ids of its headings, or a ```mermaid diagram. */
@@ -21,7 +21,14 @@ export type ProsePart =
  */
 export type ChapterSegment =
   | { readonly kind: 'prose'; readonly parts: readonly ProsePart[] }
-  | { readonly kind: 'cell'; readonly id: string; readonly source: string };
+  | { readonly kind: 'cell'; readonly id: string; readonly source: string }
+  /** An exercise: a cell (id: the exercise's id, source: its starter) with a check, solution, hints. */
+  | {
+      readonly kind: 'exercise';
+      readonly id: string;
+      readonly source: string;
+      readonly exercise: Exercise;
+    };
 
 /**
  * Each cell block becomes a cell (its expectations are for the check and never shown), the
@@ -90,13 +97,26 @@ export function chapterSegments(blocks: readonly ChapterBlock[]): ChapterSegment
         segments.push({ kind: 'cell', id, source: block.source });
         return;
       }
+      case 'exercise': {
+        // The check, solution and hints stay hidden; the exercise cell stands where its fence is.
+        endProse();
+        const { exercise } = block;
+        ids.add(exercise.id);
+        segments.push({ kind: 'exercise', id: exercise.id, source: exercise.starter, exercise });
+        return;
+      }
     }
   });
   endProse();
   return segments;
 }
 
-/** The number of runnable cells among a chapter's blocks, for progress in the contents. */
+/** The number of runnable cells among a chapter's blocks (exercises are cells too), for progress. */
 export function chapterCellCount(blocks: readonly ChapterBlock[]): number {
-  return blocks.filter((block) => block.kind === 'cell').length;
+  return blocks.filter((block) => block.kind === 'cell' || block.kind === 'exercise').length;
+}
+
+/** The number of exercises among a chapter's blocks, for progress in the contents. */
+export function chapterExerciseCount(blocks: readonly ChapterBlock[]): number {
+  return blocks.filter((block) => block.kind === 'exercise').length;
 }

@@ -5,6 +5,7 @@ import { partHeading } from '../chapters/courseParts';
 import { loadChapterCatalog } from '../chapters/loadChapters';
 import { ChapterProblems } from '../components/ChapterProblems';
 import { ChapterToolbar } from '../components/ChapterToolbar';
+import { ExerciseCell } from '../components/ExerciseCell';
 import { NotebookCell } from '../components/NotebookCell';
 import { PanelDock } from '../panels/ui/PanelDock';
 import { Prose } from '../components/Prose';
@@ -51,7 +52,7 @@ function ChapterNotebook({ chapter }: { chapter: Chapter }) {
   const slug = chapter.slug;
   const segments = useMemo(() => chapterSegments(chapter.blocks), [chapter]);
   const cells = useMemo(
-    () => segments.flatMap((segment) => (segment.kind === 'cell' ? [segment] : [])),
+    () => segments.flatMap((segment) => (segment.kind === 'prose' ? [] : [segment])),
     [segments],
   );
   const hasCells = cells.length > 0;
@@ -84,7 +85,10 @@ function ChapterNotebook({ chapter }: { chapter: Chapter }) {
       {hasCells && (
         <div className="chapter__notebook-bar">
           <RuntimeBar />
-          <ChapterToolbar slug={slug} />
+          <ChapterToolbar
+            slug={slug}
+            exercises={segments.filter((segment) => segment.kind === 'exercise').length}
+          />
         </div>
       )}
       <div className="chapter__body">
@@ -93,6 +97,18 @@ function ChapterNotebook({ chapter }: { chapter: Chapter }) {
             return <Prose key={index} parts={segment.parts} chapterSlug={slug} />;
           }
           const number = numbers.get(segment.id)!;
+          if (segment.kind === 'exercise') {
+            return (
+              <ExerciseCell
+                key={segment.id}
+                slug={slug}
+                exercise={segment.exercise}
+                number={number}
+                nextCellId={cells[number]?.id ?? null}
+                numberOf={numberOf}
+              />
+            );
+          }
           return (
             <NotebookCell
               key={segment.id}

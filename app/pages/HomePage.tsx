@@ -3,7 +3,8 @@ import type { Chapter } from '../chapters/chapterCatalog';
 import { loadChapterCatalog } from '../chapters/loadChapters';
 import { ChapterProgress } from '../components/ChapterProgress';
 import { CourseContents } from '../components/CourseContents';
-import { chapterCellCount } from '../markdown/chapterSegments';
+import { CourseExerciseProgress, ExerciseProgress } from '../components/ExerciseProgress';
+import { chapterCellCount, chapterExerciseCount } from '../markdown/chapterSegments';
 
 /** The table of contents: the whole course by part, written chapters linked, the rest to come. */
 export function HomePage() {
@@ -19,13 +20,24 @@ export function HomePage() {
         Each chapter mixes reading with TypeScript cells you can edit and run. The processes you
         start live in your browser, where you can watch them send messages, crash and restart.
       </p>
+      <CourseExerciseProgress
+        chapters={chapters.map((chapter) => ({
+          slug: chapter.slug,
+          exercises: chapterExerciseCount(chapter.blocks),
+        }))}
+      />
       <CourseContents chapters={chapters} renderAfter={chapterExtras} />
       {chapters.length === 0 && <p>No chapters yet: add Markdown files to chapters/.</p>}
     </article>
   );
 }
 
-/** What the contents show after a written chapter's title: how many of its cells were run. */
+/** What the contents show after a written chapter's title: cells run, exercises solved. */
 function chapterExtras(chapter: Chapter) {
-  return <ChapterProgress slug={chapter.slug} total={chapterCellCount(chapter.blocks)} />;
+  return (
+    <span className="chapter-extras">
+      <ChapterProgress slug={chapter.slug} total={chapterCellCount(chapter.blocks)} />
+      <ExerciseProgress slug={chapter.slug} total={chapterExerciseCount(chapter.blocks)} />
+    </span>
+  );
 }

@@ -6,6 +6,7 @@
  */
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
+import { createExerciseSlice } from './exerciseSlice';
 import { createNotebookSlice } from './notebookSlice';
 import { createPanelsSlice } from '../panels/panelsSlice';
 import { createRuntimeSlice } from './runtimeSlice';
@@ -21,6 +22,7 @@ export function createAppStore() {
     ...createRuntimeSlice(...args),
     ...createUiSlice(...args),
     ...createPanelsSlice(...args),
+    ...createExerciseSlice(...args),
   }));
 }
 

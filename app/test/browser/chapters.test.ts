@@ -21,6 +21,8 @@ import { chapterCells, parseChapter } from '../../engine/index';
 import { launchChromium } from './chromium';
 
 const SCREENSHOTS = 'test-results/browser';
+/** The chapter's plain cells: an exercise's cell sits inside its `.exercise` frame. */
+const PLAIN_CELLS = 'section.cell:not(.exercise > .cell)';
 const siteUrl = inject('siteUrl');
 const chaptersDir = fileURLToPath(new URL('../../../chapters/', import.meta.url));
 
@@ -57,30 +59,32 @@ afterAll(async () => {
 /** Reads every cell of the page, in order. */
 function readCells(page: Page): Promise<ShownCell[]> {
   return page.evaluate(() =>
-    [...document.querySelectorAll<HTMLElement>('section.cell')].map((section) => {
-      const textOf = (element: Element) => {
-        const copy = element.cloneNode(true) as Element;
-        copy.querySelectorAll('.visually-hidden').forEach((hidden) => hidden.remove());
-        return copy.textContent ?? '';
-      };
-      const stream = (name: string) =>
-        [...section.querySelectorAll(`.cell-output__text--${name}`)].map(textOf).join('');
-      const value = section.querySelector('.cell-result--value .cell-result__text');
-      const failure = section.querySelector('.cell-result--error, .cell-result--notice');
-      return {
-        phase: section.getAttribute('data-phase'),
-        outcome: section.getAttribute('data-outcome'),
-        stdout: stream('stdout'),
-        stderr: stream('stderr'),
-        value: value ? textOf(value) : null,
-        failure: failure
-          ? {
-              label: failure.querySelector('.cell-result__label')?.textContent ?? '',
-              text: failure.querySelector('.cell-result__text')?.textContent ?? '',
-            }
-          : null,
-      };
-    }),
+    [...document.querySelectorAll<HTMLElement>('section.cell:not(.exercise > .cell)')].map(
+      (section) => {
+        const textOf = (element: Element) => {
+          const copy = element.cloneNode(true) as Element;
+          copy.querySelectorAll('.visually-hidden').forEach((hidden) => hidden.remove());
+          return copy.textContent ?? '';
+        };
+        const stream = (name: string) =>
+          [...section.querySelectorAll(`.cell-output__text--${name}`)].map(textOf).join('');
+        const value = section.querySelector('.cell-result--value .cell-result__text');
+        const failure = section.querySelector('.cell-result--error, .cell-result--notice');
+        return {
+          phase: section.getAttribute('data-phase'),
+          outcome: section.getAttribute('data-outcome'),
+          stdout: stream('stdout'),
+          stderr: stream('stderr'),
+          value: value ? textOf(value) : null,
+          failure: failure
+            ? {
+                label: failure.querySelector('.cell-result__label')?.textContent ?? '',
+                text: failure.querySelector('.cell-result__text')?.textContent ?? '',
+              }
+            : null,
+        };
+      },
+    ),
   );
 }
 
@@ -199,7 +203,8 @@ describe('the first chapters, run in the app', () => {
       try {
         await page.goto(`${siteUrl}chapters/${slug}`);
         await page.getByRole('status').getByText('Runtime ready').waitFor({ timeout: 30_000 });
-        await expect(page.locator('section.cell').count()).resolves.toBe(cells.length);
+        // Exercise cells have no expect blocks (the chapter check runs their starters and solutions).
+        await expect(page.locator(PLAIN_CELLS).count()).resolves.toBe(cells.length);
         // Like a reader who starts with the prose: Run all once the compiler has started. (A run
         // queued while esbuild-wasm starts on a busy machine can be taken for a hung worker.)
         await page.getByText(/TypeScript compiler ready/).waitFor({ timeout: 60_000 });
@@ -208,8 +213,9 @@ describe('the first chapters, run in the app', () => {
         await page.waitForFunction(
           (count) => {
             const sections = [...document.querySelectorAll('section.cell')];
+            const plain = sections.filter((s) => !s.matches('.exercise > .cell'));
             return (
-              sections.length === count &&
+              plain.length === count &&
               sections.every(
                 (s) => s.getAttribute('data-phase') === 'idle' && s.hasAttribute('data-outcome'),
               )
@@ -227,7 +233,7 @@ describe('the first chapters, run in the app', () => {
           })
           .toEqual([]);
 
-        await page.locator('section.cell').last().scrollIntoViewIfNeeded();
+        await page.locator(PLAIN_CELLS).last().scrollIntoViewIfNeeded();
         await page.screenshot({ path: `${SCREENSHOTS}/chapter-${slug}-run-all.png` });
         expect(pageErrors).toEqual([]);
       } catch (error) {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RuntimeTypes } from '../../../scripts/runtimeTypes';
 import { generateRuntimeTypes, readNotForCells } from '../../../scripts/runtimeTypes';
+import { engineExtraGlobals } from '../../../scripts/runtimeTypesPlugin';
 import { checkCells } from './typecheck';
 
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -83,6 +84,30 @@ describe('generateRuntimeTypes', { timeout: 120_000 }, () => {
     const diagnostics = checkCells(withViz, ["viz.note('hello');", 'viz.note(42);']);
     expect(diagnostics.map((d) => [d.cell, d.code])).toEqual([[1, 2345]]);
   }, 120_000);
+});
+
+describe('the engine globals of cells', { timeout: 180_000 }, () => {
+  it('declares viz and check, each with the type its engine module exports', () => {
+    const extras = engineExtraGlobals(engineFile);
+    expect(extras.map((g) => [g.name, path.basename(g.file), g.typeName])).toEqual([
+      ['viz', 'viz.ts', 'Viz'],
+      ['check', 'exerciseCheck.ts', 'Check'],
+    ]);
+    const withCheck = generateRuntimeTypes({
+      rootDir: root,
+      entry: path.join(root, 'runtime/index.ts'),
+      notForCells: readNotForCells(engineFile),
+      extraGlobals: extras.filter((g) => g.name === 'check'),
+    });
+    expect(withCheck.globals.text).toMatch(
+      /Assertions for exercise checks[\s\S]*const check: Extra0;/,
+    );
+    const diagnostics = checkCells(withCheck, [
+      "const [, n] = await check.receives(['total', _]);\ncheck.equal(n, 5, 'the total');",
+      "await check.down(self(), 'normal', { within: 'soon' });",
+    ]);
+    expect(diagnostics.map((d) => d.cell)).toEqual([1]);
+  }, 180_000);
 });
 
 describe('cells type-checked against the generated declarations', { timeout: 60_000 }, () => {

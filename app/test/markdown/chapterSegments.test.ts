@@ -213,3 +213,53 @@ describe('slugifyHeading', () => {
     expect(slugifyHeading('???')).toBe('section');
   });
 });
+
+describe('chapterSegments: exercises', () => {
+  const exerciseChapter = [
+    'Intro',
+    '',
+    '```ts exercise=sum',
+    'const sum = 0;',
+    '```',
+    '',
+    '```ts check=sum',
+    "check.equal(sum, 6, 'sum');",
+    '```',
+    '',
+    '```ts solution=sum',
+    'const sum = 6;',
+    '```',
+    '',
+    '```hint=sum',
+    'Add them up.',
+    '```',
+    '',
+    'After',
+  ].join('\n');
+
+  it('shows an exercise as a cell of its own and hides its check, solution and hints', () => {
+    const segments = segmentsOf(exerciseChapter);
+    expect(segments.map((s) => s.kind)).toEqual(['prose', 'exercise', 'prose']);
+    expect(segments[1]).toMatchObject({
+      kind: 'exercise',
+      id: 'sum',
+      source: 'const sum = 0;',
+      exercise: {
+        check: "check.equal(sum, 6, 'sum');",
+        solution: 'const sum = 6;',
+        hints: ['Add them up.'],
+      },
+    });
+    expect(
+      segments
+        .flatMap((s) => (s.kind === 'prose' ? s.parts : []))
+        .map((p) => (p.kind === 'markdown' ? p.markdown : ''))
+        .join(''),
+    ).not.toMatch(/check\.equal|const sum = 6|Add them up/);
+  });
+
+  it('keeps an exercise missing its check as a plain cell', () => {
+    const segments = segmentsOf('```ts exercise=lone\n1\n```\n');
+    expect(segments).toEqual([{ kind: 'cell', id: 'lone', source: '1' }]);
+  });
+});
