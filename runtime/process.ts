@@ -86,6 +86,11 @@ export class Proc {
   hibernating = false;
   /** True while suspended on a promise the runtime was not told about (see Runtime.stalled). */
   untracked = false;
+  /**
+   * External waits counted for this process (see Runtime.suspendOn): dropped once it blocks in
+   * the runtime, which shows the promise it awaits is its own nested code, not the outside world.
+   */
+  externalWaits = 0;
   /** The OTP behaviour the process runs ('gen_server', 'supervisor', ...), for panels and traces. */
   behaviour: string | null = null;
   /**

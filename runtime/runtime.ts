@@ -610,8 +610,23 @@ export class Runtime {
       });
     }
     proc.wait = wait;
+    this.uncountOwnWaits(proc);
     proc.status = 'waiting';
     this.yielded(proc);
+  }
+
+  /**
+   * A process suspended on a promise that now blocks in the runtime was awaiting its own nested
+   * code (`await helper()`, where the helper's first await did not suspend): that promise settles
+   * when this wait does, so it no longer holds back virtual time.
+   */
+  private uncountOwnWaits(proc: Proc): void {
+    if (proc.externalWaits === 0) return;
+    this.externalWaits -= proc.externalWaits;
+    proc.externalWaits = 0;
+    // Nobody may be driving the loop (this code ran from a promise continuation): let it see
+    // whether the runtime is now idle, so virtual time can move on.
+    this.kick();
   }
 
   /**
@@ -677,6 +692,7 @@ export class Runtime {
     proc.mailbox.compact();
     proc.hibernating = true;
     proc.wait = new Wait('hibernate', null, resolve, null, null, null);
+    this.uncountOwnWaits(proc);
     proc.status = 'waiting';
     this.yielded(proc);
     return tag(promise);
@@ -716,9 +732,13 @@ export class Runtime {
     if (external) {
       proc.status = 'suspended';
       this.externalWaits++;
+      proc.externalWaits++;
     }
     const settle = (continuation: () => void) => {
-      if (external) this.externalWaits--;
+      if (external && proc.externalWaits > 0) {
+        this.externalWaits--;
+        proc.externalWaits--;
+      }
       if (proc.status === 'dead') return;
       if (proc.status === 'running') {
         setRunning(proc);
@@ -1117,6 +1137,8 @@ export class Runtime {
       proc.untracked = false;
       this.externalWaits--;
     }
+    // A dead process waits for nothing: a promise it awaited may never settle.
+    this.uncountOwnWaits(proc);
     if (proc.wait?.timer) this.timers.cancel(proc.wait.timer);
     proc.wait = null;
     proc.resume = null;

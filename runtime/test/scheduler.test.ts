@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  _,
   after,
   cellSupport,
   createRuntime,
@@ -231,6 +232,27 @@ describe('virtual time', () => {
     `);
     const got = await rt.run(() => cell(cellSupport, spawn, self, send, receive, sleep, Process));
     expect(got).toEqual(['external done', 'timer done']);
+  });
+
+  it('jumps to the next timer when a helper the cell awaits blocks after an await that did not suspend', async () => {
+    const { rt } = virtualRuntime();
+    // `receive(after(0))` finds nothing and returns at once, so the helper's promise is still
+    // pending when the cell awaits it; the helper then blocks in the runtime on a timed message.
+    const cell = compileCell(`
+      async function nothingUrgent() {
+        const urgent = await receive(log.on(['urgent', log._], (m) => m), log.after(0, () => null));
+        Process.sendAfter(self(), 'later', 5000);
+        return [urgent, await receive()];
+      }
+      return await nothingUrgent();
+    `);
+    const wall = Date.now();
+    const got = await rt.run(() =>
+      cell(cellSupport, spawn, self, send, receive, sleep, Process, { on, after, _ }),
+    );
+    expect(got).toEqual([null, 'later']);
+    expect(rt.clock.now()).toBe(5000);
+    expect(Date.now() - wall).toBeLessThan(2_000);
   });
 
   it('runs the same timed program to the same result every time', async () => {
