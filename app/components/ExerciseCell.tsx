@@ -49,6 +49,9 @@ export const ExerciseCell = memo(function ExerciseCell({
   const showingSolution = useAppStore(
     useCallback((s: AppState) => (s.exerciseProgress[slug]?.own[id] ?? null) !== null, [slug, id]),
   );
+  const source = useAppStore(
+    useCallback((s: AppState) => s.notebooks[slug]?.cells[id]?.source ?? null, [slug, id]),
+  );
   const busy = useAppStore(
     useCallback(
       (s: AppState) => (s.notebooks[slug]?.cells[id]?.phase ?? 'idle') !== 'idle',
@@ -195,7 +198,9 @@ export const ExerciseCell = memo(function ExerciseCell({
         {view.checking ? (
           <p className="exercise__checking">Checking your code…</p>
         ) : (
-          view.outcome && <OutcomeView outcome={view.outcome} />
+          view.outcome && (
+            <OutcomeView outcome={view.outcome} changed={view.checkedSource !== source} />
+          )
         )}
       </div>
       {view.hintsShown > 0 && (
@@ -214,12 +219,19 @@ export const ExerciseCell = memo(function ExerciseCell({
   );
 });
 
-function OutcomeView({ outcome }: { outcome: ExerciseOutcome }) {
+function OutcomeView({ outcome, changed }: { outcome: ExerciseOutcome; changed: boolean }) {
+  // A result about code the learner has since edited must not read as a verdict on the new code.
+  const since = changed ? (
+    <p className="exercise__changed">You changed the code since this check: Check again.</p>
+  ) : null;
   if (outcome.kind === 'passed') {
     return (
-      <p className="exercise__passed">
-        <strong>Passed.</strong> Every check holds: exercise solved.
-      </p>
+      <>
+        <p className="exercise__passed">
+          <strong>Passed.</strong> Every check holds: exercise solved.
+        </p>
+        {since}
+      </>
     );
   }
   const title =
@@ -232,6 +244,7 @@ function OutcomeView({ outcome }: { outcome: ExerciseOutcome }) {
     <div className="exercise__failed">
       <strong>{title}</strong>
       <pre className="exercise__message">{outcome.message}</pre>
+      {since}
     </div>
   );
 }

@@ -104,6 +104,10 @@ function ShellDialog({
       ref={dialog}
       className={`shell-dialog ${className}`}
       aria-label={title}
+      // Escape fires `cancel` at once, inside the key press; `close` comes later as a task of
+      // its own, after input that is already waiting (a `?` typed next would find the dialog
+      // still open in the store and be ignored). So the store hears of it on `cancel` too.
+      onCancel={onClose}
       onClose={onClose}
       onClick={(event) => {
         // A click on the backdrop (the dialog itself, outside its content) closes it.

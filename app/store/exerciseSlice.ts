@@ -24,10 +24,17 @@ export interface ExerciseView {
   readonly outcome: ExerciseOutcome | null;
   /** Hints opened so far (they open one at a time). */
   readonly hintsShown: number;
+  /** The code the outcome is about, so the page can say when the learner changed it since. */
+  readonly checkedSource: string | null;
 }
 
 /** An exercise nobody touched in this visit. */
-export const IDLE_EXERCISE: ExerciseView = { checking: false, outcome: null, hintsShown: 0 };
+export const IDLE_EXERCISE: ExerciseView = {
+  checking: false,
+  outcome: null,
+  hintsShown: 0,
+  checkedSource: null,
+};
 
 export interface ExerciseSlice {
   /** Exercise views by chapter slug, then exercise id. */
@@ -94,7 +101,7 @@ export const createExerciseSlice: SliceCreator<ExerciseSlice> = (set, get) => {
         return null;
       }
       if (cell.phase !== 'idle' || viewOf(slug, exercise.id).checking) return null;
-      setView(slug, exercise.id, { checking: true, outcome: null });
+      setView(slug, exercise.id, { checking: true, outcome: null, checkedSource: cell.source });
       const learnerRun = nextRunEnd(client, exercise.id);
       get().runCells(slug, [exercise.id]);
       const outcome =

@@ -84,6 +84,12 @@ describe('exercises on a chapter page', { timeout: 180_000 }, () => {
     );
     await region.scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SCREENSHOTS}/exercise-failed.png` });
+
+    // The verdict is about the code that was checked: an edit says so until the next Check.
+    const changed = result(region).getByText('You changed the code since this check');
+    await expect(changed.count()).resolves.toBe(0);
+    await replaceCellCode(page, n, 'const greeter = spawn(async () => {});');
+    await changed.waitFor();
   });
 
   it('opens hints one at a time, shows the solution after a confirmation, goes back and resets', async () => {
