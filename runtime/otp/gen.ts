@@ -15,6 +15,7 @@
  * Everything here is callback-driven: a behaviour's process stays native, and handling a message
  * costs no promise and no allocation beyond the behaviour's own.
  */
+import { runAs } from '../current';
 import { ArgumentError, ExitSignal, exitReasonOf, isExitSignal } from '../errors';
 import { inspect } from '../inspect';
 import type { ReceiveSpec } from '../pattern';
@@ -66,7 +67,8 @@ export function invoke(
 ): void {
   let result: unknown;
   try {
-    result = callback();
+    // Inside the process's async context, so uncompiled async callbacks keep self() after awaits.
+    result = runAs(proc, callback);
   } catch (e) {
     onError(e);
     return;

@@ -1,6 +1,17 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { describe, expect, it } from 'vitest';
-import { _, Process, Task, createRuntime, exit, receive, self, send, spawn } from '../index';
+import {
+  _,
+  GenServer,
+  Process,
+  Task,
+  createRuntime,
+  exit,
+  receive,
+  self,
+  send,
+  spawn,
+} from '../index';
 import type { Pid } from '../index';
 
 describe('uncompiled code with an async context (the Node aid)', () => {
@@ -74,5 +85,26 @@ describe('uncompiled task functions with an async context', () => {
       ];
     });
     expect(got).toEqual([true, 'finished']);
+  });
+});
+
+describe('uncompiled GenServer callbacks with an async context', () => {
+  it('keep self() after await receive() inside an async handleCall', async () => {
+    const rt = createRuntime({ clock: 'virtual', asyncContext: new AsyncLocalStorage() });
+    const got = await rt.run(async () => {
+      const Waiter = GenServer.define({
+        async handleCall(request: 'wait', _from: unknown, state: null) {
+          const before = self();
+          const helper = spawn(() => {
+            send(before, 'go');
+          });
+          await receive('go');
+          return ['reply', [request, self() === before, Process.alive(helper)], state];
+        },
+      });
+      const [, pid] = (await GenServer.start(Waiter, null)) as ['ok', Pid];
+      return GenServer.call(pid, 'wait');
+    });
+    expect(got).toEqual(['wait', true, false]);
   });
 });
