@@ -115,7 +115,8 @@ function tag<T>(promise: Promise<T>): Promise<T> {
   return promise;
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
+/** True for values with a `then` method (promises and other thenables). */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
     (typeof value === 'object' || typeof value === 'function') &&
     value !== null &&

@@ -16,7 +16,7 @@ import type {
   ServerRef,
   StartResult,
 } from './genServer';
-import { isThenable } from './gen';
+import { isThenable } from '../runtime';
 import { GenServer, withChildSpec } from './genServer';
 
 /** An agent reference: a pid, a registered name or a via tuple. */

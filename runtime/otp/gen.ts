@@ -22,6 +22,7 @@ import type { ReceiveSpec } from '../pattern';
 import { OnClause, after, receiveSpec } from '../pattern';
 import type { Proc } from '../process';
 import type { Runtime, ViaTuple } from '../runtime';
+import { isThenable } from '../runtime';
 import { Pid, Ref, _ } from '../terms';
 
 /** `from` in handleCall: the caller's pid and the call's tag. */
@@ -45,15 +46,6 @@ export const ANY_MESSAGE: ReceiveSpec = {
   timeout: null,
   scanFrom: 0,
 };
-
-/** True for values with a `then` method, which callbacks return when they are async. */
-export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
 
 /**
  * Runs a callback that may return a promise; `onResult` gets its value, `onError` what it threw.
