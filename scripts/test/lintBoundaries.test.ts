@@ -148,6 +148,17 @@ describe('the app boundary lint', () => {
 });
 
 describe('the runtime internals lint', () => {
+  /** Lints probe `code` (its imports written from app/) in app/, bench/ and app/engine/. */
+  async function expectOutsideRuntime(code: string, expected: string[]): Promise<void> {
+    await expect(boundaryViolations(code, 'app/__lint_probe__.ts')).resolves.toEqual(expected);
+    await expect(boundaryViolations(code, 'bench/__lint_probe__.ts')).resolves.toEqual(expected);
+    // The engine's own no-restricted-syntax (host objects) must keep these, not replace them.
+    const engineCode = code.replaceAll("'../runtime/index'", "'../../runtime/index'");
+    await expect(boundaryViolations(engineCode, 'app/engine/__lint_probe__.ts')).resolves.toEqual(
+      expected,
+    );
+  }
+
   const code = [
     "import type { Runtime, Pid } from '../runtime/index';",
     'type Proc = NonNullable<ReturnType<Runtime["procOf"]>>;',
@@ -170,13 +181,7 @@ describe('the runtime internals lint', () => {
       '5:no-restricted-syntax',
       '7:no-restricted-syntax',
     ];
-    await expect(boundaryViolations(code, 'app/__lint_probe__.ts')).resolves.toEqual(expected);
-    await expect(boundaryViolations(code, 'bench/__lint_probe__.ts')).resolves.toEqual(expected);
-    // The engine's own no-restricted-syntax (host objects) must keep these, not replace them.
-    const engineCode = code.replace("'../runtime/index'", "'../../runtime/index'");
-    await expect(boundaryViolations(engineCode, 'app/engine/__lint_probe__.ts')).resolves.toEqual(
-      expected,
-    );
+    await expectOutsideRuntime(code, expected);
   });
 
   it('lets the runtime itself use them', async () => {
@@ -199,25 +204,15 @@ describe('the runtime internals lint', () => {
     'export type Handles = [Running, Started];',
   ].join('\n');
 
-  it('reports each way of getting a process handle outside runtime/', async () => {
-    const expected = [
+  it('reports each way of getting a process handle outside runtime/, and none inside', async () => {
+    await expectOutsideRuntime(handleCode, [
       '3:no-restricted-syntax',
       '4:no-restricted-syntax',
       '6:no-restricted-syntax',
       '7:no-restricted-syntax',
       '8:no-restricted-syntax',
       '9:no-restricted-syntax',
-    ];
-    const engineCode = handleCode.replaceAll("'../runtime/index'", "'../../runtime/index'");
-    await expect(boundaryViolations(engineCode, 'app/engine/__lint_probe__.ts')).resolves.toEqual(
-      expected,
-    );
-    await expect(boundaryViolations(handleCode, 'app/__lint_probe__.ts')).resolves.toEqual(
-      expected,
-    );
-    await expect(boundaryViolations(handleCode, 'bench/__lint_probe__.ts')).resolves.toEqual(
-      expected,
-    );
+    ]);
     await expect(boundaryViolations(handleCode, 'runtime/__lint_probe__.ts')).resolves.toEqual([]);
   });
 
