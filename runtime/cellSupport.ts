@@ -23,6 +23,7 @@ import { Pid } from './terms';
 export interface RunningProcess {
   /** The runtime the process belongs to. */
   readonly runtime: Runtime;
+  /** Its pid: what a host keeps, passes back (`onExit`, `awaitAs`, ...) and compares. */
   readonly pid: Pid;
   /** Where its output goes (the I/O device of a cell, for the notebook). */
   readonly groupLeader: Pid;
