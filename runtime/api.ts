@@ -35,20 +35,20 @@ export function self(): Pid {
 /** Starts a new process running `fn`; returns its pid at once. */
 export function spawn(fn: () => unknown): Pid {
   const proc = callerProc('spawn');
-  return proc.runtime.spawn(proc, fn).pid;
+  return proc.runtime.spawn(proc, fn);
 }
 
 /** Starts a new process linked to the caller: if either exits abnormally, the other gets the signal. */
 export function spawnLink(fn: () => unknown): Pid {
   const proc = callerProc('spawnLink');
-  return proc.runtime.spawn(proc, fn, { link: true }).pid;
+  return proc.runtime.spawn(proc, fn, { link: true });
 }
 
 /** Starts a new process monitored by the caller; returns `[pid, ref]` (DOWN carries the ref). */
 export function spawnMonitor(fn: () => unknown): [Pid, Ref] {
   const proc = callerProc('spawnMonitor');
   const child = proc.runtime.spawn(proc, fn);
-  return [child.pid, proc.runtime.monitor(proc, child.pid)];
+  return [child, proc.runtime.monitor(proc, child)];
 }
 
 /** Sends a copy of `message` to a pid, a registered name or a via tuple; returns `message`. */

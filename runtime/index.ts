@@ -55,7 +55,7 @@ export {
 } from './introspect';
 export type { MessagesSlice, PendingReceive, ProcessSnapshot } from './introspect';
 export { cellSupport } from './cellSupport';
-export type { CellSupport } from './cellSupport';
+export type { CellSupport, RunningProcess } from './cellSupport';
 export { instrumentAwaits, SUPPORT_NAME } from './instrument';
 
 /** Makes an isolated runtime: `clock: 'virtual'` for instant, deterministic timed code. */

@@ -209,18 +209,27 @@ export class Runtime {
 
   // ---------------------------------------------------------------- processes
 
-  /** Starts a process running `fn` (async or not); `parent` is the caller, null from the host. */
-  spawn(parent: Proc | null, fn: () => unknown, options: SpawnOptions = {}): Proc {
-    if (parent) this.checkAlive(parent);
-    const proc = this.newProc(
-      parent,
-      options.groupLeader,
-      options.label ?? (fn.name || 'anonymous'),
-    );
+  /**
+   * Starts a process running `fn` (async or not) and returns its pid. `parent` is the caller:
+   * its handle inside the runtime, its pid from a host (the notebook engine), null for none.
+   */
+  spawn(parent: Proc | Pid | null, fn: () => unknown, options: SpawnOptions = {}): Pid {
+    const from = parent instanceof Pid ? this.liveParent(parent) : parent;
+    if (from) this.checkAlive(from);
+    const proc = this.newProc(from, options.groupLeader, options.label ?? (fn.name || 'anonymous'));
     proc.resume = () => this.startFunction(proc, fn);
-    if (options.link && parent) this.addLink(parent, proc);
-    this.traceSpawn(proc, parent, options.link === true);
+    if (options.link && from) this.addLink(from, proc);
+    this.traceSpawn(proc, from, options.link === true);
     this.enqueue(proc);
+    return proc.pid;
+  }
+
+  /** The live process behind a parent pid a host gave; a parent that has exited spawns nothing. */
+  private liveParent(pid: Pid): Proc {
+    const proc = this.procOf(pid);
+    if (proc === null) {
+      throw new ArgumentError(`cannot spawn from ${pid.toString()}: that process is not alive`);
+    }
     return proc;
   }
 
@@ -230,9 +239,9 @@ export class Runtime {
    */
   run<T>(fn: () => T | Promise<T>, options: SpawnOptions = {}): Promise<T> {
     if (this.stopped) return Promise.reject(new ArgumentError('this runtime has been shut down'));
-    const proc = this.spawn(null, fn, { label: 'run', ...options });
+    const pid = this.spawn(null, fn, { label: 'run', ...options });
     return new Promise<T>((resolve, reject) => {
-      this.onExit(proc, (reason, returned) => {
+      this.onExit(pid, (reason, returned) => {
         if (reason === 'normal') resolve(returned as T);
         else reject(reason instanceof Error ? reason : new ExitSignal(reason));
       });
@@ -756,16 +765,18 @@ export class Runtime {
   }
 
   /**
-   * Resolves with `promise`'s outcome as `proc`'s next continuation, whatever state the process
-   * is in when it settles. For a host awaiting code it ran inside the process (the notebook's
+   * Resolves with `promise`'s outcome as the next continuation of process `pid`, whatever state
+   * it is in when it settles. For a host awaiting code it ran inside the process (the notebook's
    * evaluator awaiting a cell): if that code left a receive pending without awaiting it (an
    * un-awaited `GenServer.call`), the receive is dropped, `onAbandoned` is told, and the process
-   * carries on instead of finding itself blocked in someone else's receive.
+   * carries on instead of finding itself blocked in someone else's receive. A process that has
+   * exited has no next continuation, so then the result never settles.
    */
-  settleInProcess<T>(proc: Proc, promise: Promise<T>, onAbandoned: () => void): Promise<T> {
+  settleInProcess<T>(pid: Pid, promise: Promise<T>, onAbandoned: () => void): Promise<T> {
+    const proc = this.procOf(pid);
     const { promise: settled, resolve, reject } = deferred<T>();
     const settle = (continuation: () => void) => {
-      if (proc.status === 'dead') return;
+      if (proc === null || proc.status === 'dead') return;
       const wait = proc.wait;
       if (wait !== null) {
         proc.wait = null;
@@ -1234,8 +1245,17 @@ export class Runtime {
     return true;
   }
 
-  /** Registers a callback for when `proc` exits: its reason and, after a normal return, the value. */
-  onExit(proc: Proc, hook: (reason: unknown, returned: unknown) => void): void {
+  /**
+   * Registers a callback for when a process exits (by handle inside the runtime, by pid from a
+   * host): its reason and, after a normal return, the value. For a pid that is no longer alive
+   * the callback runs at once with 'noproc', as a monitor's DOWN would say.
+   */
+  onExit(process: Proc | Pid, hook: (reason: unknown, returned: unknown) => void): void {
+    const proc = process instanceof Pid ? this.procOf(process) : process;
+    if (proc === null) {
+      hook('noproc', undefined);
+      return;
+    }
     if (proc.status === 'dead') {
       hook(proc.exitReason, undefined);
       return;
