@@ -16,7 +16,8 @@ import { chapterSegments } from '../markdown/chapterSegments';
 const OPENING_FENCE = /^( {0,3})(`{3,}|~{3,})(.*)$/;
 
 /** A cell block of the file with the page's id for it (`cell-3`, `greet`, an exercise id). */
-interface RunnableBlock {
+export interface RunnableBlock {
+  readonly kind: 'cell' | 'exercise';
   readonly id: string;
   readonly line: number;
   readonly end: number;
@@ -24,14 +25,17 @@ interface RunnableBlock {
 }
 
 /** The cells and exercises of a chapter's blocks, each with the id the page gives it. */
-function runnableBlocks(blocks: readonly ChapterBlock[]): RunnableBlock[] {
+export function runnableBlocks(blocks: readonly ChapterBlock[]): RunnableBlock[] {
   const ids = chapterSegments(blocks).flatMap((segment) =>
     segment.kind === 'prose' ? [] : [segment.id],
   );
-  const runnable = blocks.flatMap((block) => {
-    if (block.kind === 'cell') return [{ line: block.line, end: block.end, source: block.source }];
+  const runnable = blocks.flatMap((block): Omit<RunnableBlock, 'id'>[] => {
+    if (block.kind === 'cell') {
+      return [{ kind: 'cell' as const, line: block.line, end: block.end, source: block.source }];
+    }
     if (block.kind === 'exercise') {
-      return [{ line: block.line, end: block.end, source: block.exercise.starter }];
+      const { line, end, exercise } = block;
+      return [{ kind: 'exercise' as const, line, end, source: exercise.starter }];
     }
     return [];
   });
@@ -76,7 +80,13 @@ function replaceSource(lines: string[], block: RunnableBlock, source: string): v
     ? lines[block.end - 1]!.replace(marker[0]!.repeat(marker.length), newMarker)
     : `${indent}${newMarker}`;
   // The block is lines line..end (1-based), closing fence included when there is one.
-  lines.splice(block.line - 1, block.end - block.line + 1, `${indent}${newMarker}${info}`, ...body, closing);
+  lines.splice(
+    block.line - 1,
+    block.end - block.line + 1,
+    `${indent}${newMarker}${info}`,
+    ...body,
+    closing,
+  );
 }
 
 /** Matches a line that closes a fence opened with `marker`. */

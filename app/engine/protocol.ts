@@ -11,6 +11,10 @@
 import type { PanelsFromWorker, PanelsToWorker } from '../panels/model/panelMessages';
 import { PANELS_FROM_WORKER, PANELS_TO_WORKER } from '../panels/model/panelMessages';
 import type { ChapterCheckReport } from './chapterCheck';
+
+// `chapter/checked` carries the chapter check's report, so its types are wire vocabulary too.
+export type { ChapterCheckReport, ChapterFailure } from './chapterCheck';
+export type { ChapterError } from './chapterFormat';
 import type { RichOutput } from './richOutput';
 import { MAX_WIDGET_VALUE, checkRichOutput } from './richOutput';
 import type { Shape } from './validation';

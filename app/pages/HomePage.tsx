@@ -3,6 +3,7 @@ import type { Chapter } from '../chapters/chapterCatalog';
 import { loadChapterCatalog } from '../chapters/loadChapters';
 import { ChapterProgress } from '../components/ChapterProgress';
 import { CourseContents } from '../components/CourseContents';
+import { YourChapters } from '../authoring/YourChapters';
 import { CourseExerciseProgress, ExerciseProgress } from '../components/ExerciseProgress';
 import { chapterCellCount, chapterExerciseCount } from '../markdown/chapterSegments';
 
@@ -27,6 +28,7 @@ export function HomePage() {
         }))}
       />
       <CourseContents chapters={chapters} renderAfter={chapterExtras} />
+      <YourChapters />
       {chapters.length === 0 && <p>No chapters yet: add Markdown files to chapters/.</p>}
     </article>
   );
