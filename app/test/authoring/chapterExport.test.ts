@@ -161,3 +161,29 @@ describe('block end lines', () => {
 function readChapterStarter(text: string, id: string): string {
   return exercises(readChapter(text).blocks).find((e) => e.exercise.id === id)!.exercise.starter;
 }
+
+describe('a malformed file', () => {
+  it('keeps every block that parsed beside its located problems, and exports with edits', () => {
+    const text = fixture('02-malformed.md');
+    const { errors, blocks } = readChapter(text);
+    expect(errors.map((e) => [e.line, e.column])).toEqual([
+      [3, 1],
+      [7, 1],
+      [16, 1],
+      [17, 16],
+      [18, 1],
+      [19, 1],
+      [22, 1],
+      [26, 1],
+      [26, 12],
+      [30, 1],
+    ]);
+    expect(cells(blocks).map((c) => [c.line, c.source])).toEqual([
+      [11, '1'],
+      [26, '2'],
+      [30, '3'],
+    ]);
+    const exported = chapterWithEdits(text, new Map([['cell-3', '4']]));
+    expect(cells(readChapter(exported).blocks).map((c) => c.source)).toEqual(['1', '2', '4']);
+  });
+});
