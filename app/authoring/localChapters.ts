@@ -184,10 +184,16 @@ export interface ImportPlan {
   readonly conflict: LocalChapterEntry | null;
 }
 
-/** The title of a chapter text: its front matter title, its first heading, or the file name. */
+/**
+ * The title of a chapter text: its front matter title (also from a front matter with another
+ * problem), its first heading, or the file name.
+ */
 export function chapterTitleOf(text: string, fileName: string): string {
   const { front, blocks } = readChapter(text);
   if (front.ok) return front.meta.title;
+  const frontMatter = /^\uFEFF?---\r?\n([\s\S]*?)\r?\n---/.exec(text)?.[1] ?? '';
+  const titled = /^\s*title\s*:\s*(.+?)\s*$/m.exec(frontMatter)?.[1];
+  if (titled) return titled;
   for (const block of blocks) {
     if (block.kind !== 'markdown') continue;
     const heading = /^#\s+(.+)$/m.exec(block.text);

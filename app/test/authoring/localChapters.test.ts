@@ -122,6 +122,7 @@ describe('planning an import', () => {
   });
 
   it('falls back to the first heading, then the file name, for a file without front matter', () => {
+    expect(chapterTitleOf('---\ntitle: Kept\npart: x\n---\n# Other', 'x.md')).toBe('Kept');
     expect(chapterTitleOf('# Hello there\n\ntext', 'x.md')).toBe('Hello there');
     expect(chapterTitleOf('just text', 'x.md')).toBe('x.md');
     expect(localIdFrom('!!!.md', '')).toBe('chapter');
