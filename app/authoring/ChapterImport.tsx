@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
+import { ShellDialog } from '../components/ShellDialogs';
 import {
   dismissImport,
   importChapterFile,
@@ -75,69 +76,43 @@ function useFileDrop(): boolean {
 
 function ImportDialog() {
   const state = useImportState();
-  const dialog = useRef<HTMLDialogElement>(null);
-  const open = state.kind !== 'idle';
-  useEffect(() => {
-    const element = dialog.current;
-    if (!element) return;
-    if (open && !element.open) element.showModal();
-    if (!open && element.open) element.close();
-  }, [open]);
-  const close = () => (state.kind === 'conflict' ? resolveImport('cancel') : dismissImport());
+  if (state.kind === 'conflict') {
+    const { entry, conflict } = state.plan;
+    return (
+      <ShellDialog
+        open
+        onClose={() => resolveImport('cancel')}
+        title="You already have this chapter"
+        className="import-dialog"
+      >
+        <p>
+          <strong>{entry.fileName}</strong> is “{entry.title}”, like your chapter “{conflict!.title}
+          ” ({conflict!.fileName}, imported {new Date(conflict!.importedAt).toLocaleString()}).
+        </p>
+        <p className="import-dialog__actions">
+          <button
+            type="button"
+            className="cell__button cell__button--danger"
+            onClick={() => resolveImport('replace')}
+            title="The new file takes its place; your edits to the old one are dropped"
+          >
+            Replace it
+          </button>
+          <button type="button" className="cell__button" onClick={() => resolveImport('keepBoth')}>
+            Keep both
+          </button>
+        </p>
+      </ShellDialog>
+    );
+  }
   return (
-    <dialog
-      ref={dialog}
-      className="shell-dialog import-dialog"
-      aria-label={state.kind === 'failed' ? 'Import failed' : 'Import a chapter'}
-      onCancel={close}
+    <ShellDialog
+      open={state.kind === 'failed'}
+      onClose={dismissImport}
+      title={state.kind === 'failed' ? `${state.fileName} was not imported` : 'Import'}
+      className="import-dialog"
     >
-      <div className="shell-dialog__content">
-        {state.kind === 'conflict' && (
-          <>
-            <h2 className="shell-dialog__title">You already have this chapter</h2>
-            <p>
-              <strong>{state.plan.entry.fileName}</strong> is “{state.plan.entry.title}”, like your
-              chapter “{state.plan.conflict!.title}” ({state.plan.conflict!.fileName}, imported{' '}
-              {new Date(state.plan.conflict!.importedAt).toLocaleString()}).
-            </p>
-            <p className="import-dialog__actions">
-              <button
-                type="button"
-                className="cell__button cell__button--danger"
-                onClick={() => resolveImport('replace')}
-                title="The new file takes its place; your edits to the old one are dropped"
-              >
-                Replace it
-              </button>
-              <button
-                type="button"
-                className="cell__button"
-                onClick={() => resolveImport('keepBoth')}
-              >
-                Keep both
-              </button>
-              <button
-                type="button"
-                className="cell__button cell__button--quiet"
-                onClick={() => resolveImport('cancel')}
-              >
-                Cancel
-              </button>
-            </p>
-          </>
-        )}
-        {state.kind === 'failed' && (
-          <>
-            <h2 className="shell-dialog__title">{state.fileName} was not imported</h2>
-            <p role="alert">{state.message}</p>
-            <p className="import-dialog__actions">
-              <button type="button" className="cell__button" onClick={dismissImport}>
-                OK
-              </button>
-            </p>
-          </>
-        )}
-      </div>
-    </dialog>
+      {state.kind === 'failed' && <p role="alert">{state.message}</p>}
+    </ShellDialog>
   );
 }

@@ -14,6 +14,7 @@ import { chapterWithEdits, editedSources } from './chapterExport';
 import type { CheckResults } from './checkResults';
 import { checkResultsByCell } from './checkResults';
 import { CellCheckNote } from './CellCheckNote';
+import { ConfirmedButton } from './ConfirmedButton';
 import { localChaptersChanged, useLocalChapters } from './localChapterHooks';
 import type { LocalChapterEntry } from './localChapters';
 import { localChapterSlug, readLocalChapterText, removeLocalChapter } from './localChapters';
@@ -63,7 +64,8 @@ export function LocalChapterPage({ id }: { id: string | null }) {
 type CheckState =
   | { readonly kind: 'idle' }
   | { readonly kind: 'running'; readonly check: RunningCheck }
-  | { readonly kind: 'malformed'; readonly errors: readonly ChapterError[] }
+  /** The checked text (the chapter with the edits) had problems; their lines are in `text`. */
+  | { readonly kind: 'malformed'; readonly errors: readonly ChapterError[]; readonly text: string }
   | { readonly kind: 'done'; readonly results: CheckResults }
   | { readonly kind: 'failed'; readonly message: string };
 
@@ -87,7 +89,7 @@ function LocalChapter({ entry, text }: { entry: LocalChapterEntry; text: string 
         running.current = null;
         setCheck(
           report.kind === 'malformed'
-            ? { kind: 'malformed', errors: report.errors }
+            ? { kind: 'malformed', errors: report.errors, text: checked }
             : { kind: 'done', results: checkResultsByCell(checked, report) },
         );
       },
@@ -112,10 +114,15 @@ function LocalChapter({ entry, text }: { entry: LocalChapterEntry; text: string 
       <AuthoringBar entry={entry} check={check} onCheck={runCheck} />
       {results && <CheckSummary results={results} />}
       {check.kind === 'malformed' && (
-        <FileProblems fileName={entry.fileName} errors={check.errors} context="check" />
+        <FileProblems
+          fileName={entry.fileName}
+          text={check.text}
+          errors={check.errors}
+          context="check"
+        />
       )}
       {read.errors.length > 0 && (
-        <FileProblems fileName={entry.fileName} errors={read.errors} context="import" />
+        <FileProblems fileName={entry.fileName} text={text} errors={read.errors} context="import" />
       )}
       <ChapterNotebook
         key={slug}
@@ -151,7 +158,6 @@ function AuthoringBar({
   check: CheckState;
   onCheck: () => void;
 }) {
-  const [confirming, setConfirming] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   return (
     <div className="authoring-bar" role="toolbar" aria-label="Your chapter">
@@ -183,41 +189,19 @@ function AuthoringBar({
           {check.message}
         </span>
       )}
-      {confirming ? (
-        <span className="chapter-toolbar__confirm" role="group" aria-label="Confirm removal">
-          <span>Remove this chapter and your edits to it from this browser?</span>
-          <button
-            type="button"
-            className="cell__button cell__button--danger"
-            onClick={() => {
-              const failed = removeLocalChapter(browserStorage(), entry.id);
-              setConfirming(false);
-              setProblem(failed);
-              if (failed === null) {
-                localChaptersChanged();
-                navigate({ name: 'home' });
-              }
-            }}
-          >
-            Remove
-          </button>
-          <button
-            type="button"
-            className="cell__button cell__button--quiet"
-            onClick={() => setConfirming(false)}
-          >
-            Cancel
-          </button>
-        </span>
-      ) : (
-        <button
-          type="button"
-          className="cell__button cell__button--quiet"
-          onClick={() => setConfirming(true)}
-        >
-          Remove chapter…
-        </button>
-      )}
+      <ConfirmedButton
+        label="Remove chapter…"
+        question="Remove this chapter and your edits to it from this browser?"
+        confirmLabel="Remove"
+        onConfirm={() => {
+          const failed = removeLocalChapter(browserStorage(), entry.id);
+          setProblem(failed);
+          if (failed === null) {
+            localChaptersChanged();
+            navigate({ name: 'home' });
+          }
+        }}
+      />
       {problem && (
         <span className="authoring-inline-error" role="alert">
           {problem}
@@ -251,13 +235,17 @@ function CheckSummary({ results }: { results: CheckResults }) {
 /** A malformed file's problems, each with its line and column; the rest of the file still shows. */
 function FileProblems({
   fileName,
+  text,
   errors,
   context,
 }: {
   fileName: string;
+  /** The file, to quote each problem's line (the check's problems are of the text with edits). */
+  text: string;
   errors: readonly ChapterError[];
   context: 'import' | 'check';
 }) {
+  const lines = useMemo(() => text.replace(/\r\n?/g, '\n').split('\n'), [text]);
   const count = `${errors.length} ${errors.length === 1 ? 'problem' : 'problems'}`;
   return (
     <section className="file-problems" role="alert" aria-label={`Problems in ${fileName}`}>
@@ -273,6 +261,9 @@ function FileProblems({
               line {error.line}, column {error.column}
             </span>{' '}
             {error.message}
+            {lines[error.line - 1]?.trim() && (
+              <code className="file-problems__line">{lines[error.line - 1]}</code>
+            )}
           </li>
         ))}
       </ol>

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { browserStorage } from '../persistence/chapterStorage';
 import { Link } from '../routing/Link';
+import { ConfirmedButton } from './ConfirmedButton';
 import { ImportChapterButton } from './ImportChapterButton';
 import { localChaptersChanged, useLocalChapters } from './localChapterHooks';
 import type { LocalChapterEntry } from './localChapters';
@@ -15,13 +16,22 @@ import './authoring.css';
 export function YourChapters({
   compact = false,
   onFollow,
+  place,
 }: {
   compact?: boolean;
   onFollow?: () => void;
+  /**
+   * Where on the home page this instance stands: above the course while there are local
+   * chapters (they are what the person came back for), below it while there are none (just the
+   * way to import one). Without it, always drawn.
+   */
+  place?: 'above' | 'below';
 }) {
   const { entries, problem } = useLocalChapters();
   const [removeProblem, setRemoveProblem] = useState<string | null>(null);
   if (compact && entries.length === 0) return null;
+  if (place === 'above' && entries.length === 0) return null;
+  if (place === 'below' && entries.length > 0) return null;
   return (
     <section className="your-chapters" aria-labelledby="your-chapters-heading">
       <h2 id="your-chapters-heading" className="toc-part__heading">
@@ -80,7 +90,6 @@ function YourChapterItem({
   onFollow?: () => void;
   onRemove: () => void;
 }) {
-  const [confirming, setConfirming] = useState(false);
   return (
     <li className="your-chapters__item">
       <Link to={{ name: 'yours', id: entry.id }} className="toc-item__title" onFollow={onFollow}>
@@ -89,38 +98,15 @@ function YourChapterItem({
       <span className="your-chapters__file">
         {entry.fileName} · imported {new Date(entry.importedAt).toLocaleDateString()}
       </span>
-      {!compact &&
-        (confirming ? (
-          <span className="chapter-toolbar__confirm" role="group" aria-label="Confirm removal">
-            <span>Remove “{entry.title}” and your edits to it from this browser?</span>
-            <button
-              type="button"
-              className="cell__button cell__button--danger"
-              onClick={() => {
-                setConfirming(false);
-                onRemove();
-              }}
-            >
-              Remove
-            </button>
-            <button
-              type="button"
-              className="cell__button cell__button--quiet"
-              onClick={() => setConfirming(false)}
-            >
-              Cancel
-            </button>
-          </span>
-        ) : (
-          <button
-            type="button"
-            className="cell__button cell__button--quiet"
-            onClick={() => setConfirming(true)}
-            aria-label={`Remove ${entry.title}…`}
-          >
-            Remove…
-          </button>
-        ))}
+      {!compact && (
+        <ConfirmedButton
+          label="Remove…"
+          ariaLabel={`Remove ${entry.title}…`}
+          question={`Remove “${entry.title}” and your edits to it from this browser?`}
+          confirmLabel="Remove"
+          onConfirm={onRemove}
+        />
+      )}
     </li>
   );
 }

@@ -27,8 +27,9 @@ export function HomePage() {
           exercises: chapterExerciseCount(chapter.blocks),
         }))}
       />
+      <YourChapters place="above" />
       <CourseContents chapters={chapters} renderAfter={chapterExtras} />
-      <YourChapters />
+      <YourChapters place="below" />
       {chapters.length === 0 && <p>No chapters yet: add Markdown files to chapters/.</p>}
     </article>
   );

@@ -16,29 +16,9 @@ import {
   replacing,
   saveLocalChapter,
 } from '../../authoring/localChapters';
-import type { StorageLike } from '../../persistence/chapterStorage';
 import { chapterKey } from '../../persistence/chapterStorage';
 import { exerciseProgressKey } from '../../persistence/exerciseProgress';
-
-/** An in-memory Storage that can be told to refuse writes like a full one. */
-class FakeStorage implements StorageLike {
-  readonly items = new Map<string, string>();
-  full = false;
-  getItem(key: string) {
-    return this.items.get(key) ?? null;
-  }
-  setItem(key: string, value: string) {
-    if (this.full) {
-      throw Object.assign(new Error('The quota has been exceeded.'), {
-        name: 'QuotaExceededError',
-      });
-    }
-    this.items.set(key, value);
-  }
-  removeItem(key: string) {
-    this.items.delete(key);
-  }
-}
+import { FakeStorage } from '../fixtures/fakeStorage';
 
 const TEXT = '---\ntitle: Greeter\npart: 1\norder: 1\n---\n\n```ts\n1\n```\n';
 const entry = (id: string, title = 'Greeter'): LocalChapterEntry => ({
