@@ -7,6 +7,7 @@ import { ChapterNotebook } from '../pages/ChapterPage';
 import { browserStorage } from '../persistence/chapterStorage';
 import { Link } from '../routing/Link';
 import { navigate } from '../routing/router';
+import { pathnameForRoute } from '../routing/routes';
 import { appStore } from '../store/appStore';
 import type { RunningCheck } from './chapterCheckClient';
 import { checkChapterInWorker } from './chapterCheckClient';
@@ -127,6 +128,7 @@ function LocalChapter({ entry, text }: { entry: LocalChapterEntry; text: string 
       <ChapterNotebook
         key={slug}
         chapter={chapter}
+        chapterPage={pathnameForRoute({ name: 'yours', id: entry.id }, '')}
         afterCell={
           results ? (cellId) => <CellCheckNote result={results.cells.get(cellId)} /> : undefined
         }

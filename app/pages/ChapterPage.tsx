@@ -53,8 +53,11 @@ const selectFlushSaves = (state: AppState) => state.flushSaves;
 export function ChapterNotebook({
   chapter,
   afterCell,
+  chapterPage,
 }: {
   chapter: Chapter;
+  /** The page's URL relative to the site root, when it is not `chapters/<slug>`. */
+  chapterPage?: string;
   /** Drawn right after a cell (by its id), e.g. the in-browser chapter check's result for it. */
   afterCell?: (cellId: string) => ReactNode;
 }) {
@@ -103,7 +106,14 @@ export function ChapterNotebook({
       <div className="chapter__body">
         {segments.map((segment, index) => {
           if (segment.kind === 'prose') {
-            return <Prose key={index} parts={segment.parts} chapterSlug={slug} />;
+            return (
+              <Prose
+                key={index}
+                parts={segment.parts}
+                chapterSlug={slug}
+                chapterPage={chapterPage}
+              />
+            );
           }
           const number = numbers.get(segment.id)!;
           // A fragment either way, so a note appearing never remounts the cell.

@@ -84,7 +84,7 @@ const FRONT = (title: string) => `---\ntitle: ${title}\npart: 1\norder: 1\n---\n
 /** An instructor's chapter: one cell meets its expectation, one does not. */
 const CHECKED_CHAPTER =
   FRONT('Counting') +
-  'A cell that adds.\n\n```ts id=sum\n1 + 2\n```\n\n```expect\nvalue: 3\n```\n\n' +
+  'A cell that adds ([back to the top](#counting)).\n\n```ts id=sum\n1 + 2\n```\n\n```expect\nvalue: 3\n```\n\n' +
   "A cell whose expectation is wrong.\n\n```ts\nIO.puts('two')\n```\n\n```expect\nstdout: three\n```\n";
 
 /** A file with located problems: a bad front matter value and an unknown expectation key. */
@@ -193,6 +193,12 @@ describe('chapters from a file', { timeout: 240_000 }, () => {
     await page.waitForURL(/\/yours\/\?id=dropped-in$/);
     await page.getByRole('heading', { level: 1, name: 'Counting' }).waitFor();
     expect(await page.getByText('Drop a chapter file (.md) to open it here').count()).toBe(0);
+    // Its #section links point into its own page and are followed in place.
+    const top = page.getByRole('link', { name: 'back to the top' });
+    expect(await top.getAttribute('href')).toBe('yours/?id=dropped-in#counting');
+    await top.click();
+    await page.waitForURL(/\/yours\/\?id=dropped-in#counting$/);
+    await page.getByRole('heading', { level: 1, name: 'Counting' }).waitFor();
   });
 
   it('checks an imported chapter in the browser: a failing expectation and a passing one', async () => {
