@@ -36,9 +36,4 @@ export { checkCellId, checkCellSource } from './exerciseFormat';
 export type { ExerciseOutcome, RunEnd } from './exerciseRun';
 export { checkOutcome, learnerOutcome } from './exerciseRun';
 export type { ChapterCheckOptions, ChapterCheckReport, ChapterFailure } from './chapterCheck';
-export {
-  checkChapter,
-  checkChapterText,
-  formatCheckReport,
-  formatFailures,
-} from './chapterCheck';
+export { checkChapter, checkChapterText, formatCheckReport, formatFailures } from './chapterCheck';
