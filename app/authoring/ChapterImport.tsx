@@ -94,7 +94,7 @@ function ImportDialog() {
             type="button"
             className="cell__button cell__button--danger"
             onClick={() => resolveImport('replace')}
-            title="The new file takes its place; your edits to the old one are dropped"
+            title="The new file takes its place; your edits to its cells are kept (Reset chapter puts back the file's code)"
           >
             Replace it
           </button>

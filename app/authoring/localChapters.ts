@@ -122,8 +122,9 @@ export const IMPORT_QUOTA_MESSAGE =
 
 /**
  * Stores `text` as local chapter `entry.id` (replacing one with that id) and puts it first in
- * the list. A chapter replaced by a new file starts over: its saved edits and exercise results
- * belonged to the old text.
+ * the list. A replaced chapter keeps the learner's saved edits and exercise results, as a built
+ * chapter does when the course changes: an edit made against other code is flagged on its cell,
+ * and Reset puts back the new file's code. Edits are never dropped without being asked.
  */
 export function saveLocalChapter(
   storage: StorageLike | null,
@@ -145,7 +146,6 @@ export function saveLocalChapter(
     if (isQuotaError(error)) return IMPORT_QUOTA_MESSAGE;
     return `The chapter could not be stored (${describeError(error)}), so it was not imported.`;
   }
-  if (replacing) forgetLearnerData(storage, entry.id);
   return null;
 }
 

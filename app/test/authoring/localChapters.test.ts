@@ -47,15 +47,16 @@ describe('local chapters in storage', () => {
     expect(listLocalChapters(storage).entries.map((e) => e.id)).toEqual(['a']);
   });
 
-  it('drops the old edits and exercise results when a chapter is replaced by a new file', () => {
+  it('keeps the learner data of a chapter replaced by a new file, and its one entry', () => {
     const storage = new FakeStorage();
     saveLocalChapter(storage, entry('a'), 'old');
     storage.setItem(chapterKey(localChapterSlug('a')), '{"edits":1}');
     storage.setItem(exerciseProgressKey(localChapterSlug('a')), '{}');
-    expect(saveLocalChapter(storage, entry('a'), 'new')).toBeNull();
+    expect(saveLocalChapter(storage, { ...entry('a'), importedAt: 2 }, 'new')).toBeNull();
     expect(readLocalChapterText(storage, 'a')).toBe('new');
-    expect(storage.getItem(chapterKey(localChapterSlug('a')))).toBeNull();
-    expect(storage.getItem(exerciseProgressKey(localChapterSlug('a')))).toBeNull();
+    expect(listLocalChapters(storage).entries).toEqual([{ ...entry('a'), importedAt: 2 }]);
+    expect(storage.getItem(chapterKey(localChapterSlug('a')))).toBe('{"edits":1}');
+    expect(storage.getItem(exerciseProgressKey(localChapterSlug('a')))).toBe('{}');
   });
 
   it('removes a chapter with its text and the learner data kept for it', () => {
