@@ -5,6 +5,7 @@ import { buildTableOfContents, neighbours, readingOrder } from './chapters/table
 import { ChapterPager } from './components/ChapterPager';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { ShellDialogs } from './components/ShellDialogs';
+import { ChapterImport } from './authoring/ChapterImport';
 import { SiteHeader } from './components/SiteHeader';
 import { HomePage } from './pages/HomePage';
 import { NotFoundPage } from './pages/NotFoundPage';
@@ -22,6 +23,9 @@ import { appStore } from './store/appStore';
 const loadChapterPage = () => import('./pages/ChapterPage');
 const ChapterPage = lazy(() =>
   loadChapterPage().then((module) => ({ default: module.ChapterPage })),
+);
+const LocalChapterPage = lazy(() =>
+  import('./authoring/LocalChapterPage').then((module) => ({ default: module.LocalChapterPage })),
 );
 if (routeForUrl(window.location.href)?.route.name === 'chapter') {
   void loadChapterPage();
@@ -52,11 +56,13 @@ export function App() {
         </ErrorBoundary>
       </main>
       <ShellDialogs />
+      <ChapterImport />
     </>
   );
 }
 
 function routeKey(route: Route): string {
+  if (route.name === 'yours') return `yours:${route.id ?? ''}`;
   return route.name === 'chapter' ? `chapter:${route.slug}` : route.name;
 }
 
@@ -66,6 +72,8 @@ function RoutePage({ route }: { route: Route }) {
       return <HomePage />;
     case 'chapter':
       return <ChapterPage slug={route.slug} />;
+    case 'yours':
+      return <LocalChapterPage id={route.id} />;
     case 'notFound':
       return <NotFoundPage />;
   }

@@ -3,6 +3,7 @@ import type { Chapter } from '../chapters/chapterCatalog';
 import { loadChapterCatalog } from '../chapters/loadChapters';
 import { ChapterProgress } from '../components/ChapterProgress';
 import { CourseContents } from '../components/CourseContents';
+import { YourChapters } from '../authoring/YourChapters';
 import { CourseExerciseProgress, ExerciseProgress } from '../components/ExerciseProgress';
 import { chapterCellCount, chapterExerciseCount } from '../markdown/chapterSegments';
 
@@ -26,7 +27,9 @@ export function HomePage() {
           exercises: chapterExerciseCount(chapter.blocks),
         }))}
       />
+      <YourChapters place="above" />
       <CourseContents chapters={chapters} renderAfter={chapterExtras} />
+      <YourChapters place="below" />
       {chapters.length === 0 && <p>No chapters yet: add Markdown files to chapters/.</p>}
     </article>
   );
