@@ -355,6 +355,36 @@ export const Process = {
   },
 };
 
+// ------------------------------------------------------------------------- System
+
+/** The time units `System.monotonicTime` counts in. */
+export type TimeUnit = 'second' | 'millisecond' | 'microsecond';
+
+const UNITS_PER_MS: Readonly<Record<TimeUnit, number>> = {
+  second: 1 / 1000,
+  millisecond: 1,
+  microsecond: 1000,
+};
+
+/** Facts about the system a process runs on, named after Elixir's System module. */
+export const System = {
+  /**
+   * The runtime's monotonic clock in `unit` (default 'millisecond'), a whole number: the virtual
+   * clock under virtual time, the host's (slowed by slow motion) otherwise. Only differences of
+   * two readings mean anything, as with Elixir's System.monotonic_time/1.
+   */
+  monotonicTime(unit: TimeUnit = 'millisecond'): number {
+    const proc = callerProc('System.monotonicTime');
+    const perMs = Object.hasOwn(UNITS_PER_MS, unit) ? UNITS_PER_MS[unit] : undefined;
+    if (perMs === undefined) {
+      throw new ArgumentError(
+        `System.monotonicTime takes 'second', 'millisecond' or 'microsecond', got: ${inspect(unit)}`,
+      );
+    }
+    return Math.floor(proc.runtime.clock.now() * perMs);
+  },
+};
+
 // ------------------------------------------------------------------------- IO
 
 /** Where IO writes: the caller's group leader (`'stdio'`), its error stream, or a device pid. */

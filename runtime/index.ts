@@ -42,8 +42,9 @@ export {
   spawn,
   spawnLink,
   spawnMonitor,
+  System,
 } from './api';
-export type { Device, InfoKey } from './api';
+export type { Device, InfoKey, TimeUnit } from './api';
 export {
   isAlive,
   pendingReceive,

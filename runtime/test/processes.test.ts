@@ -14,6 +14,7 @@ import {
   send,
   sleep,
   spawn,
+  System,
   SystemLimitError,
 } from '../index';
 import type { Pid } from '../index';
@@ -368,6 +369,38 @@ describe('timers', () => {
     });
     expect(got).toEqual([60_000, 'kept']);
     expect(Date.now() - wall).toBeLessThan(2_000);
+  });
+});
+
+describe('System.monotonicTime', () => {
+  it('follows the runtime clock, so a sleep of 1500 ms reads as 1500 ms, 1 s or 1500000 µs in virtual time', async () => {
+    const { rt } = virtualRuntime();
+    const got = await rt.run(async () => {
+      const start = [System.monotonicTime(), System.monotonicTime('microsecond')];
+      await sleep(1500);
+      return [
+        System.monotonicTime() - start[0]!,
+        System.monotonicTime('second'),
+        System.monotonicTime('microsecond') - start[1]!,
+      ];
+    });
+    expect(got).toEqual([1500, 1, 1_500_000]);
+  });
+
+  it('refuses a unit it does not know, naming the ones it takes', async () => {
+    const { rt } = virtualRuntime();
+    const got = await rt.run(async () => {
+      try {
+        System.monotonicTime('hour' as 'second');
+        return null;
+      } catch (e) {
+        return [e instanceof ArgumentError, (e as Error).message];
+      }
+    });
+    expect(got).toEqual([
+      true,
+      "System.monotonicTime takes 'second', 'millisecond' or 'microsecond', got: 'hour'",
+    ]);
   });
 });
 
