@@ -443,11 +443,11 @@ export class Runtime {
   }
 
   /**
-   * How a plain `send` shows in traces, read from its content as Kino's traces do: a message
-   * shaped like a call (`['$gen_call', [pid, ref], request]`), a cast (`['$gen_cast', request]`)
-   * or a reply to a call still waiting (`[tag, value]`) is labelled as one, so a server written
-   * by hand with send and receive draws like a GenServer; any other message to a behaviour
-   * process is what OTP calls an info message.
+   * How a plain `send` shows in traces, read from its content (as Kino's traces label calls and
+   * casts): a message shaped like a call (`['$gen_call', [pid, ref], request]`), a cast
+   * (`['$gen_cast', request]`) or a reply to a call still waiting (`[tag, value]`) is labelled
+   * as one, so a server written by hand with send and receive draws like a GenServer; any other
+   * message to a behaviour process is what OTP calls an info message.
    */
   private plainSendKind(message: unknown, to: Proc): MessageKind {
     if (Array.isArray(message)) {
