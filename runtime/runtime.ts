@@ -190,6 +190,12 @@ export class Runtime {
   // Exit signals are queued so long chains of links are handled iteratively.
   /** Reply tags of calls still waiting; a reply to any other tag is dropped (OTP's aliases). */
   readonly activeCallTags = new Set<Ref>();
+  /**
+   * Every tag ever made a reply alias (by a call or a task). Only these are dropped once
+   * inactive: a `from` built by hand (`[self(), makeRef()]`) is answered like any pid, as
+   * gen:reply sends `{Tag, Reply}` to a plain `{Pid, Tag}`.
+   */
+  readonly replyAliases = new WeakSet<Ref>();
 
   private readonly pendingSignals: Array<[from: Pid, to: Proc, reason: unknown]> = [];
   private drainingSignals = false;
@@ -445,6 +451,41 @@ export class Runtime {
     });
   }
 
+  /**
+   * How a plain `send` shows in traces, read from its content (as Kino's traces label calls and
+   * casts): a message shaped like a call (`['$gen_call', [pid, ref], request]`), a cast
+   * (`['$gen_cast', request]`) or a reply to a call still waiting (`[tag, value]`) is labelled
+   * as one, so a server written by hand with send and receive draws like a GenServer; any other
+   * message to a behaviour process is what OTP calls an info message.
+   */
+  private plainSendKind(message: unknown, to: Proc): MessageKind {
+    if (Array.isArray(message)) {
+      const [head, from] = message as unknown[];
+      if (
+        message.length === 3 &&
+        head === '$gen_call' &&
+        Array.isArray(from) &&
+        from.length === 2 &&
+        from[0] instanceof Pid &&
+        from[1] instanceof Ref
+      ) {
+        this.tracedCallTags.add(from[1]);
+        return 'call';
+      }
+      if (message.length === 2 && head === '$gen_cast') return 'cast';
+      if (
+        message.length === 2 &&
+        head instanceof Ref &&
+        (this.activeCallTags.has(head) || this.tracedCallTags.has(head))
+      )
+        return 'reply';
+    }
+    return to.behaviour !== null ? 'info' : 'send';
+  }
+
+  /** Tags of calls sent by hand while tracing, so their replies are labelled as replies. */
+  private readonly tracedCallTags = new WeakSet<Ref>();
+
   /** Puts an (already copied) message in `to`'s mailbox and wakes it if its receive matches. */
   deliver(
     to: Proc,
@@ -455,8 +496,7 @@ export class Runtime {
   ): void {
     const seq = ++this.msgSeq;
     if (this.trace.active) {
-      // A plain message to a behaviour process is what OTP calls an info message.
-      const shown = kind === 'send' && to.behaviour !== null ? 'info' : kind;
+      const shown = kind === 'send' ? this.plainSendKind(message, to) : kind;
       this.trace.emit({
         type: 'send',
         from,
