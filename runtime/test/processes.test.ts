@@ -429,7 +429,7 @@ describe('output and group leaders', () => {
     expect(device).toEqual(['late\n']);
   });
 
-  it('Process.groupLeader() gives the pid of the caller\'s group leader, typed as a Pid', async () => {
+  it("Process.groupLeader() gives the pid of the caller's group leader, typed as a Pid", async () => {
     const { rt } = virtualRuntime();
     const devicePid = rt.createIoDevice(() => {});
     const [leader, info] = await rt.run(
