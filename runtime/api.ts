@@ -179,6 +179,23 @@ function liveProc(caller: Proc, pid: Pid): Proc | null {
   return caller.runtime.procOf(pid);
 }
 
+/** The caller's group leader: the process its output goes to. */
+function groupLeader(): Pid;
+/** Makes `leader` the group leader of `pid`: its output goes there from now on. */
+function groupLeader(pid: Pid, leader: Pid): true;
+// Overloads, so that `Process.groupLeader()` is typed as the Pid it returns.
+function groupLeader(...args: [] | [pid: Pid, leader: Pid]): Pid | true {
+  const proc = callerProc('Process.groupLeader');
+  if (args.length === 0) return proc.groupLeader;
+  const [pid, leader] = args;
+  const target = liveProc(proc, pid);
+  if (!target)
+    throw new ArgumentError(`cannot set the group leader of ${pid.toString()}: it is not alive`);
+  if (!(leader instanceof Pid)) throw new ArgumentError('a group leader is a pid');
+  target.groupLeader = leader;
+  return true;
+}
+
 /** Process functions, named after Elixir's Process module. */
 export const Process = {
   /** True if `pid` is a live process. */
@@ -335,17 +352,7 @@ export const Process = {
   },
 
   /** `groupLeader()` is the caller's group leader; `groupLeader(pid, leader)` sets `pid`'s. */
-  groupLeader(...args: [] | [pid: Pid, leader: Pid]): Pid | true {
-    const proc = callerProc('Process.groupLeader');
-    if (args.length === 0) return proc.groupLeader;
-    const [pid, leader] = args;
-    const target = liveProc(proc, pid);
-    if (!target)
-      throw new ArgumentError(`cannot set the group leader of ${pid.toString()}: it is not alive`);
-    if (!(leader instanceof Pid)) throw new ArgumentError('a group leader is a pid');
-    target.groupLeader = leader;
-    return true;
-  },
+  groupLeader,
 
   /** The pids of every live process. */
   list(): Pid[] {

@@ -462,6 +462,21 @@ describe('output and group leaders', () => {
     expect(device).toEqual(['late\n']);
   });
 
+  it("Process.groupLeader() gives the pid of the caller's group leader, typed as a Pid", async () => {
+    const { rt } = virtualRuntime();
+    const devicePid = rt.createIoDevice(() => {});
+    const [leader, info] = await rt.run(
+      () => {
+        // Typed as Pid, not Pid | true: the no-argument form only ever returns the leader.
+        const own: Pid = Process.groupLeader();
+        return [own, Process.info(self(), 'group_leader')] as const;
+      },
+      { groupLeader: devicePid },
+    );
+    expect(leader).toBe(devicePid);
+    expect(info).toEqual(['group_leader', devicePid]);
+  });
+
   it('Process.groupLeader redirects a process, and a process can act as a group leader', async () => {
     const { rt } = virtualRuntime();
     const got = await rt.run(async () => {
