@@ -1,5 +1,5 @@
 /**
- * The first chapters of the course, run the way a learner runs them: open the chapter in the
+ * Every chapter of the course, run the way a learner runs them: open the chapter in the
  * built app, press Run all, and read what every cell shows. Each cell must end as its ```expect
  * block says (most simply finish; some exit or throw on purpose), and what the expect blocks
  * state about values, output, exit reasons and errors must appear on the page.
