@@ -1,6 +1,7 @@
 import { useCallback, useState } from 'react';
 import { useBusyCount, useNotebookProgress } from '../notebook/notebookHooks';
 import type { SaveStatus } from '../persistence/chapterStorage';
+import { ShareButton } from '../share/ShareButton';
 import type { AppState } from '../store/appStore';
 import { useAppStore } from '../store/appStore';
 import { ChapterProgress } from './ChapterProgress';
@@ -65,6 +66,7 @@ export function ChapterToolbar({ slug, exercises = 0 }: { slug: string; exercise
             Reset chapter…
           </button>
         )}
+        <ShareButton slug={slug} />
         {busy > 0 && (
           <span className="chapter-toolbar__busy">
             {busy} {busy === 1 ? 'cell' : 'cells'} queued or running

@@ -79,7 +79,8 @@ function DialogContents() {
   );
 }
 
-function ShellDialog({
+/** A modal native <dialog> with a title bar and Close; the shell's dialogs and the share dialog. */
+export function ShellDialog({
   open,
   onClose,
   title,

@@ -13,6 +13,7 @@ import { RuntimeBar } from '../components/RuntimeBar';
 import { chapterSegments } from '../markdown/chapterSegments';
 import { Link } from '../routing/Link';
 import { scrollToHash } from '../routing/scrollToHash';
+import { SharedEditsBanner } from '../share/SharedEditsBanner';
 import type { AppState } from '../store/appStore';
 import { useAppStore } from '../store/appStore';
 import { NotFoundPage } from './NotFoundPage';
@@ -91,6 +92,7 @@ function ChapterNotebook({ chapter }: { chapter: Chapter }) {
           />
         </div>
       )}
+      {hasCells && <SharedEditsBanner slug={slug} />}
       <div className="chapter__body">
         {segments.map((segment, index) => {
           if (segment.kind === 'prose') {
