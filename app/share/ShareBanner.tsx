@@ -6,10 +6,10 @@
  * HTML, so code from a link cannot become markup or script on the page.
  */
 import type { Ref } from 'react';
-import { useId } from 'react';
+import { Fragment, useId } from 'react';
 import type { ShareNotice } from './shareSlice';
 import type { SharePlan, UnfitEdit } from './sharePlan';
-import { cellList } from './sharePlan';
+import { cellListParts } from './sharePlan';
 import './share.css';
 
 export interface ShareBannerProps {
@@ -18,10 +18,19 @@ export interface ShareBannerProps {
   readonly onAccept: () => void;
   readonly onKeep: () => void;
   readonly onDismiss: () => void;
+  /** The address of a cell of the chapter, to link the cells the banner names (none: no links). */
+  readonly cellHref?: (cellId: string) => string;
 }
 
 /** The banner for one notice (props only, so it renders in tests without a store). */
-export function ShareBanner({ notice, titleRef, onAccept, onKeep, onDismiss }: ShareBannerProps) {
+export function ShareBanner({
+  notice,
+  titleRef,
+  onAccept,
+  onKeep,
+  onDismiss,
+  cellHref,
+}: ShareBannerProps) {
   const titleId = useId();
   const invalid = notice.kind === 'invalid';
   return (
@@ -46,8 +55,8 @@ export function ShareBanner({ notice, titleRef, onAccept, onKeep, onDismiss }: S
           </button>
         )}
       </div>
-      <NoticeText notice={notice} onAccept={onAccept} onKeep={onKeep} />
-      {notice.kind !== 'invalid' && <UnfitEdits plan={notice.plan} />}
+      <NoticeText notice={notice} onAccept={onAccept} onKeep={onKeep} cellHref={cellHref} />
+      {notice.kind !== 'invalid' && <UnfitEdits plan={notice.plan} cellHref={cellHref} />}
     </section>
   );
 }
@@ -56,24 +65,22 @@ function NoticeText({
   notice,
   onAccept,
   onKeep,
-}: {
-  notice: ShareNotice;
-  onAccept: () => void;
-  onKeep: () => void;
-}) {
+  cellHref,
+}: Pick<ShareBannerProps, 'notice' | 'onAccept' | 'onKeep' | 'cellHref'>) {
   switch (notice.kind) {
     case 'invalid':
       return <p>{notice.message} The chapter opened as usual, without any shared code.</p>;
     case 'applied': {
-      const cells = notice.plan.fitting.map((edit) => edit.number);
+      const cells = notice.plan.fitting;
       if (cells.length === 0) {
         return <p>None of this link’s edits could be put into the chapter as it is now.</p>;
       }
       return (
         <>
           <p>
-            This link put someone’s code into {cellList(cells)}, marked <ShareMarkSample />.{' '}
-            <strong>Nothing has run:</strong> press Run on a cell, or Run all, to try it.
+            This link put someone’s code into <Cells cells={cells} cellHref={cellHref} />, marked{' '}
+            <ShareMarkSample />. <strong>Nothing has run:</strong> press Run on a cell, or Run all,
+            to try it.
           </p>
           <p className="share-banner__small">
             The code is saved in this browser like your own edits; Reset puts back the chapter’s
@@ -85,13 +92,14 @@ function NoticeText({
       );
     }
     case 'ask': {
-      const cells = notice.plan.fitting.map((edit) => edit.number);
-      const mine = notice.plan.fitting.filter((edit) => edit.conflict).map((edit) => edit.number);
+      const cells = notice.plan.fitting;
+      const mine = cells.filter((edit) => edit.conflict);
       return (
         <>
           <p>
-            This link carries code for {cellList(cells)}. You have your own edits in{' '}
-            {cellList(mine)}, which the shared code would replace. Which do you want to see?
+            This link carries code for <Cells cells={cells} cellHref={cellHref} />. You have your
+            own edits in <Cells cells={mine} cellHref={cellHref} />, which the shared code would
+            replace. Which do you want to see?
           </p>
           <div
             className="share-banner__actions"
@@ -121,16 +129,36 @@ function ShareMarkSample() {
   return <span className="cell__badge share-mark">shared</span>;
 }
 
+/** "cells 2, 4 and 11", each number a link to its cell when the banner has addresses. */
+function Cells({
+  cells,
+  cellHref,
+}: {
+  cells: ReadonlyArray<{ readonly cellId: string; readonly number: number | null }>;
+  cellHref: ShareBannerProps['cellHref'];
+}) {
+  const parts = cellListParts(cells, (cell) =>
+    cellHref ? (
+      <a href={cellHref(cell.cellId)} aria-label={`cell ${cell.number}`}>
+        {cell.number}
+      </a>
+    ) : (
+      String(cell.number)
+    ),
+  );
+  return parts.map((part, index) => <Fragment key={index}>{part}</Fragment>);
+}
+
 /** Shared edits that were not put in: what happened to each, and its code to read. */
-function UnfitEdits({ plan }: { plan: SharePlan }) {
+function UnfitEdits({ plan, cellHref }: Pick<ShareBannerProps, 'cellHref'> & { plan: SharePlan }) {
   if (plan.changed.length === 0 && plan.missing.length === 0) return null;
   return (
     <div className="share-banner__unfit">
       {plan.changed.length > 0 && (
         <p>
-          The chapter’s code of {cellList(plan.changed.map((edit) => edit.number!))} changed since
-          the link was made, so the shared code was not put in there (it was written for other
-          code). You can read it here:
+          The chapter’s code of <Cells cells={plan.changed} cellHref={cellHref} /> changed since the
+          link was made, so the shared code was not put in there (it was written for other code).
+          You can read it here:
         </p>
       )}
       {plan.missing.length > 0 && (

@@ -8,6 +8,7 @@
 import { useCallback, useEffect, useRef } from 'react';
 import type { AppState } from '../store/appStore';
 import { useAppStore } from '../store/appStore';
+import { cellAnchor } from '../components/NotebookCell';
 import { ShareBanner } from './ShareBanner';
 import { currentSharePayload, forgetShareFragment } from './shareLocation';
 
@@ -29,6 +30,13 @@ export function SharedEditsBanner({ slug }: { slug: string }) {
   const keep = useAppStore(selectKeep);
   const dismiss = useAppStore(selectDismiss);
   const title = useRef<HTMLHeadingElement>(null);
+  // The page's own path (the host may have added a slash), so following one is a jump within
+  // the page, never a reload that would forget which cells came from the link.
+  const cellHref = useCallback(
+    (cellId: string) =>
+      `${window.location.pathname}${window.location.search}#${cellAnchor(cellId)}`,
+    [],
+  );
 
   useEffect(() => {
     // The notebook opens in the page's layout effect, after this component's own effects ran.
@@ -59,6 +67,7 @@ export function SharedEditsBanner({ slug }: { slug: string }) {
           onAccept={() => answered(accept)}
           onKeep={() => answered(keep)}
           onDismiss={() => dismiss(slug)}
+          cellHref={cellHref}
         />
       )}
     </div>

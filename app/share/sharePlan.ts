@@ -97,7 +97,15 @@ export function editsToShare(
 
 /** "cell 2", "cells 2 and 5", "cells 2, 5 and 7": positions as a reader says them. */
 export function cellList(numbers: readonly number[]): string {
-  if (numbers.length === 1) return `cell ${numbers[0]}`;
-  const head = numbers.slice(0, -1).join(', ');
-  return `cells ${head} and ${numbers[numbers.length - 1]}`;
+  return cellListParts(numbers, String).join('');
+}
+
+/** `cellList` in parts, each position drawn by `show` (the banner makes them links). */
+export function cellListParts<T, R>(items: readonly T[], show: (item: T) => R): Array<R | string> {
+  const parts: Array<R | string> = [items.length === 1 ? 'cell ' : 'cells '];
+  items.forEach((item, index) => {
+    if (index > 0) parts.push(index === items.length - 1 ? ' and ' : ', ');
+    parts.push(show(item));
+  });
+  return parts;
 }
