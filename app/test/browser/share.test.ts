@@ -18,6 +18,8 @@ import { SCREENSHOTS, chromiumForFile, watchPageErrors } from './browserSession'
 import { cellCode, cellRegion, replaceCellCode } from './cellDriver';
 
 const siteUrl = inject('siteUrl');
+const cleanUrlSiteUrl = inject('cleanUrlSiteUrl');
+const previewUrl = inject('previewUrl');
 const CHAPTER = `${siteUrl}chapters/start`;
 const UI_WAIT = { timeout: 30_000 };
 const SLOW = { timeout: 150_000 };
@@ -36,10 +38,10 @@ const editOf = (n: number, source: string, base = fingerprint(cellAt(n).source))
   source,
 });
 
-function linkWith(edits: SharedEdit[]): string {
+function linkWith(edits: SharedEdit[], chapter = CHAPTER): string {
   const encoded = encodeShare({ slug: 'start', edits });
   if (!encoded.ok) throw new Error('the test link is too big');
-  return `${CHAPTER}${shareFragment(encoded.payload)}`;
+  return `${chapter}${shareFragment(encoded.payload)}`;
 }
 
 const contexts: BrowserContext[] = [];
@@ -251,6 +253,22 @@ describe('sharing a chapter with edits', SLOW, () => {
     ).resolves.toContain('my own work');
     await nothingRan(reader);
   });
+});
+
+describe('share links on other static hosts', SLOW, () => {
+  for (const [host, root] of [
+    ['a host with clean URLs', cleanUrlSiteUrl],
+    ['vite preview', previewUrl],
+  ] as const) {
+    it(`opens with the shared code on ${host}`, async () => {
+      const reader = await freshPage();
+      await open(reader, linkWith([editOf(4, "IO.puts('from a link')")], `${root}chapters/start`));
+      await banner(reader).getByText('This link put someone’s code into cell 4').waitFor();
+      await codeIs(reader, 4, "IO.puts('from a link')");
+      await sharedMark(reader, 4).waitFor();
+      await expect.poll(() => new URL(reader.url()).hash, UI_WAIT).toBe('');
+    });
+  }
 });
 
 describe('links that cannot be used', SLOW, () => {
