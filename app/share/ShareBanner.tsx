@@ -87,6 +87,8 @@ function NoticeText({
             code.
             {notice.keptAside &&
               ` Your own versions of those cells are kept aside in this site’s storage, under “${notice.keptAside}”.`}
+            {notice.asideFailed &&
+              ' Your own versions of those cells could not be kept aside: this browser’s storage refused them.'}
           </p>
         </>
       );

@@ -21,8 +21,16 @@ import { hasConflicts, planSharedEdits } from './sharePlan';
 
 /** What a chapter's share banner shows. */
 export type ShareNotice =
-  /** The shared edits that fit are in (`plan.fitting`); `keptAside` names the backup key, if any. */
-  | { readonly kind: 'applied'; readonly plan: SharePlan; readonly keptAside: string | null }
+  /**
+   * The shared edits that fit are in (`plan.fitting`). When they replaced the reader's own,
+   * `keptAside` names the backup key of those, or `asideFailed` says the copy could not be made.
+   */
+  | {
+      readonly kind: 'applied';
+      readonly plan: SharePlan;
+      readonly keptAside: string | null;
+      readonly asideFailed: boolean;
+    }
   /** Some shared edits would replace the reader's own: waiting for their answer. */
   | { readonly kind: 'ask'; readonly plan: SharePlan }
   /** The reader kept their own edits; the link's were not put in. */
@@ -58,14 +66,14 @@ export const createShareSlice: SliceCreator<ShareSlice> = (set, get) => {
     set({ shareNotices: { ...get().shareNotices, [slug]: notice } });
 
   /** Puts the fitting edits into the notebook and marks those cells as shared. */
-  const apply = (slug: string, plan: SharePlan, keptAside: string | null) => {
+  const apply = (slug: string, plan: SharePlan, keptAside: string | null, asideFailed = false) => {
     const sources: Record<string, string> = {};
     for (const edit of plan.fitting) {
       get().editCell(slug, edit.cellId, edit.source);
       sources[edit.cellId] = edit.source;
     }
     set({ sharedSources: { ...get().sharedSources, [slug]: sources } });
-    setNotice(slug, { kind: 'applied', plan, keptAside });
+    setNotice(slug, { kind: 'applied', plan, keptAside, asideFailed });
   };
 
   /** Copies the chapter's edits as they are now to a backup key; its name, or null if it failed. */
@@ -117,7 +125,8 @@ export const createShareSlice: SliceCreator<ShareSlice> = (set, get) => {
     acceptSharedEdits(slug) {
       const notice = get().shareNotices[slug];
       if (notice?.kind !== 'ask') return;
-      apply(slug, notice.plan, keepAside(slug));
+      const key = keepAside(slug);
+      apply(slug, notice.plan, key, key === null);
     },
 
     keepOwnEdits(slug) {

@@ -134,6 +134,23 @@ describe('receiving a share link', () => {
     expect(backup.ok && backup.saved.edits['greet']?.source).toBe('const greeting = "mine";');
   });
 
+  it('still puts the shared code in when the copy of the reader’s edits fails, and says so', () => {
+    const { store, storage, source } = open({ greet: 'const greeting = "mine";' });
+    store
+      .getState()
+      .receiveShare('start', payload([shared('greet', 'const greeting = "theirs";')]));
+    storage.setItem = () => {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    };
+    store.getState().acceptSharedEdits('start');
+    expect(source('greet')).toBe('const greeting = "theirs";');
+    expect(store.getState().shareNotices['start']).toMatchObject({
+      kind: 'applied',
+      keptAside: null,
+      asideFailed: true,
+    });
+  });
+
   it('does not put in an edit made for other chapter code, and says so', () => {
     const { store, source } = open();
     store
@@ -185,6 +202,7 @@ describe('the share banner', () => {
       banner({
         kind: 'applied',
         keptAside: null,
+        asideFailed: false,
         plan: {
           fitting: [],
           changed: [{ cellId: 'cell-2', number: 2, source: hostile }],
