@@ -105,10 +105,13 @@ export function ShellDialog({
       ref={dialog}
       className={`shell-dialog ${className}`}
       aria-label={title}
-      // Escape fires `cancel` at once, inside the key press; `close` comes later as a task of
-      // its own, after input that is already waiting (a `?` typed next would find the dialog
-      // still open in the store and be ignored). So the store hears of it on `cancel` too.
-      onCancel={onClose}
+      // The store, not the browser, closes the dialog: on Escape (`cancel`) the browser would
+      // close it at once, before React has drawn the closed state, and a shortcut that reopens
+      // it in that moment would leave the store saying "open" with nothing to redraw.
+      onCancel={(event) => {
+        event.preventDefault();
+        onClose();
+      }}
       onClose={onClose}
       onClick={(event) => {
         // A click on the backdrop (the dialog itself, outside its content) closes it.

@@ -177,6 +177,13 @@ describe('chapter navigation', () => {
     await help.waitFor({ state: 'hidden' });
     await page.keyboard.press('?');
     await help.waitFor();
+    // Closed and reopened at once: the dialog ends as the last key asked, open.
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('?');
+    await help.waitFor();
+    await expect(
+      page.evaluate(() => document.querySelector('dialog[open]')?.ariaLabel),
+    ).resolves.toBe('Keyboard shortcuts');
   });
 });
 
