@@ -170,7 +170,9 @@ export function ProcessPanel() {
           <span>I/O devices</span>
         </label>
         <span className="process-panel__count" aria-live="polite">
-          {rows.length === total ? `${total} processes` : `${rows.length} of ${total}`}
+          {rows.length === total
+            ? `${total} process${total === 1 ? '' : 'es'}`
+            : `${rows.length} of ${total}`}
         </span>
       </div>
       <div

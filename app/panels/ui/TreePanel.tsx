@@ -17,7 +17,10 @@ export function TreePanel() {
     return (
       <p className="panel-empty">
         No supervision trees or linked processes yet
-        {tree.unlinked > 0 ? ` (${tree.unlinked} processes without links)` : ''}.
+        {tree.unlinked > 0
+          ? ` (${tree.unlinked} process${tree.unlinked === 1 ? '' : 'es'} without links)`
+          : ''}
+        .
       </p>
     );
   }
