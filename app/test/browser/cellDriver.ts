@@ -15,7 +15,19 @@ export const cellRegion = (page: Page, n: number) =>
 
 /** The code cell `n` shows, whichever editor shows it, one line per line with text. */
 export async function cellCode(page: Page, n: number): Promise<string> {
-  const text = await cellRegion(page, n).locator('.code-editor').innerText();
+  const text = await cellRegion(page, n)
+    .locator('.code-editor')
+    .evaluate((editor: HTMLElement) => {
+      // Monaco reuses its line elements, so their order in the DOM is not the text's order:
+      // read them by where they are drawn.
+      const lines = [...editor.querySelectorAll<HTMLElement>('.view-lines .view-line')];
+      if (lines.length === 0) return editor.innerText;
+      const top = (line: HTMLElement) => parseFloat(line.style.top) || 0;
+      return lines
+        .sort((a, b) => top(a) - top(b))
+        .map((line) => line.innerText)
+        .join('\n');
+    });
   // Editors draw spaces as no-break spaces, and empty lines each their own way.
   return text
     .replace(/\u00a0/g, ' ')
