@@ -7,7 +7,7 @@
 import type { Page } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { QUOTA_MESSAGE } from '../../persistence/chapterStorage';
-import { cellCode, cellFinished, cellRegion, replaceCellCode } from './cellDriver';
+import { cellCode, cellFinished, cellOutput, clickRun, replaceCellCode } from './cellDriver';
 import { SCREENSHOTS, chromiumForFile, watchPageErrors } from './browserSession';
 
 const siteUrl = inject('siteUrl');
@@ -29,7 +29,7 @@ afterEach(async () => {
 });
 
 const title = () => page.locator('main h1').first();
-const output = (n: number) => page.getByRole('log', { name: `Output of cell ${n}`, exact: true });
+const output = (n: number) => cellOutput(page, n);
 
 /** Everything under `actorbook:` in the page's localStorage. */
 const stored = () =>
@@ -42,9 +42,7 @@ const stored = () =>
   );
 
 async function runCell(n: number) {
-  await cellRegion(page, n)
-    .getByRole('button', { name: `Run cell ${n}`, exact: true })
-    .click();
+  await clickRun(page, n);
   await cellFinished(page, n);
 }
 

@@ -105,3 +105,32 @@ export async function cellFinished(page: Page, n: number): Promise<void> {
     )
     .toBe(true);
 }
+
+/** The output area under cell `n`. */
+export const cellOutput = (page: Page, n: number) =>
+  page.getByRole('log', { name: `Output of cell ${n}`, exact: true });
+
+/** Presses cell `n`'s Run button. */
+export async function clickRun(page: Page, n: number): Promise<void> {
+  await cellRegion(page, n)
+    .getByRole('button', { name: `Run cell ${n}`, exact: true })
+    .click();
+}
+
+/** Types `code` into cell `n` and runs it. */
+export async function runCellCode(page: Page, n: number, code: string): Promise<void> {
+  await replaceCellCode(page, n, code);
+  await clickRun(page, n);
+}
+
+/** The text cell `n` and its processes printed, as drawn (only one stream if given). */
+export async function cellPrinted(
+  page: Page,
+  n: number,
+  stream?: 'stdout' | 'stderr',
+): Promise<string> {
+  const texts = cellOutput(page, n).locator(
+    stream ? `.cell-output__text--${stream}` : '.cell-output__text',
+  );
+  return (await texts.allTextContents()).join('');
+}
