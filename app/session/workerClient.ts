@@ -220,12 +220,13 @@ export class WorkerClient {
   private connect(): [WorkerLike, PortLike] {
     const worker = this.createWorker();
     const { port1: port, port2 } = this.createChannel();
-    let warned = false;
     worker.onmessage = () => {
-      // Posted by a cell (the host speaks only on the port): not read, never believed.
-      if (worker !== this.worker || warned) return;
-      warned = true;
-      this.emit({ type: 'notice', tone: 'info', text: FOREIGN_MESSAGE_NOTICE });
+      // Posted by a cell (the host speaks only on the port): not read, never believed. Said
+      // once; then no listener at all, so a cell posting in a loop costs the page next to nothing.
+      worker.onmessage = null;
+      if (worker === this.worker) {
+        this.emit({ type: 'notice', tone: 'info', text: FOREIGN_MESSAGE_NOTICE });
+      }
     };
     worker.onerror = (event) => {
       if (worker !== this.worker) return;
