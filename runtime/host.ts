@@ -42,9 +42,12 @@ function createMacrotaskScheduler(): (cb: () => void) => void {
       const cb = pending.shift();
       if (cb) cb();
     };
+    // Bound now: cell code shares this global scope and may patch MessagePort.prototype later,
+    // which must not stop the scheduler.
+    const post = channel.port2.postMessage.bind(channel.port2);
     return (cb) => {
       pending.push(cb);
-      channel.port2.postMessage(0);
+      post(0);
     };
   }
   return (cb) => void host.setTimeout(cb, 0);

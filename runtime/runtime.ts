@@ -41,6 +41,11 @@ export interface RuntimeOptions {
   clock?: 'real' | 'virtual' | Clock;
   /** Most processes alive at once before spawn fails with system_limit (default 262,144). */
   maxProcesses?: number;
+  /**
+   * Most messages one mailbox may hold: a send past it kills the receiver (reason `'killed'`,
+   * with an error line), as the BEAM's `max_heap_size` does (default 1,000,000).
+   */
+  maxMailbox?: number;
   /** Trace events kept in the ring buffer (default 10,000). */
   traceCapacity?: number;
   /** Longest run of the scheduler before it yields to the host, in ms (default 4). */
@@ -92,6 +97,8 @@ export interface RuntimeStats {
 }
 
 const DEFAULT_MAX_PROCESSES = 262_144;
+/** A million small messages are some tens of MB: a flood stops well before the tab runs out. */
+const DEFAULT_MAX_MAILBOX = 1_000_000;
 /** Resumptions of one process in a row that take the fast path before it must requeue. */
 const FAST_PATH_BUDGET = 2_000;
 
@@ -148,6 +155,8 @@ export class Runtime {
   readonly clock: Clock;
   readonly trace: Tracer;
   readonly maxProcesses: number;
+  /** Most messages one mailbox may hold before a send kills its process. */
+  readonly maxMailbox: number;
   /** The default group leader: output of processes without another one goes to `onOutput`. */
   readonly user: Pid;
 
@@ -205,6 +214,7 @@ export class Runtime {
     this.clock =
       clock === 'real' ? new RealClock() : clock === 'virtual' ? new VirtualClock() : clock;
     this.maxProcesses = options.maxProcesses ?? DEFAULT_MAX_PROCESSES;
+    this.maxMailbox = options.maxMailbox ?? DEFAULT_MAX_MAILBOX;
     this.sliceMs = options.sliceMs ?? 4;
     this.runawayMs = options.runawayMs ?? 2_000;
     this.trace = new Tracer(options.traceCapacity ?? 10_000, () => this.clock.now());
@@ -400,7 +410,7 @@ export class Runtime {
     const copy = copyMessage(message);
     if (dest instanceof Pid) {
       const target = this.procOf(dest);
-      if (target) this.deliver(target, copy, from ? from.pid : null, kind, null);
+      if (target) this.sendTo(from, target, copy, kind, null);
       else if (this.trace.active) this.traceDropped(from, copy, kind, null);
       return;
     }
@@ -410,7 +420,7 @@ export class Runtime {
         throw new ArgumentError(
           `cannot send to '${dest}': no process is registered under that name`,
         );
-      this.deliver(target, copy, from ? from.pid : null, kind, dest);
+      this.sendTo(from, target, copy, kind, dest);
       return;
     }
     if (Array.isArray(dest) && dest[0] === 'via') {
@@ -426,12 +436,35 @@ export class Runtime {
         );
       }
       const target = this.procOf(pid);
-      if (target) this.deliver(target, copy, from ? from.pid : null, kind, null);
+      if (target) this.sendTo(from, target, copy, kind, null);
       return;
     }
     throw new ArgumentError(
       `cannot send to ${inspect(dest)}: expected a pid, a name or a via tuple`,
     );
+  }
+
+  /**
+   * `deliver` for a process's send, with the mailbox limit: a receiver whose mailbox passes
+   * `maxMailbox` is killed, so a flood ends with a clear line instead of an exhausted tab. Only
+   * sends count: the runtime's own DOWN and EXIT messages are bounded by links and monitors.
+   */
+  private sendTo(
+    from: Proc | null,
+    to: Proc,
+    message: unknown,
+    kind: MessageKind,
+    name: string | null,
+  ): void {
+    this.deliver(to, message, from ? from.pid : null, kind, name);
+    if (to.mailbox.length <= this.maxMailbox || to.status === 'dead') return;
+    this.output(
+      to,
+      `[error] Process ${to.pid.toString()} was killed: its mailbox passed the limit of ${this.maxMailbox.toLocaleString('en-US')} messages\n`,
+      'stderr',
+    );
+    this.terminate(to, 'killed');
+    if (from === to) throw new ExitSignal('killed');
   }
 
   private traceDropped(

@@ -8,29 +8,24 @@
  * touching the notebook. It is the same worker program (app/worker/runtimeWorker.ts), spoken to
  * through the same protocol; its answer is validated like every message from a worker.
  */
-import type { ChapterCheckReport, FromWorker, ToWorker } from '../engine/protocol';
-import { parseFromWorker } from '../engine/protocol';
-
-/** The part of a Worker used here, so tests can stand in for it. */
-export interface CheckWorker {
-  postMessage(message: ToWorker): void;
-  terminate(): void;
-  onmessage: ((event: MessageEvent<unknown>) => void) | null;
-  onerror: ((event: ErrorEvent) => void) | null;
-}
+import type { ChapterCheckReport, FromWorker } from '../engine/protocol';
+import { HOST_CONNECT, parseFromWorker } from '../engine/protocol';
+import type { ChannelLike, WorkerLike } from '../session/workerClient';
 
 export interface ChapterCheckClientOptions {
-  readonly createWorker?: () => CheckWorker;
+  readonly createWorker?: () => WorkerLike;
+  /** Makes the channel to the worker host; the default is a MessageChannel. */
+  readonly createChannel?: () => ChannelLike;
   /** How long the worker may leave a ping unanswered before the check is given up (ms). */
   readonly hangTimeoutMs?: number;
   readonly pingIntervalMs?: number;
 }
 
-function startCheckWorker(): CheckWorker {
+function startCheckWorker(): WorkerLike {
   return new Worker(new URL('../worker/runtimeWorker.ts', import.meta.url), {
     type: 'module',
     name: 'actorbook-chapter-check',
-  }) as unknown as CheckWorker;
+  }) as unknown as WorkerLike;
 }
 
 /** A running check: its outcome (a report, or an Error saying why there is none) and a way out. */
@@ -46,6 +41,10 @@ export function checkChapterInWorker(
   options: ChapterCheckClientOptions = {},
 ): RunningCheck {
   const worker = (options.createWorker ?? startCheckWorker)();
+  // As for the notebook's worker: the host speaks only on this channel, and what a cell posts
+  // on the worker itself is never read (see app/session/workerClient.ts).
+  const channel: ChannelLike = (options.createChannel ?? (() => new MessageChannel()))();
+  const { port1: port, port2 } = channel;
   const hangTimeoutMs = options.hangTimeoutMs ?? 20_000;
   let settle: { resolve: (r: ChapterCheckReport) => void; reject: (e: Error) => void } | null =
     null;
@@ -56,6 +55,8 @@ export function checkChapterInWorker(
   let seq = 0;
   const end = (outcome: ChapterCheckReport | Error) => {
     clearInterval(heartbeat);
+    port.onmessage = null;
+    port.close();
     worker.terminate();
     const done = settle;
     settle = null;
@@ -74,10 +75,13 @@ export function checkChapterInWorker(
       return;
     }
     pingSentAt = now;
-    worker.postMessage({ type: 'ping', seq: ++seq });
+    port.postMessage({ type: 'ping', seq: ++seq });
   }, options.pingIntervalMs ?? 1000);
 
-  worker.onmessage = (event) => {
+  worker.onmessage = () => {
+    worker.onmessage = null; // a cell posted on the worker's own channel: not believed
+  };
+  port.onmessage = (event) => {
     const parsed = parseFromWorker(event.data);
     if (!parsed.ok) {
       end(new Error(parsed.error));
@@ -85,7 +89,7 @@ export function checkChapterInWorker(
     }
     const message: FromWorker = parsed.message;
     if (message.type === 'ready') {
-      worker.postMessage({ type: 'chapter/check', checkId: 1, fileName, text });
+      port.postMessage({ type: 'chapter/check', checkId: 1, fileName, text });
     } else if (message.type === 'pong') {
       pingSentAt = null;
     } else if (message.type === 'chapter/checked' && message.checkId === 1) {
@@ -98,5 +102,6 @@ export function checkChapterInWorker(
     event.preventDefault?.();
     end(new Error(`The check's worker failed: ${event.message || 'it did not start'}`));
   };
+  worker.postMessage({ type: HOST_CONNECT, port: port2 }, [port2]);
   return { report, cancel: () => end(new Error('The check was stopped.')) };
 }

@@ -1,6 +1,6 @@
-import { useCallback } from 'react';
+import { useCallback, useState } from 'react';
 import type { CellResult } from '../engine/protocol';
-import type { CellView } from '../notebook/cellOutputs';
+import type { CellView, TextOutputItem } from '../notebook/cellOutputs';
 import { useAppStore } from '../store/appStore';
 import type { AppState } from '../store/appStore';
 import { OutputBoundary } from './outputs/OutputBoundary';
@@ -27,10 +27,7 @@ export function CellOutput({ cell, number }: { cell: CellView; number: number })
     <div className="cell-output" role="log" aria-label={`Output of cell ${number}`}>
       {outputs.map((item, index) =>
         item.kind === 'text' ? (
-          <pre key={index} className={`cell-output__text cell-output__text--${item.stream}`}>
-            {item.stream === 'stderr' && <span className="visually-hidden">Error output: </span>}
-            {item.text}
-          </pre>
+          <OutputText key={index} item={item} />
         ) : (
           <OutputBoundary key={`rich:${item.output.id}`} kind={item.output.kind}>
             <RichOutputView output={item.output} onWidgetEvent={onWidgetEvent} />
@@ -39,6 +36,34 @@ export function CellOutput({ cell, number }: { cell: CellView; number: number })
       )}
       {result && <CellResultView result={result} />}
     </div>
+  );
+}
+
+/**
+ * Characters of one text output drawn until the reader asks for all of it. Laying out the
+ * 100,000 characters a cell may write holds the page's thread for a good part of a second on a
+ * slow machine, on every batch that arrives; the newest part is what a reader looks at.
+ */
+const SHOWN_TEXT_CHARS = 20_000;
+
+function OutputText({ item }: { item: TextOutputItem }) {
+  const [all, setAll] = useState(false);
+  const { text, stream } = item;
+  // Cut at a line start, so the first line shown is whole.
+  const cut = all || text.length <= SHOWN_TEXT_CHARS ? 0 : text.length - SHOWN_TEXT_CHARS;
+  const start = cut === 0 ? 0 : text.indexOf('\n', cut) + 1 || cut;
+  return (
+    <>
+      {start > 0 && (
+        <button type="button" className="cell-output__more" onClick={() => setAll(true)}>
+          Show {start.toLocaleString('en-US')} earlier characters
+        </button>
+      )}
+      <pre className={`cell-output__text cell-output__text--${stream}`}>
+        {stream === 'stderr' && <span className="visually-hidden">Error output: </span>}
+        {start > 0 ? text.slice(start) : text}
+      </pre>
+    </>
   );
 }
 

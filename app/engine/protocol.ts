@@ -72,6 +72,27 @@ export interface OutputChunk {
   readonly text: string;
 }
 
+/**
+ * The handshake: the page's first message on the worker's own channel, and the only one. It
+ * carries (and transfers) one end of a MessageChannel; every other message, both ways, travels on
+ * that port. The worker host keeps the port in its module scope, out of reach of cell code, which
+ * shares the worker's global scope: so a cell calling `postMessage` itself, or replacing
+ * `self.onmessage`, reaches nothing the page believes. (`port` is a MessagePort; this file knows
+ * no DOM types.)
+ */
+export interface HostConnect {
+  readonly type: 'host/connect';
+  readonly port: unknown;
+}
+
+/** The handshake's type, the one message a worker host takes on its own channel. */
+export const HOST_CONNECT = 'host/connect';
+
+/** True for the handshake message (the caller checks that `port` is a real MessagePort). */
+export function isHostConnect(data: unknown): data is HostConnect {
+  return isRecord(data) && data.type === HOST_CONNECT && 'port' in data;
+}
+
 /** Page -> worker. */
 export type ToWorker =
   /** Compile and run `source` as cell `cellId`; runs are queued and run one at a time. */

@@ -2,9 +2,12 @@
  * What the browser keeps of a chapter's exercises, beside the chapter's saved edits (a key of
  * its own, so the format of saved edits does not change): which exercises the learner solved,
  * and the learner's own code of an exercise while its solution is shown, so "back to my code"
- * still works after a reload. Unreadable data reads as nothing solved; it is never thrown at.
+ * still works after a reload. Unreadable data reads as nothing solved; it is never thrown at,
+ * and never overwritten: the first write after it copies it to a backup key (another version's
+ * format may be in it), and leaves it in place when even that copy fails.
  */
 import type { StorageLike } from './chapterStorage';
+import { backupKey } from './chapterStorage';
 
 /** The format of saved exercise progress. */
 export const EXERCISE_PROGRESS_VERSION = 1;
@@ -44,17 +47,38 @@ export function writeExerciseProgress(
 ): string | null {
   if (!storage) return 'This browser does not let the site keep data.';
   try {
+    const key = exerciseProgressKey(slug);
+    const before = storage.getItem(key);
+    if (before !== null && !isReadableExerciseProgress(before)) {
+      try {
+        storage.setItem(backupKey(`exercises:${slug}`, Date.now()), before);
+      } catch (error) {
+        const why = error instanceof Error ? error.message : String(error);
+        return `the progress stored for this chapter could not be read nor copied aside (${why}), so it was left as it was`;
+      }
+    }
     const empty = progress.solved.length === 0 && Object.keys(progress.own).length === 0;
-    if (empty) storage.removeItem(exerciseProgressKey(slug));
+    if (empty) storage.removeItem(key);
     else {
-      storage.setItem(
-        exerciseProgressKey(slug),
-        JSON.stringify({ version: EXERCISE_PROGRESS_VERSION, ...progress }),
-      );
+      storage.setItem(key, JSON.stringify({ version: EXERCISE_PROGRESS_VERSION, ...progress }));
     }
     return null;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/** True when `raw` is exercise progress of this format (not necessarily every field well formed). */
+function isReadableExerciseProgress(raw: string): boolean {
+  try {
+    const data: unknown = JSON.parse(raw);
+    return (
+      typeof data === 'object' &&
+      data !== null &&
+      (data as Record<string, unknown>).version === EXERCISE_PROGRESS_VERSION
+    );
+  } catch {
+    return false;
   }
 }
 

@@ -13,10 +13,23 @@
  * esbuild-wasm starts on the worker's own thread and can hold it for seconds on a loaded
  * machine, and no learner code can run (or hang) before it has started.
  *
- * Everything arriving from the worker is validated (protocol.ts) before it is believed.
+ * The channel: cell code runs in the worker's global scope, so it can call `postMessage` itself.
+ * The client therefore never listens to the worker's own channel. Its first and only message
+ * there (`host/connect`) transfers one end of a MessageChannel to the worker host, which keeps it
+ * where cells cannot reach; all traffic uses that port. What arrives on the worker's own channel
+ * afterwards was posted by a cell: it is dropped unread, with one notice per worker. A cell that
+ * closes the worker (`close()`) leaves the port silent, which the heartbeat takes as a hang.
+ *
+ * Everything arriving on the port is validated (protocol.ts) before it is believed.
  */
-import type { CellMessage, CellResult, FromWorker, ToWorker } from '../engine/protocol';
-import { parseFromWorker } from '../engine/protocol';
+import type {
+  CellMessage,
+  CellResult,
+  FromWorker,
+  HostConnect,
+  ToWorker,
+} from '../engine/protocol';
+import { HOST_CONNECT, parseFromWorker } from '../engine/protocol';
 import type { PanelsFromWorker, PanelsToWorker } from '../panels/model/panelMessages';
 import { isPanelsFromWorker } from '../panels/model/panelMessages';
 
@@ -37,16 +50,33 @@ export type ClientEvent =
 
 /** The part of a Worker the client uses, so tests can stand in for it. */
 export interface WorkerLike {
-  postMessage(message: ToWorker): void;
+  /** Only ever the handshake, transferring the worker's end of the channel. */
+  postMessage(message: HostConnect, transfer: Transferable[]): void;
   terminate(): void;
+  /** After the handshake, only a cell posts here: the client drops such messages unread. */
   onmessage: ((event: MessageEvent<unknown>) => void) | null;
   onerror: ((event: ErrorEvent) => void) | null;
+}
+
+/** The page's end of the channel to the worker host. */
+export interface PortLike {
+  postMessage(message: ToWorker): void;
+  onmessage: ((event: MessageEvent<unknown>) => void) | null;
   onmessageerror: ((event: MessageEvent<unknown>) => void) | null;
+  close(): void;
+}
+
+/** A channel whose `port2` goes to the worker host; tests stand in for MessageChannel. */
+export interface ChannelLike {
+  readonly port1: PortLike;
+  readonly port2: Transferable;
 }
 
 export interface WorkerClientOptions {
   /** Makes a worker; the default starts app/worker/runtimeWorker.ts as a module worker. */
   readonly createWorker?: () => WorkerLike;
+  /** Makes the channel to each new worker; the default is a MessageChannel. */
+  readonly createChannel?: () => ChannelLike;
   readonly pingIntervalMs?: number;
   readonly hangTimeoutMs?: number;
   /** The hang allowance until the worker's compiler has started (default 20 s). */
@@ -56,8 +86,13 @@ export interface WorkerClientOptions {
 /** Longest wait for an idle moment before the compiler is started anyway (ms). */
 const COMPILER_WARM_TIMEOUT_MS = 2000;
 
-/** The notice shown when a stuck worker was replaced. */
-export const HANG_NOTICE = 'The runtime stopped answering and was restarted: bindings were lost.';
+/** The notice shown when a stuck (or closed) worker was replaced. */
+export const HANG_NOTICE =
+  'The runtime stopped answering and was restarted (a cell hung or closed it): bindings were lost.';
+
+/** The notice shown, once per worker, when a cell posted on the worker's own channel. */
+export const FOREIGN_MESSAGE_NOTICE =
+  'A cell called postMessage itself: the page ignores messages that do not come from the runtime.';
 
 /** A run sent to the worker and not ended yet (where it is, queued or running, is the notebook's). */
 interface Pending {
@@ -75,6 +110,7 @@ function startRuntimeWorker(): WorkerLike {
 
 export class WorkerClient {
   private readonly createWorker: () => WorkerLike;
+  private readonly createChannel: () => ChannelLike;
   private readonly pingIntervalMs: number;
   private readonly hangTimeoutMs: number;
   private readonly startupHangTimeoutMs: number;
@@ -84,6 +120,8 @@ export class WorkerClient {
   private panelSink: ((message: PanelsFromWorker) => void) | null = null;
   private readonly pending = new Map<number, Pending>();
   private worker: WorkerLike;
+  /** The page's end of the current worker's channel: the only source of believed messages. */
+  private port: PortLike;
   private statusNow: RuntimeStatus = 'starting';
   /** True once the current worker said `ready`; until then messages wait in the outbox. */
   private workerReady = false;
@@ -98,10 +136,11 @@ export class WorkerClient {
 
   constructor(options: WorkerClientOptions = {}) {
     this.createWorker = options.createWorker ?? startRuntimeWorker;
+    this.createChannel = options.createChannel ?? (() => new MessageChannel());
     this.pingIntervalMs = options.pingIntervalMs ?? 500;
     this.hangTimeoutMs = options.hangTimeoutMs ?? 3000;
     this.startupHangTimeoutMs = options.startupHangTimeoutMs ?? 20_000;
-    this.worker = this.attach(this.createWorker());
+    [this.worker, this.port] = this.connect();
     this.heartbeat = setInterval(() => this.beat(), this.pingIntervalMs);
   }
 
@@ -171,14 +210,23 @@ export class WorkerClient {
     this.disposed = true;
     clearInterval(this.heartbeat);
     this.worker.terminate();
+    this.port.close();
     this.loseAll('The notebook was closed.');
     this.listeners.clear();
     this.panelSink = null;
   }
 
-  private attach(worker: WorkerLike): WorkerLike {
-    worker.onmessage = (event) => {
-      if (worker === this.worker) this.receive(event.data);
+  /** Starts a worker and hands it its end of a new channel; returns both. */
+  private connect(): [WorkerLike, PortLike] {
+    const worker = this.createWorker();
+    const { port1: port, port2 } = this.createChannel();
+    worker.onmessage = () => {
+      // Posted by a cell (the host speaks only on the port): not read, never believed. Said
+      // once; then no listener at all, so a cell posting in a loop costs the page next to nothing.
+      worker.onmessage = null;
+      if (worker === this.worker) {
+        this.emit({ type: 'notice', tone: 'info', text: FOREIGN_MESSAGE_NOTICE });
+      }
     };
     worker.onerror = (event) => {
       if (worker !== this.worker) return;
@@ -186,15 +234,19 @@ export class WorkerClient {
       const detail = event.message || 'the worker script failed to load or threw';
       this.emit({ type: 'notice', tone: 'error', text: `The runtime worker failed: ${detail}` });
     };
-    worker.onmessageerror = () => {
-      if (worker !== this.worker) return;
+    port.onmessage = (event) => {
+      if (port === this.port) this.receive(event.data);
+    };
+    port.onmessageerror = () => {
+      if (port !== this.port) return;
       this.emit({
         type: 'notice',
         tone: 'error',
         text: 'A message from the runtime worker could not be read.',
       });
     };
-    return worker;
+    worker.postMessage({ type: HOST_CONNECT, port: port2 }, [port2]);
+    return [worker, port];
   }
 
   private receive(data: unknown): void {
@@ -214,8 +266,8 @@ export class WorkerClient {
         this.setStatus('ready');
         const outbox = this.outbox;
         this.outbox = [];
-        for (const queued of outbox) this.worker.postMessage(queued);
-        this.warmCompilerWhenIdle(this.worker);
+        for (const queued of outbox) this.port.postMessage(queued);
+        this.warmCompilerWhenIdle(this.port);
         return;
       }
       case 'compiler/status':
@@ -273,9 +325,9 @@ export class WorkerClient {
    * Without requestIdleCallback (Safari) a timer stands in; outside a page (tests) nothing does,
    * and the first run starts the compiler.
    */
-  private warmCompilerWhenIdle(worker: WorkerLike): void {
+  private warmCompilerWhenIdle(port: PortLike): void {
     const warm = () => {
-      if (worker === this.worker && !this.disposed) worker.postMessage({ type: 'compiler/warm' });
+      if (port === this.port && !this.disposed) port.postMessage({ type: 'compiler/warm' });
     };
     const scope = globalThis as {
       requestIdleCallback?: (callback: () => void, options: { timeout: number }) => number;
@@ -289,7 +341,7 @@ export class WorkerClient {
   }
 
   private send(message: ToWorker): void {
-    if (this.workerReady) this.worker.postMessage(message);
+    if (this.workerReady) this.port.postMessage(message);
     else this.outbox.push(message);
   }
 
@@ -304,18 +356,19 @@ export class WorkerClient {
     const busy = this.pending.size > 0 || this.statusNow === 'restarting';
     if (!this.workerReady || !busy) return;
     this.pingSentAt = now;
-    this.worker.postMessage({ type: 'ping', seq: this.nextSeq++ });
+    this.port.postMessage({ type: 'ping', seq: this.nextSeq++ });
   }
 
   /** Terminates the stuck worker and starts a new one. */
   private replace(): void {
     this.worker.terminate();
+    this.port.close();
     this.pingSentAt = null;
     this.compilerReported = false;
     this.workerReady = false;
     this.outbox = [];
     this.setStatus('starting');
-    this.worker = this.attach(this.createWorker());
+    [this.worker, this.port] = this.connect();
     this.loseAll(HANG_NOTICE);
     this.emit({ type: 'notice', tone: 'error', text: HANG_NOTICE });
   }

@@ -1,11 +1,20 @@
 /**
- * The runtime worker host: the only file that calls `postMessage`/`onmessage` for the runtime.
+ * The runtime worker host: the only file that talks to the page for the runtime.
  *
  * A thin adapter over the engine's run Session (app/engine/session.ts), which owns the runtime,
  * the queue of runs, cancel and restart: this file validates what arrives
  * (app/engine/protocol.ts; a malformed message is answered with `worker/error` and otherwise
  * ignored), hands cell messages to the session and posts the session's events, which are
  * already protocol messages. It answers pings while it is free, and starts the compiler.
+ *
+ * The host owns the channel. Cell code runs in this worker's global scope and may call
+ * `postMessage`, replace `self.onmessage`, patch prototypes or globals. So the page talks to the
+ * host only through a MessagePort it transfers in its first message (`host/connect`), kept here in
+ * module scope where no cell can name it; and everything the host uses to talk (the port's
+ * `postMessage`, `MessageEvent`'s `data`, `Reflect.apply`, its timers and clock) is captured when
+ * this module is evaluated, before any cell has run. What a cell posts on the worker's own channel
+ * the page drops; a cell that closes the worker is caught by the page's heartbeat. A module worker
+ * has no `importScripts`, and the worker reaches neither the page's DOM nor its storage.
  *
  * Output is batched here, because batching is about the cost of `postMessage`: chunks are
  * collected and posted at most once per BATCH_MS, so a process that prints in a tight loop costs
@@ -18,7 +27,7 @@ import { createRuntime } from '../../runtime/index';
 import type { SessionEvent } from '../engine/index';
 import { Session, checkChapterText, esbuildTransform, startEsbuild } from '../engine/index';
 import type { FromWorker, OutputChunk, ToWorker } from '../engine/protocol';
-import { parseToWorker } from '../engine/protocol';
+import { isHostConnect, parseToWorker } from '../engine/protocol';
 import { isPanelsToWorker } from '../panels/model/panelMessages';
 import { PanelHost } from '../panels/panelFeed';
 
@@ -27,7 +36,6 @@ const BATCH_MS = 32;
 
 /** The few worker globals used here, typed without pulling the WebWorker lib into the app. */
 interface WorkerScope {
-  postMessage(message: FromWorker): void;
   onmessage: ((event: MessageEvent<unknown>) => void) | null;
   addEventListener(
     type: 'error' | 'unhandledrejection',
@@ -36,6 +44,22 @@ interface WorkerScope {
 }
 
 const scope = self as unknown as WorkerScope;
+
+// Captured now, before any cell runs: a cell may replace any of these later (they are globals or
+// prototype members of the scope it shares), and must not see, alter or stop what the host says.
+const apply = Reflect.apply;
+const portPostMessage = MessagePort.prototype.postMessage;
+const PortClass = MessagePort;
+const eventData = Object.getOwnPropertyDescriptor(MessageEvent.prototype, 'data')!.get!;
+const eventTrusted = (event: Event): boolean => event.isTrusted; // an own, unforgeable property
+const hostSetTimeout = setTimeout.bind(globalThis);
+const hostClearTimeout = clearTimeout.bind(globalThis);
+const hostNow = performance.now.bind(performance);
+const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** The page's end of the channel, once the page sent it; only this module can name it. */
+let port: MessagePort | null = null;
+
 /** The live panels: a feed per runtime, fed by the runtime's trace. */
 const panels = new PanelHost({ post });
 let buffered: OutputChunk[] = [];
@@ -43,9 +67,9 @@ let flushTimer: ReturnType<typeof setTimeout> | null = null;
 
 /** The worker's clock and timers, for the notebook's session and the chapter check's. */
 const workerTime = {
-  now: () => performance.now(),
-  setTimer: (callback: () => void, ms: number) => setTimeout(callback, ms),
-  clearTimer: (handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  now: hostNow,
+  setTimer: (callback: () => void, ms: number) => hostSetTimeout(callback, ms),
+  clearTimer: (handle: unknown) => hostClearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
 const session = new Session({
@@ -62,7 +86,15 @@ const session = new Session({
 });
 
 function post(message: FromWorker): void {
-  scope.postMessage(message);
+  if (!port) return;
+  try {
+    apply(portPostMessage, port, [message]);
+  } catch (e) {
+    // A message that cannot be cloned must not vanish silently: say which one failed.
+    apply(portPostMessage, port, [
+      { type: 'worker/error', message: `Could not send ${message.type}: ${errorMessage(e)}` },
+    ]);
+  }
 }
 
 function forward(event: SessionEvent): void {
@@ -81,11 +113,11 @@ function bufferOutput(chunk: OutputChunk): void {
   } else {
     buffered.push(chunk);
   }
-  flushTimer ??= setTimeout(flushOutput, BATCH_MS);
+  flushTimer ??= hostSetTimeout(flushOutput, BATCH_MS);
 }
 
 function flushOutput(): void {
-  if (flushTimer !== null) clearTimeout(flushTimer);
+  if (flushTimer !== null) hostClearTimeout(flushTimer);
   flushTimer = null;
   if (buffered.length === 0) return;
   const chunks = buffered;
@@ -149,23 +181,35 @@ async function checkChapterInWorker({
   }
 }
 
+/** Takes the page's port from the handshake; anything else on the worker's own channel is not the page's. */
 scope.onmessage = (event) => {
-  const parsed = parseToWorker(event.data);
-  if (parsed.ok) handle(parsed.message);
-  else post({ type: 'worker/error', message: parsed.error });
+  if (port) return;
+  const data: unknown = apply(eventData, event, []);
+  if (!isHostConnect(data) || !(data.port instanceof PortClass)) return;
+  port = data.port;
+  scope.onmessage = null;
+  port.onmessage = (message) => {
+    const parsed = parseToWorker(apply(eventData, message, []));
+    if (parsed.ok) handle(parsed.message);
+    else post({ type: 'worker/error', message: parsed.error });
+  };
+  post({ type: 'ready' });
 };
 scope.addEventListener('error', (event) => {
+  if (!eventTrusted(event)) return; // dispatched by a cell, not thrown
   post({
     type: 'worker/error',
     message: `Uncaught in the worker: ${event.message ?? 'unknown error'}`,
   });
 });
 scope.addEventListener('unhandledrejection', (event) => {
+  if (!eventTrusted(event)) return;
   event.preventDefault();
-  const reason = event.reason instanceof Error ? event.reason.message : String(event.reason);
-  post({ type: 'worker/error', message: `Unhandled rejection in the worker: ${reason}` });
+  post({
+    type: 'worker/error',
+    message: `Unhandled rejection in the worker: ${errorMessage(event.reason)}`,
+  });
 });
-post({ type: 'ready' });
 
 let compilerWarming: Promise<void> | null = null;
 
@@ -177,15 +221,15 @@ let compilerWarming: Promise<void> | null = null;
  */
 function warmCompiler(): Promise<void> {
   if (compilerWarming) return compilerWarming;
-  const started = performance.now();
+  const started = hostNow();
   compilerWarming = startEsbuild().then(
     () => {
-      post({ type: 'compiler/status', ok: true, ms: performance.now() - started, message: null });
+      post({ type: 'compiler/status', ok: true, ms: hostNow() - started, message: null });
     },
     (e: unknown) => {
       compilerWarming = null;
       const message = e instanceof Error ? e.message : String(e);
-      post({ type: 'compiler/status', ok: false, ms: performance.now() - started, message });
+      post({ type: 'compiler/status', ok: false, ms: hostNow() - started, message });
     },
   );
   return compilerWarming;

@@ -1,25 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import type { CheckWorker } from '../../authoring/chapterCheckClient';
 import { checkChapterInWorker } from '../../authoring/chapterCheckClient';
 import type { ToWorker } from '../../engine/protocol';
+import { FakeWorker, fakeChannel } from '../session/fakeWorker';
 
-/** A stand-in worker: records what it is sent; `answer` plays the worker's side. */
+/** A stand-in worker on a fake channel: `answer` plays the worker host's side. */
 function fakeWorker(answer: (message: ToWorker, reply: (data: unknown) => void) => void) {
-  const sent: ToWorker[] = [];
-  let terminated = false;
-  const worker: CheckWorker = {
-    onmessage: null,
-    onerror: null,
-    postMessage(message) {
-      sent.push(message);
-      answer(message, (data) => worker.onmessage?.({ data } as MessageEvent<unknown>));
-    },
-    terminate() {
-      terminated = true;
-    },
+  const worker = new FakeWorker();
+  worker.onPosted = (message) => answer(message, (data) => worker.reply(data));
+  setTimeout(() => worker.reply({ type: 'ready' }), 0);
+  return {
+    worker,
+    sent: worker.posted,
+    terminated: () => worker.terminated,
+    options: { createWorker: () => worker, createChannel: fakeChannel },
   };
-  setTimeout(() => worker.onmessage?.({ data: { type: 'ready' } } as MessageEvent<unknown>), 0);
-  return { worker, sent, terminated: () => terminated };
 }
 
 describe('checkChapterInWorker', () => {
@@ -28,7 +22,7 @@ describe('checkChapterInWorker', () => {
     const fake = fakeWorker((message, reply) => {
       if (message.type === 'chapter/check') reply({ type: 'chapter/checked', checkId: 1, report });
     });
-    const check = checkChapterInWorker('a.md', '# A', { createWorker: () => fake.worker });
+    const check = checkChapterInWorker('a.md', '# A', fake.options);
     await expect(check.report).resolves.toEqual(report);
     expect(fake.sent).toContainEqual({
       type: 'chapter/check',
@@ -42,7 +36,7 @@ describe('checkChapterInWorker', () => {
   it('gives up on a worker that stops answering pings, and ends it', async () => {
     const fake = fakeWorker(() => {}); // never answers anything
     const check = checkChapterInWorker('a.md', '# A', {
-      createWorker: () => fake.worker,
+      ...fake.options,
       pingIntervalMs: 5,
       hangTimeoutMs: 30,
     });
@@ -56,7 +50,20 @@ describe('checkChapterInWorker', () => {
         reply({ type: 'chapter/checked', checkId: 1, report: { kind: 'nope' } });
       }
     });
-    const check = checkChapterInWorker('a.md', '# A', { createWorker: () => fake.worker });
+    const check = checkChapterInWorker('a.md', '# A', fake.options);
     await expect(check.report).rejects.toThrow(/unknown kind "nope"/);
+  });
+
+  it('ignores a forged report a cell posts on the worker itself, and believes only the channel', async () => {
+    const forged = { kind: 'checked', failures: [] } as const;
+    const real = { kind: 'malformed', errors: [] } as const;
+    const fake = fakeWorker((message, reply) => {
+      if (message.type !== 'chapter/check') return;
+      fake.worker.postFromCell({ type: 'chapter/checked', checkId: 1, report: forged });
+      reply({ type: 'chapter/checked', checkId: 1, report: real });
+    });
+    const check = checkChapterInWorker('a.md', '# A', fake.options);
+    await expect(check.report).resolves.toEqual(real);
+    expect(fake.worker.handshakes).toHaveLength(1);
   });
 });

@@ -15,7 +15,19 @@ export const cellRegion = (page: Page, n: number) =>
 
 /** The code cell `n` shows, whichever editor shows it, one line per line with text. */
 export async function cellCode(page: Page, n: number): Promise<string> {
-  const text = await cellRegion(page, n).locator('.code-editor').innerText();
+  const text = await cellRegion(page, n)
+    .locator('.code-editor')
+    .evaluate((editor: HTMLElement) => {
+      // Monaco reuses its line elements, so their order in the DOM is not the text's order:
+      // read them by where they are drawn.
+      const lines = [...editor.querySelectorAll<HTMLElement>('.view-lines .view-line')];
+      if (lines.length === 0) return editor.innerText;
+      const top = (line: HTMLElement) => parseFloat(line.style.top) || 0;
+      return lines
+        .sort((a, b) => top(a) - top(b))
+        .map((line) => line.innerText)
+        .join('\n');
+    });
   // Editors draw spaces as no-break spaces, and empty lines each their own way.
   return text
     .replace(/\u00a0/g, ' ')
@@ -92,4 +104,33 @@ export async function cellFinished(page: Page, n: number): Promise<void> {
       UI_WAIT,
     )
     .toBe(true);
+}
+
+/** The output area under cell `n`. */
+export const cellOutput = (page: Page, n: number) =>
+  page.getByRole('log', { name: `Output of cell ${n}`, exact: true });
+
+/** Presses cell `n`'s Run button. */
+export async function clickRun(page: Page, n: number): Promise<void> {
+  await cellRegion(page, n)
+    .getByRole('button', { name: `Run cell ${n}`, exact: true })
+    .click();
+}
+
+/** Types `code` into cell `n` and runs it. */
+export async function runCellCode(page: Page, n: number, code: string): Promise<void> {
+  await replaceCellCode(page, n, code);
+  await clickRun(page, n);
+}
+
+/** The text cell `n` and its processes printed, as drawn (only one stream if given). */
+export async function cellPrinted(
+  page: Page,
+  n: number,
+  stream?: 'stdout' | 'stderr',
+): Promise<string> {
+  const texts = cellOutput(page, n).locator(
+    stream ? `.cell-output__text--${stream}` : '.cell-output__text',
+  );
+  return (await texts.allTextContents()).join('');
 }

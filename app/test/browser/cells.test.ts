@@ -5,7 +5,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { cellFinished, replaceCellCode } from './cellDriver';
+import { cellFinished, cellOutput, cellPrinted, cellRegion, runCellCode } from './cellDriver';
 import { SCREENSHOTS, chromiumForFile, watchPageErrors } from './browserSession';
 
 const siteUrl = inject('siteUrl');
@@ -28,20 +28,12 @@ afterEach(async () => {
   expect(pageErrors).toEqual([]);
 });
 
-const cell = (n: number) => page.getByRole('region', { name: `Cell ${n}`, exact: true });
-const output = (n: number) => page.getByRole('log', { name: `Output of cell ${n}`, exact: true });
-
+const cell = (n: number) => cellRegion(page, n);
+const output = (n: number) => cellOutput(page, n);
 /** Types `code` into cell `n` and runs it. */
-async function run(n: number, code: string) {
-  await replaceCellCode(page, n, code);
-  await cell(n)
-    .getByRole('button', { name: `Run cell ${n}`, exact: true })
-    .click();
-}
-
+const run = (n: number, code: string) => runCellCode(page, n, code);
 /** Everything cell `n` and its processes printed, stdout and stderr. */
-const printed = async (n: number) =>
-  (await output(n).locator('.cell-output__text').allTextContents()).join('');
+const printed = (n: number) => cellPrinted(page, n);
 
 /** Waits until cell `n` has no run pending and shows how it ended. */
 const finished = (n: number) => cellFinished(page, n);

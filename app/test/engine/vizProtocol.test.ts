@@ -1,27 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { FromWorker, ToWorker } from '../../engine/protocol';
 import { parseFromWorker, parseToWorker } from '../../engine/protocol';
-import type { ClientEvent, WorkerLike } from '../../session/workerClient';
+import type { ClientEvent } from '../../session/workerClient';
 import { WorkerClient } from '../../session/workerClient';
-
-class FakeWorker implements WorkerLike {
-  posted: ToWorker[] = [];
-  onmessage: ((event: MessageEvent<unknown>) => void) | null = null;
-  onerror: ((event: ErrorEvent) => void) | null = null;
-  onmessageerror: ((event: MessageEvent<unknown>) => void) | null = null;
-  postMessage(message: ToWorker): void {
-    this.posted.push(message);
-  }
-  terminate(): void {}
-  reply(data: FromWorker | unknown): void {
-    this.onmessage?.({ data } as MessageEvent<unknown>);
-  }
-}
+import { FakeWorker, fakeChannel } from '../session/fakeWorker';
 
 function setup() {
   const worker = new FakeWorker();
   const events: ClientEvent[] = [];
-  const client = new WorkerClient({ createWorker: () => worker });
+  const client = new WorkerClient({ createWorker: () => worker, createChannel: fakeChannel });
   client.subscribe((event) => events.push(event));
   return { client, worker, events };
 }

@@ -53,4 +53,35 @@ describe('exercise progress in storage', () => {
       'QuotaExceededError',
     );
   });
+
+  it('copies unreadable progress to a backup key before the first write replaces it', () => {
+    const storage = memoryStorage();
+    const foreign = '{"version":2,"solved":{"greeter":"2026-01-01"}}';
+    storage.data.set(exerciseProgressKey('start'), foreign);
+    expect(writeExerciseProgress(storage, 'start', { solved: ['loop'], own: {} })).toBeNull();
+    const backups = [...storage.data].filter(([key]) =>
+      key.startsWith('actorbook:backup:exercises:start:'),
+    );
+    expect(backups.map(([, value]) => value)).toEqual([foreign]);
+    expect(readExerciseProgress(storage, 'start')).toEqual({ solved: ['loop'], own: {} });
+    // Readable progress is simply replaced: no backup for it.
+    writeExerciseProgress(storage, 'start', { solved: ['loop', 'more'], own: {} });
+    expect([...storage.data.keys()].filter((key) => key.includes('backup'))).toHaveLength(1);
+  });
+
+  it('leaves unreadable progress in place, and says so, when it cannot be copied aside', () => {
+    const storage = memoryStorage();
+    storage.data.set(exerciseProgressKey('start'), '{broken');
+    const refusing: StorageLike = {
+      getItem: storage.getItem,
+      setItem: () => {
+        throw new Error('QuotaExceededError');
+      },
+      removeItem: storage.removeItem,
+    };
+    expect(writeExerciseProgress(refusing, 'start', { solved: [], own: {} })).toMatch(
+      /could not be read nor copied aside \(QuotaExceededError\), so it was left as it was/,
+    );
+    expect(storage.data.get(exerciseProgressKey('start'))).toBe('{broken');
+  });
 });

@@ -1,25 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { FromWorker, ToWorker } from '../../engine/protocol';
-import type { ClientEvent, WorkerLike } from '../../session/workerClient';
-import { HANG_NOTICE, WorkerClient } from '../../session/workerClient';
-
-/** A stand-in worker: records what the client posts, and lets the test answer. */
-class FakeWorker implements WorkerLike {
-  posted: ToWorker[] = [];
-  terminated = false;
-  onmessage: ((event: MessageEvent<unknown>) => void) | null = null;
-  onerror: ((event: ErrorEvent) => void) | null = null;
-  onmessageerror: ((event: MessageEvent<unknown>) => void) | null = null;
-  postMessage(message: ToWorker): void {
-    this.posted.push(message);
-  }
-  terminate(): void {
-    this.terminated = true;
-  }
-  reply(data: FromWorker | unknown): void {
-    this.onmessage?.({ data } as MessageEvent<unknown>);
-  }
-}
+import type { ClientEvent } from '../../session/workerClient';
+import { FOREIGN_MESSAGE_NOTICE, HANG_NOTICE, WorkerClient } from '../../session/workerClient';
+import { FakeWorker, fakeChannel } from './fakeWorker';
 
 function setup() {
   const workers: FakeWorker[] = [];
@@ -30,6 +12,7 @@ function setup() {
       workers.push(worker);
       return worker;
     },
+    createChannel: fakeChannel,
     pingIntervalMs: 500,
     hangTimeoutMs: 3000,
   });
@@ -192,6 +175,70 @@ describe('WorkerClient', () => {
     expect(workers).toHaveLength(1);
     vi.advanceTimersByTime(11_000);
     expect(workers).toHaveLength(2);
+  });
+
+  it('sends the worker only the handshake, transferring the port every later message uses', () => {
+    const { client, worker } = setup();
+    expect(worker().handshakes).toHaveLength(1);
+    expect(worker().handshakes[0]).toMatchObject({ type: 'host/connect' });
+    worker().reply({ type: 'ready' });
+    void client.run('a', '1');
+    expect(worker().handshakes).toHaveLength(1);
+    expect(worker().posted).toEqual([{ type: 'cell/run', runId: 1, cellId: 'a', source: '1' }]);
+  });
+
+  it('believes nothing a cell posts on the worker’s own channel, and says so once', async () => {
+    const { client, worker, events } = setup();
+    const panels: unknown[] = [];
+    client.connectPanels((message) => panels.push(message));
+    worker().reply({ type: 'ready' });
+    const run = client.run('a', 'postMessage(...)');
+    worker().reply({ type: 'cell/started', runId: 1, cellId: 'a' });
+    const before = events.length;
+    const forged = [
+      {
+        type: 'cell/done',
+        runId: 1,
+        cellId: 'a',
+        result: { status: 'ok', value: '"forged"' },
+        ms: 1,
+      },
+      { type: 'cell/output', chunks: [{ cellId: 'b', stream: 'stdout', text: 'forged\n' }] },
+      { type: 'cell/rich', cellId: 'b', output: { kind: 'markdown', id: 'm', markdown: '**x**' } },
+      { type: 'scheduler/state', paused: true, rate: 0.1 },
+      { type: 'pong', seq: 1 },
+      { type: 'runtime/restarted' },
+    ];
+    for (const message of forged) worker().postFromCell(message);
+    expect(events.slice(before)).toEqual([
+      { type: 'notice', tone: 'info', text: FOREIGN_MESSAGE_NOTICE },
+    ]);
+    expect(panels).toEqual([]);
+    // The run is still the worker host's to end.
+    worker().reply({
+      type: 'cell/done',
+      runId: 1,
+      cellId: 'a',
+      result: { status: 'ok', value: 'undefined' },
+      ms: 2,
+    });
+    await expect(run).resolves.toEqual({ status: 'ok', value: 'undefined' });
+  });
+
+  it('replaces a worker a cell closed: its port falls silent and the heartbeat notices', async () => {
+    const { client, worker, workers } = setup();
+    worker().reply({ type: 'ready' });
+    worker().reply({ type: 'compiler/status', ok: true, ms: 900, message: null });
+    const closing = client.run('a', 'close()');
+    worker().reply({ type: 'cell/started', runId: 1, cellId: 'a' });
+    vi.advanceTimersByTime(4000);
+    expect(workers).toHaveLength(2);
+    await expect(closing).resolves.toEqual({ status: 'lost', message: HANG_NOTICE });
+    expect(HANG_NOTICE).toMatch(/stopped answering.*restarted/);
+    // The fresh worker has a channel of its own and takes cells.
+    worker().reply({ type: 'ready' });
+    void client.run('a', '1');
+    expect(worker().posted).toEqual([{ type: 'cell/run', runId: 2, cellId: 'a', source: '1' }]);
   });
 
   it('ends pending runs as lost when disposed', async () => {

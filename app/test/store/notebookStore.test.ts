@@ -3,29 +3,11 @@
  * real WorkerClient over a fake worker, an in-memory storage and fake timers.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { FromWorker, ToWorker } from '../../engine/protocol';
-import type { WorkerLike } from '../../session/workerClient';
 import type { StorageLike } from '../../persistence/chapterStorage';
 import { QUOTA_MESSAGE, chapterKey } from '../../persistence/chapterStorage';
 import { createAppStore } from '../../store/appStore';
 import { RETURN_NOTICE } from '../../store/runtimeSlice';
-
-class FakeWorker implements WorkerLike {
-  posted: ToWorker[] = [];
-  onmessage: ((event: MessageEvent<unknown>) => void) | null = null;
-  onerror: ((event: ErrorEvent) => void) | null = null;
-  onmessageerror: ((event: MessageEvent<unknown>) => void) | null = null;
-  postMessage(message: ToWorker): void {
-    this.posted.push(message);
-  }
-  terminate(): void {}
-  reply(data: FromWorker): void {
-    this.onmessage?.({ data } as MessageEvent<unknown>);
-  }
-  runs() {
-    return this.posted.flatMap((message) => (message.type === 'cell/run' ? [message] : []));
-  }
-}
+import { FakeWorker, fakeChannel } from '../session/fakeWorker';
 
 class MemoryStorage implements StorageLike {
   readonly items = new Map<string, string>();
@@ -60,6 +42,7 @@ function open(store = createAppStore()) {
       workers.push(worker);
       return worker;
     },
+    createChannel: fakeChannel,
   });
   const worker = workers.at(-1)!;
   worker.reply({ type: 'ready' });
