@@ -1,6 +1,7 @@
 import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { chapterIndexPlugin } from './scripts/chapterIndexPlugin.ts';
 import { runtimeTypesPlugin } from './scripts/runtimeTypesPlugin.ts';
 import { staticPagesPlugin } from './scripts/staticPagesPlugin.ts';
 
@@ -12,6 +13,8 @@ export default defineConfig({
   plugins: [
     react(),
     staticPagesPlugin({ chaptersDir }),
+    // The contents' data (titles, parts, counts) as `virtual:chapter-index`, read at build time.
+    chapterIndexPlugin({ chaptersDir }),
     // The runtime's declarations for the cell editor, as `virtual:runtime-types`.
     runtimeTypesPlugin({
       rootDir: fileURLToPath(new URL('.', import.meta.url)),

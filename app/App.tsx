@@ -1,6 +1,6 @@
 import { Suspense, lazy, useEffect } from 'react';
 import { COURSE_PLAN } from './chapters/coursePlan';
-import { loadChapterCatalog } from './chapters/loadChapters';
+import { loadChapter, loadChapterIndex } from './chapters/loadChapters';
 import { buildTableOfContents, neighbours, readingOrder } from './chapters/tableOfContents';
 import { ChapterPager } from './components/ChapterPager';
 import { ErrorBoundary } from './components/ErrorBoundary';
@@ -17,15 +17,16 @@ import { appStore } from './store/appStore';
 /**
  * Chapter pages bring the notebook, the cell editor's loader and the panels: a chunk of their
  * own, so the home page does not wait for them. A chapter URL starts fetching it at once, in
- * parallel with the chapter files, instead of after the first render.
+ * parallel with the chapter index and its own file, instead of after the first render.
  */
 const loadChapterPage = () => import('./pages/ChapterPage');
 const ChapterPage = lazy(() =>
   loadChapterPage().then((module) => ({ default: module.ChapterPage })),
 );
-if (routeForUrl(window.location.href)?.route.name === 'chapter') {
+const startRoute = routeForUrl(window.location.href)?.route;
+if (startRoute?.name === 'chapter') {
   void loadChapterPage();
-  void loadChapterCatalog();
+  void loadChapter(startRoute.slug);
 }
 
 /** The app shell: the header and the page the URL names, the shell's dialogs and shortcuts. */
@@ -103,7 +104,7 @@ function useShellShortcuts(): void {
 async function goToNeighbour(direction: 'previous' | 'next'): Promise<void> {
   const here = routeForUrl(window.location.href);
   if (here?.route.name !== 'chapter') return;
-  const order = readingOrder(buildTableOfContents(await loadChapterCatalog(), COURSE_PLAN));
+  const order = readingOrder(buildTableOfContents(await loadChapterIndex(), COURSE_PLAN));
   const target = neighbours(order, here.route.slug)[direction];
   if (target) navigate({ name: 'chapter', slug: target.slug });
 }
