@@ -7,6 +7,7 @@ import { ErrorBoundary } from './components/ErrorBoundary';
 import { ShellDialogs } from './components/ShellDialogs';
 import { SiteHeader } from './components/SiteHeader';
 import { HomePage } from './pages/HomePage';
+import { OfflineSupport } from './offline/OfflineSupport';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { isTypingTarget, shortcutFor } from './routing/keyboardShortcuts';
 import type { Route } from './routing/routes';
@@ -53,6 +54,7 @@ export function App() {
         </ErrorBoundary>
       </main>
       <ShellDialogs />
+      <OfflineSupport />
     </>
   );
 }

@@ -1,0 +1,145 @@
+/**
+ * The offline cache on the page: registers the service worker in the built site (never in the
+ * dev server, which keeps working without one) and shows what the learner needs to know: that
+ * the course now works offline, and that a new version is ready, with Reload. Reload writes
+ * pending edits first; if the browser refuses them (storage full), it says so and waits.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import { appStore } from '../store/appStore';
+import type { ServiceWorkerControls } from './serviceWorkerUpdates';
+import { watchServiceWorker } from './serviceWorkerUpdates';
+import { unsavedEditsMessage } from './unsavedEdits';
+import './offline.css';
+
+type Notice =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'offlineReady' }
+  | { readonly kind: 'updateReady' }
+  | { readonly kind: 'unsaved'; readonly message: string };
+
+/** How often a long-open page asks the host for a new deployment (besides every page load). */
+const UPDATE_CHECK_MS = 30 * 60 * 1000;
+/** The "works offline" note goes by itself; the update prompt stays until answered. */
+const OFFLINE_READY_MS = 8000;
+
+let registering: Promise<ServiceWorkerControls | null> | null = null;
+
+export function OfflineSupport() {
+  const [notice, setNotice] = useState<Notice>({ kind: 'none' });
+  const [controls, setControls] = useState<ServiceWorkerControls | null>(null);
+
+  useEffect(() => {
+    if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return;
+    registering ??= watchServiceWorker({
+      container: navigator.serviceWorker,
+      // Against the page's <base href> (the site root), whatever folder the page itself is in.
+      scriptUrl: new URL('sw.js', document.baseURI).href,
+      scope: new URL('./', document.baseURI).href,
+      onOfflineReady: () =>
+        setNotice((current) => (current.kind === 'none' ? { kind: 'offlineReady' } : current)),
+      onUpdateReady: () => setNotice({ kind: 'updateReady' }),
+      beforeReload: () => {
+        appStore.getState().flushSaves();
+        const message = unsavedEditsMessage(appStore.getState().saveStatus);
+        if (message !== null) setNotice({ kind: 'unsaved', message });
+        return message === null;
+      },
+      onReloadHeld: () => {},
+      reload: () => window.location.reload(),
+      onError: (error) => console.warn('Actorbook cannot work offline in this browser:', error),
+    });
+    let live = true;
+    void registering.then((registered) => {
+      if (live) setControls(registered);
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  useEffect(() => {
+    if (!controls) return;
+    const check = () => void controls.checkForUpdate();
+    const timer = window.setInterval(check, UPDATE_CHECK_MS);
+    window.addEventListener('online', check);
+    return () => {
+      window.clearInterval(timer);
+      window.removeEventListener('online', check);
+    };
+  }, [controls]);
+
+  useEffect(() => {
+    if (notice.kind !== 'offlineReady') return;
+    const timer = window.setTimeout(() => setNotice({ kind: 'none' }), OFFLINE_READY_MS);
+    return () => window.clearTimeout(timer);
+  }, [notice.kind]);
+
+  const dismiss = useCallback(() => setNotice({ kind: 'none' }), []);
+  return <OfflineNotice notice={notice} controls={controls} onDismiss={dismiss} />;
+}
+
+function OfflineNotice({
+  notice,
+  controls,
+  onDismiss,
+}: {
+  notice: Notice;
+  controls: ServiceWorkerControls | null;
+  onDismiss: () => void;
+}) {
+  // One live region, always present, so screen readers announce what appears in it.
+  return (
+    <div className="offline-notice-region" role="status" aria-live="polite">
+      {notice.kind === 'offlineReady' && (
+        <div className="offline-notice" data-notice="offline-ready">
+          <p className="offline-notice__text">
+            <strong>Ready to work offline.</strong> The course is saved in this browser: every
+            chapter opens and runs without a network.
+          </p>
+          <div className="offline-notice__actions">
+            <button type="button" onClick={onDismiss}>
+              OK
+            </button>
+          </div>
+        </div>
+      )}
+      {notice.kind === 'updateReady' && (
+        <div className="offline-notice" data-notice="update-ready">
+          <p className="offline-notice__text">
+            <strong>New version available.</strong> Reload to use it: your edits are kept, cells run
+            again from the start.
+          </p>
+          <div className="offline-notice__actions">
+            <button
+              type="button"
+              className="offline-notice__primary"
+              disabled={controls === null}
+              onClick={() => controls?.applyUpdate()}
+            >
+              Reload
+            </button>
+            <button type="button" onClick={onDismiss}>
+              Later
+            </button>
+          </div>
+        </div>
+      )}
+      {notice.kind === 'unsaved' && (
+        <div className="offline-notice offline-notice--warning" data-notice="unsaved">
+          <p className="offline-notice__text">
+            <strong>Not reloaded: your latest edits exist only in this tab.</strong>{' '}
+            {notice.message} Copy what you want to keep, or free some browser storage, then reload.
+          </p>
+          <div className="offline-notice__actions">
+            <button type="button" onClick={() => controls?.forceReload()}>
+              Reload and lose them
+            </button>
+            <button type="button" className="offline-notice__primary" onClick={onDismiss}>
+              Keep this tab
+            </button>
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}
