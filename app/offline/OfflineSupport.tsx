@@ -5,6 +5,7 @@
  * pending edits first; if the browser refuses them (storage full), it says so and waits.
  */
 import { useCallback, useEffect, useState } from 'react';
+import { routeForUrl } from '../routing/router';
 import { appStore } from '../store/appStore';
 import type { ServiceWorkerControls } from './serviceWorkerUpdates';
 import { watchServiceWorker } from './serviceWorkerUpdates';
@@ -22,7 +23,38 @@ const UPDATE_CHECK_MS = 30 * 60 * 1000;
 /** The "works offline" note goes by itself; the update prompt stays until answered. */
 const OFFLINE_READY_MS = 8000;
 
+/** The longest a chapter page holds the install back waiting for its compiler. */
+const COMPILER_WAIT_MS = 15_000;
+
 let registering: Promise<ServiceWorkerControls | null> | null = null;
+
+/**
+ * Resolves when installing the offline copy no longer competes with what the learner waits for:
+ * after the page's load, and on a chapter page after its compiler started (or 15 s), so the
+ * compiler's wasm is fetched once, by the worker, and the install finds it in the HTTP cache.
+ */
+function pageSettled(): Promise<void> {
+  const loaded =
+    document.readyState === 'complete'
+      ? Promise.resolve()
+      : new Promise<void>((resolve) =>
+          window.addEventListener('load', () => resolve(), { once: true }),
+        );
+  if (routeForUrl(window.location.href)?.route.name !== 'chapter') return loaded;
+  const compilerStarted = new Promise<void>((resolve) => {
+    const timer = window.setTimeout(done, COMPILER_WAIT_MS);
+    const stop = appStore.subscribe((state) => {
+      if (state.runtime.compiler !== null) done();
+    });
+    function done() {
+      window.clearTimeout(timer);
+      stop();
+      resolve();
+    }
+    if (appStore.getState().runtime.compiler !== null) done();
+  });
+  return Promise.all([loaded, compilerStarted]).then(() => undefined);
+}
 
 export function OfflineSupport() {
   const [notice, setNotice] = useState<Notice>({ kind: 'none' });
@@ -30,24 +62,26 @@ export function OfflineSupport() {
 
   useEffect(() => {
     if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return;
-    registering ??= watchServiceWorker({
-      container: navigator.serviceWorker,
-      // Against the page's <base href> (the site root), whatever folder the page itself is in.
-      scriptUrl: new URL('sw.js', document.baseURI).href,
-      scope: new URL('./', document.baseURI).href,
-      onOfflineReady: () =>
-        setNotice((current) => (current.kind === 'none' ? { kind: 'offlineReady' } : current)),
-      onUpdateReady: () => setNotice({ kind: 'updateReady' }),
-      beforeReload: () => {
-        appStore.getState().flushSaves();
-        const message = unsavedEditsMessage(appStore.getState().saveStatus);
-        if (message !== null) setNotice({ kind: 'unsaved', message });
-        return message === null;
-      },
-      onReloadHeld: () => {},
-      reload: () => window.location.reload(),
-      onError: (error) => console.warn('Actorbook cannot work offline in this browser:', error),
-    });
+    registering ??= pageSettled().then(() =>
+      watchServiceWorker({
+        container: navigator.serviceWorker,
+        // Against the page's <base href> (the site root), whatever folder the page itself is in.
+        scriptUrl: new URL('sw.js', document.baseURI).href,
+        scope: new URL('./', document.baseURI).href,
+        onOfflineReady: () =>
+          setNotice((current) => (current.kind === 'none' ? { kind: 'offlineReady' } : current)),
+        onUpdateReady: () => setNotice({ kind: 'updateReady' }),
+        beforeReload: () => {
+          appStore.getState().flushSaves();
+          const message = unsavedEditsMessage(appStore.getState().saveStatus);
+          if (message !== null) setNotice({ kind: 'unsaved', message });
+          return message === null;
+        },
+        onReloadHeld: () => {},
+        reload: () => window.location.reload(),
+        onError: (error) => console.warn('Actorbook cannot work offline in this browser:', error),
+      }),
+    );
     let live = true;
     void registering.then((registered) => {
       if (live) setControls(registered);
