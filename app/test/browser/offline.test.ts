@@ -147,6 +147,21 @@ describe('the course offline', { timeout: 300_000 }, () => {
     await page.getByRole('heading', { level: 1, name: 'Start here', exact: true }).waitFor();
     await page.screenshot({ path: `${SCREENSHOTS}/offline-update-prompt.png` });
 
+    // Read at the back of a room, and in the dark theme: the prompt follows both.
+    const header = page.getByRole('banner');
+    await header.getByRole('button', { name: 'Projector' }).click();
+    await page.screenshot({ path: `${SCREENSHOTS}/offline-update-prompt-projector.png` });
+    await header.getByRole('button', { name: 'Projector' }).click();
+    await header.getByRole('button', { name: 'Dark theme' }).click();
+    await page.screenshot({ path: `${SCREENSHOTS}/offline-update-prompt-dark.png` });
+
+    // "Later", then a reload: the new version still waits, and the prompt is back at once.
+    await prompt.getByRole('button', { name: 'Later' }).click();
+    await expect(prompt.count()).resolves.toBe(0);
+    await page.reload();
+    await prompt.waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Start here', exact: true }).waitFor();
+
     await prompt.getByRole('button', { name: 'Reload' }).click();
     await page.getByRole('heading', { level: 1, name: UPDATED_HEADING }).waitFor();
     await expect(prompt.count()).resolves.toBe(0);
