@@ -14,7 +14,7 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { SCREENSHOTS, chromiumForFile, watchPageErrors } from './browserSession';
 import { cellFinished, cellRegion, replaceCellCode } from './cellDriver';
 import type { StaticHost } from './staticHost';
