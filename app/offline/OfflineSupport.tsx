@@ -125,55 +125,86 @@ function OfflineNotice({
   return (
     <div className="offline-notice-region" role="status" aria-live="polite">
       {notice.kind === 'offlineReady' && (
-        <div className="offline-notice" data-notice="offline-ready">
-          <p className="offline-notice__text">
-            <strong>Ready to work offline.</strong> The course is saved in this browser: every
-            chapter opens and runs without a network.
-          </p>
-          <div className="offline-notice__actions">
-            <button type="button" onClick={onDismiss}>
-              OK
-            </button>
-          </div>
-        </div>
+        <NoticeCard
+          name="offline-ready"
+          title="Ready to work offline."
+          text="The course is saved in this browser: every chapter opens and runs without a network."
+          actions={[{ label: 'OK', onClick: onDismiss }]}
+        />
       )}
       {notice.kind === 'updateReady' && (
-        <div className="offline-notice" data-notice="update-ready">
-          <p className="offline-notice__text">
-            <strong>New version available.</strong> Reload to use it: your edits are kept, cells run
-            again from the start.
-          </p>
-          <div className="offline-notice__actions">
-            <button
-              type="button"
-              className="offline-notice__primary"
-              disabled={controls === null}
-              onClick={() => controls?.applyUpdate()}
-            >
-              Reload
-            </button>
-            <button type="button" onClick={onDismiss}>
-              Later
-            </button>
-          </div>
-        </div>
+        <NoticeCard
+          name="update-ready"
+          title="New version available."
+          text="Reload to use it: your edits are kept, cells run again from the start."
+          actions={[
+            {
+              label: 'Reload',
+              primary: true,
+              disabled: controls === null,
+              onClick: () => controls?.applyUpdate(),
+            },
+            { label: 'Later', onClick: onDismiss },
+          ]}
+        />
       )}
       {notice.kind === 'unsaved' && (
-        <div className="offline-notice offline-notice--warning" data-notice="unsaved">
-          <p className="offline-notice__text">
-            <strong>Not reloaded: your latest edits exist only in this tab.</strong>{' '}
-            {notice.message} Copy what you want to keep, or free some browser storage, then reload.
-          </p>
-          <div className="offline-notice__actions">
-            <button type="button" onClick={() => controls?.forceReload()}>
-              Reload and lose them
-            </button>
-            <button type="button" className="offline-notice__primary" onClick={onDismiss}>
-              Keep this tab
-            </button>
-          </div>
-        </div>
+        <NoticeCard
+          name="unsaved"
+          warning
+          title="Not reloaded: your latest edits exist only in this tab."
+          text={`${notice.message} Copy what you want to keep, or free some browser storage, then reload.`}
+          actions={[
+            { label: 'Reload and lose them', onClick: () => controls?.forceReload() },
+            { label: 'Keep this tab', primary: true, onClick: onDismiss },
+          ]}
+        />
       )}
+    </div>
+  );
+}
+
+interface NoticeAction {
+  readonly label: string;
+  readonly onClick: () => void;
+  readonly primary?: boolean;
+  readonly disabled?: boolean;
+}
+
+function NoticeCard({
+  name,
+  title,
+  text,
+  actions,
+  warning = false,
+}: {
+  name: string;
+  title: string;
+  text: string;
+  actions: readonly NoticeAction[];
+  warning?: boolean;
+}) {
+  return (
+    <div
+      className={warning ? 'offline-notice offline-notice--warning' : 'offline-notice'}
+      data-notice={name}
+    >
+      <p className="offline-notice__text">
+        <strong>{title}</strong> {text}
+      </p>
+      <div className="offline-notice__actions">
+        {actions.map((action) => (
+          <button
+            key={action.label}
+            type="button"
+            className={action.primary ? 'offline-notice__primary' : undefined}
+            disabled={action.disabled}
+            onClick={action.onClick}
+          >
+            {action.label}
+          </button>
+        ))}
+      </div>
     </div>
   );
 }

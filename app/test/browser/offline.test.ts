@@ -53,7 +53,11 @@ async function freshPage() {
   page.setDefaultTimeout(30_000);
   const errors = watchPageErrors(page);
   const failed: string[] = [];
-  page.on('requestfailed', (request) => failed.push(request.url()));
+  page.on('requestfailed', (request) => {
+    const why = request.failure()?.errorText ?? '';
+    // Dropped by the page itself (a worker stopped while its script loads), not a cache miss.
+    if (why !== 'net::ERR_ABORTED') failed.push(`${request.url()}: ${why}`);
+  });
   return { page, errors, failed };
 }
 
