@@ -197,7 +197,7 @@ function NoticeCard({
           <button
             key={action.label}
             type="button"
-            className={action.primary ? 'offline-notice__primary' : undefined}
+            className={action.primary ? 'header-button offline-notice__primary' : 'header-button'}
             disabled={action.disabled}
             onClick={action.onClick}
           >
