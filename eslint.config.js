@@ -90,20 +90,39 @@ const restrictGlobalThisMembers = (names, message) => ({
 });
 
 /**
- * Outside runtime/, processes are read through the introspection API (runtime/introspect.ts),
- * never through the process control block, so the runtime may change its shape freely.
+ * Outside runtime/, processes are known by pid and read through the introspection API
+ * (runtime/introspect.ts), never through the process control block, so the runtime may change
+ * its shape freely. The handle is banned where it could be had: its type by name or derived from
+ * a method that gives it, the methods that hand it out, and its fields.
  */
 const RUNTIME_INTERNAL_SYNTAX = [
   {
     selector:
-      'MemberExpression[property.name=/^(procOf|mailbox|ioSink|behaviourState|behaviourServer|publishedState|ownedTable)$/]',
+      'MemberExpression[property.name=/^(procOf|spawnNative|mailbox|ioSink|behaviourState|behaviourServer|publishedState|ownedTable)$/]',
     message:
       'That is a runtime internal: read processes through the introspection API (processSnapshot, processMessages, pendingReceive, supervisorState, ...).',
+  },
+  {
+    selector: 'CallExpression > MemberExpression.callee[property.name="processes"]',
+    message:
+      'rt.processes() hands out process control blocks: use processSnapshots(rt) (or rt.pidOf) instead.',
+  },
+  {
+    // cellSupport.proc() is for compiled cell code; pid.proc is the runtime's own pointer.
+    selector: 'MemberExpression[property.name="proc"], TSQualifiedName[right.name="proc"]',
+    message:
+      "That is the runtime's process handle: host code gets the running process from cellSupport.self() (runtime, pid, group leader) and awaits with cellSupport.awaitAs/resumeAs.",
   },
   {
     selector: 'Identifier[name="Proc"]',
     message:
       "Proc is the runtime's private process control block: use ProcessSnapshot and the introspection API.",
+  },
+  {
+    selector:
+      'TSIndexedAccessType[indexType.literal.value=/^(proc|procOf|processes|spawnNative)$/]',
+    message:
+      "That derives the type of Proc, the runtime's private process control block: hosts hold pids.",
   },
 ];
 

@@ -5,6 +5,7 @@ import { buildTableOfContents, neighbours, readingOrder } from './chapters/table
 import { ChapterPager } from './components/ChapterPager';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import { ShellDialogs } from './components/ShellDialogs';
+import { ChapterImport } from './authoring/ChapterImport';
 import { SiteHeader } from './components/SiteHeader';
 import { HomePage } from './pages/HomePage';
 import { OfflineSupport } from './offline/OfflineSupport';
@@ -23,6 +24,9 @@ import { appStore } from './store/appStore';
 const loadChapterPage = () => import('./pages/ChapterPage');
 const ChapterPage = lazy(() =>
   loadChapterPage().then((module) => ({ default: module.ChapterPage })),
+);
+const LocalChapterPage = lazy(() =>
+  import('./authoring/LocalChapterPage').then((module) => ({ default: module.LocalChapterPage })),
 );
 const startRoute = routeForUrl(window.location.href)?.route;
 if (startRoute?.name === 'chapter') {
@@ -54,12 +58,14 @@ export function App() {
         </ErrorBoundary>
       </main>
       <ShellDialogs />
+      <ChapterImport />
       <OfflineSupport />
     </>
   );
 }
 
 function routeKey(route: Route): string {
+  if (route.name === 'yours') return `yours:${route.id ?? ''}`;
   return route.name === 'chapter' ? `chapter:${route.slug}` : route.name;
 }
 
@@ -69,6 +75,8 @@ function RoutePage({ route }: { route: Route }) {
       return <HomePage />;
     case 'chapter':
       return <ChapterPage slug={route.slug} />;
+    case 'yours':
+      return <LocalChapterPage id={route.id} />;
     case 'notFound':
       return <NotFoundPage />;
   }

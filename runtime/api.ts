@@ -35,20 +35,20 @@ export function self(): Pid {
 /** Starts a new process running `fn`; returns its pid at once. */
 export function spawn(fn: () => unknown): Pid {
   const proc = callerProc('spawn');
-  return proc.runtime.spawn(proc, fn).pid;
+  return proc.runtime.spawn(proc, fn);
 }
 
 /** Starts a new process linked to the caller: if either exits abnormally, the other gets the signal. */
 export function spawnLink(fn: () => unknown): Pid {
   const proc = callerProc('spawnLink');
-  return proc.runtime.spawn(proc, fn, { link: true }).pid;
+  return proc.runtime.spawn(proc, fn, { link: true });
 }
 
 /** Starts a new process monitored by the caller; returns `[pid, ref]` (DOWN carries the ref). */
 export function spawnMonitor(fn: () => unknown): [Pid, Ref] {
   const proc = callerProc('spawnMonitor');
   const child = proc.runtime.spawn(proc, fn);
-  return [child.pid, proc.runtime.monitor(proc, child.pid)];
+  return [child, proc.runtime.monitor(proc, child)];
 }
 
 /** Sends a copy of `message` to a pid, a registered name or a via tuple; returns `message`. */
@@ -177,6 +177,23 @@ function infoValue(rt: Runtime, snapshot: ProcessSnapshot, key: InfoKey): unknow
 
 function liveProc(caller: Proc, pid: Pid): Proc | null {
   return caller.runtime.procOf(pid);
+}
+
+/** The caller's group leader: the process its output goes to. */
+function groupLeader(): Pid;
+/** Makes `leader` the group leader of `pid`: its output goes there from now on. */
+function groupLeader(pid: Pid, leader: Pid): true;
+// Overloads, so that `Process.groupLeader()` is typed as the Pid it returns.
+function groupLeader(...args: [] | [pid: Pid, leader: Pid]): Pid | true {
+  const proc = callerProc('Process.groupLeader');
+  if (args.length === 0) return proc.groupLeader;
+  const [pid, leader] = args;
+  const target = liveProc(proc, pid);
+  if (!target)
+    throw new ArgumentError(`cannot set the group leader of ${pid.toString()}: it is not alive`);
+  if (!(leader instanceof Pid)) throw new ArgumentError('a group leader is a pid');
+  target.groupLeader = leader;
+  return true;
 }
 
 /** Process functions, named after Elixir's Process module. */
@@ -335,23 +352,43 @@ export const Process = {
   },
 
   /** `groupLeader()` is the caller's group leader; `groupLeader(pid, leader)` sets `pid`'s. */
-  groupLeader(...args: [] | [pid: Pid, leader: Pid]): Pid | true {
-    const proc = callerProc('Process.groupLeader');
-    if (args.length === 0) return proc.groupLeader;
-    const [pid, leader] = args;
-    const target = liveProc(proc, pid);
-    if (!target)
-      throw new ArgumentError(`cannot set the group leader of ${pid.toString()}: it is not alive`);
-    if (!(leader instanceof Pid)) throw new ArgumentError('a group leader is a pid');
-    target.groupLeader = leader;
-    return true;
-  },
+  groupLeader,
 
   /** The pids of every live process. */
   list(): Pid[] {
     return callerProc('Process.list')
       .runtime.processes()
       .map((p) => p.pid);
+  },
+};
+
+// ------------------------------------------------------------------------- System
+
+/** The time units `System.monotonicTime` counts in. */
+export type TimeUnit = 'second' | 'millisecond' | 'microsecond';
+
+const UNITS_PER_MS: Readonly<Record<TimeUnit, number>> = {
+  second: 1 / 1000,
+  millisecond: 1,
+  microsecond: 1000,
+};
+
+/** Facts about the system a process runs on, named after Elixir's System module. */
+export const System = {
+  /**
+   * The runtime's monotonic clock in `unit` (default 'millisecond'), a whole number: the virtual
+   * clock under virtual time, the host's (slowed by slow motion) otherwise. Only differences of
+   * two readings mean anything, as with Elixir's System.monotonic_time/1.
+   */
+  monotonicTime(unit: TimeUnit = 'millisecond'): number {
+    const proc = callerProc('System.monotonicTime');
+    const perMs = Object.hasOwn(UNITS_PER_MS, unit) ? UNITS_PER_MS[unit] : undefined;
+    if (perMs === undefined) {
+      throw new ArgumentError(
+        `System.monotonicTime takes 'second', 'millisecond' or 'microsecond', got: ${inspect(unit)}`,
+      );
+    }
+    return Math.floor(proc.runtime.clock.now() * perMs);
   },
 };
 

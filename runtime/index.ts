@@ -42,8 +42,9 @@ export {
   spawn,
   spawnLink,
   spawnMonitor,
+  System,
 } from './api';
-export type { Device, InfoKey } from './api';
+export type { Device, InfoKey, TimeUnit } from './api';
 export {
   isAlive,
   pendingReceive,
@@ -55,7 +56,7 @@ export {
 } from './introspect';
 export type { MessagesSlice, PendingReceive, ProcessSnapshot } from './introspect';
 export { cellSupport } from './cellSupport';
-export type { CellSupport } from './cellSupport';
+export type { CellSupport, RunningProcess } from './cellSupport';
 export { instrumentAwaits, SUPPORT_NAME } from './instrument';
 
 /** Makes an isolated runtime: `clock: 'virtual'` for instant, deterministic timed code. */

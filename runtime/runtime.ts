@@ -190,6 +190,12 @@ export class Runtime {
   // Exit signals are queued so long chains of links are handled iteratively.
   /** Reply tags of calls still waiting; a reply to any other tag is dropped (OTP's aliases). */
   readonly activeCallTags = new Set<Ref>();
+  /**
+   * Every tag ever made a reply alias (by a call or a task). Only these are dropped once
+   * inactive: a `from` built by hand (`[self(), makeRef()]`) is answered like any pid, as
+   * gen:reply sends `{Tag, Reply}` to a plain `{Pid, Tag}`.
+   */
+  readonly replyAliases = new WeakSet<Ref>();
 
   private readonly pendingSignals: Array<[from: Pid, to: Proc, reason: unknown]> = [];
   private drainingSignals = false;
@@ -209,18 +215,27 @@ export class Runtime {
 
   // ---------------------------------------------------------------- processes
 
-  /** Starts a process running `fn` (async or not); `parent` is the caller, null from the host. */
-  spawn(parent: Proc | null, fn: () => unknown, options: SpawnOptions = {}): Proc {
-    if (parent) this.checkAlive(parent);
-    const proc = this.newProc(
-      parent,
-      options.groupLeader,
-      options.label ?? (fn.name || 'anonymous'),
-    );
+  /**
+   * Starts a process running `fn` (async or not) and returns its pid. `parent` is the caller:
+   * its handle inside the runtime, its pid from a host (the notebook engine), null for none.
+   */
+  spawn(parent: Proc | Pid | null, fn: () => unknown, options: SpawnOptions = {}): Pid {
+    const from = parent instanceof Pid ? this.liveParent(parent) : parent;
+    if (from) this.checkAlive(from);
+    const proc = this.newProc(from, options.groupLeader, options.label ?? (fn.name || 'anonymous'));
     proc.resume = () => this.startFunction(proc, fn);
-    if (options.link && parent) this.addLink(parent, proc);
-    this.traceSpawn(proc, parent, options.link === true);
+    if (options.link && from) this.addLink(from, proc);
+    this.traceSpawn(proc, from, options.link === true);
     this.enqueue(proc);
+    return proc.pid;
+  }
+
+  /** The live process behind a parent pid a host gave; a parent that has exited spawns nothing. */
+  private liveParent(pid: Pid): Proc {
+    const proc = this.procOf(pid);
+    if (proc === null) {
+      throw new ArgumentError(`cannot spawn from ${pid.toString()}: that process is not alive`);
+    }
     return proc;
   }
 
@@ -230,9 +245,9 @@ export class Runtime {
    */
   run<T>(fn: () => T | Promise<T>, options: SpawnOptions = {}): Promise<T> {
     if (this.stopped) return Promise.reject(new ArgumentError('this runtime has been shut down'));
-    const proc = this.spawn(null, fn, { label: 'run', ...options });
+    const pid = this.spawn(null, fn, { label: 'run', ...options });
     return new Promise<T>((resolve, reject) => {
-      this.onExit(proc, (reason, returned) => {
+      this.onExit(pid, (reason, returned) => {
         if (reason === 'normal') resolve(returned as T);
         else reject(reason instanceof Error ? reason : new ExitSignal(reason));
       });
@@ -436,6 +451,41 @@ export class Runtime {
     });
   }
 
+  /**
+   * How a plain `send` shows in traces, read from its content (as Kino's traces label calls and
+   * casts): a message shaped like a call (`['$gen_call', [pid, ref], request]`), a cast
+   * (`['$gen_cast', request]`) or a reply to a call still waiting (`[tag, value]`) is labelled
+   * as one, so a server written by hand with send and receive draws like a GenServer; any other
+   * message to a behaviour process is what OTP calls an info message.
+   */
+  private plainSendKind(message: unknown, to: Proc): MessageKind {
+    if (Array.isArray(message)) {
+      const [head, from] = message as unknown[];
+      if (
+        message.length === 3 &&
+        head === '$gen_call' &&
+        Array.isArray(from) &&
+        from.length === 2 &&
+        from[0] instanceof Pid &&
+        from[1] instanceof Ref
+      ) {
+        this.tracedCallTags.add(from[1]);
+        return 'call';
+      }
+      if (message.length === 2 && head === '$gen_cast') return 'cast';
+      if (
+        message.length === 2 &&
+        head instanceof Ref &&
+        (this.activeCallTags.has(head) || this.tracedCallTags.has(head))
+      )
+        return 'reply';
+    }
+    return to.behaviour !== null ? 'info' : 'send';
+  }
+
+  /** Tags of calls sent by hand while tracing, so their replies are labelled as replies. */
+  private readonly tracedCallTags = new WeakSet<Ref>();
+
   /** Puts an (already copied) message in `to`'s mailbox and wakes it if its receive matches. */
   deliver(
     to: Proc,
@@ -446,8 +496,7 @@ export class Runtime {
   ): void {
     const seq = ++this.msgSeq;
     if (this.trace.active) {
-      // A plain message to a behaviour process is what OTP calls an info message.
-      const shown = kind === 'send' && to.behaviour !== null ? 'info' : kind;
+      const shown = kind === 'send' ? this.plainSendKind(message, to) : kind;
       this.trace.emit({
         type: 'send',
         from,
@@ -756,16 +805,18 @@ export class Runtime {
   }
 
   /**
-   * Resolves with `promise`'s outcome as `proc`'s next continuation, whatever state the process
-   * is in when it settles. For a host awaiting code it ran inside the process (the notebook's
+   * Resolves with `promise`'s outcome as the next continuation of process `pid`, whatever state
+   * it is in when it settles. For a host awaiting code it ran inside the process (the notebook's
    * evaluator awaiting a cell): if that code left a receive pending without awaiting it (an
    * un-awaited `GenServer.call`), the receive is dropped, `onAbandoned` is told, and the process
-   * carries on instead of finding itself blocked in someone else's receive.
+   * carries on instead of finding itself blocked in someone else's receive. A process that has
+   * exited has no next continuation, so then the result never settles.
    */
-  settleInProcess<T>(proc: Proc, promise: Promise<T>, onAbandoned: () => void): Promise<T> {
+  settleInProcess<T>(pid: Pid, promise: Promise<T>, onAbandoned: () => void): Promise<T> {
+    const proc = this.procOf(pid);
     const { promise: settled, resolve, reject } = deferred<T>();
     const settle = (continuation: () => void) => {
-      if (proc.status === 'dead') return;
+      if (proc === null || proc.status === 'dead') return;
       const wait = proc.wait;
       if (wait !== null) {
         proc.wait = null;
@@ -1234,8 +1285,17 @@ export class Runtime {
     return true;
   }
 
-  /** Registers a callback for when `proc` exits: its reason and, after a normal return, the value. */
-  onExit(proc: Proc, hook: (reason: unknown, returned: unknown) => void): void {
+  /**
+   * Registers a callback for when a process exits (by handle inside the runtime, by pid from a
+   * host): its reason and, after a normal return, the value. For a pid that is no longer alive
+   * the callback runs at once with 'noproc', as a monitor's DOWN would say.
+   */
+  onExit(process: Proc | Pid, hook: (reason: unknown, returned: unknown) => void): void {
+    const proc = process instanceof Pid ? this.procOf(process) : process;
+    if (proc === null) {
+      hook('noproc', undefined);
+      return;
+    }
     if (proc.status === 'dead') {
       hook(proc.exitReason, undefined);
       return;

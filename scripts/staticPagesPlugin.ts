@@ -7,6 +7,8 @@
  * - each chapter gets `chapters/<slug>/index.html` with `<base href="../../">` (hosts that map
  *   `/chapters/x` to a folder) and `chapters/<slug>.html` with `<base href="../">` (hosts, `vite
  *   preview` among them, that map it to `x.html`);
+ * - chapters imported into a browser share one page, `yours/index.html` (`<base href="../">`) and
+ *   `yours.html`, which reads the chapter's id from `?id=`: it exists on the host, so it reloads;
  * - `404.html` is served at any depth, so it finds the root at run time (see loadAppFromSiteRoot);
  * - the dev server serves index.html for every path, so it gets `<base href="/">`;
  * - `vite preview` would serve index.html for unknown paths too, where its relative URLs break,
@@ -158,6 +160,12 @@ export function staticPagesPlugin({ chaptersDir }: { chaptersDir: string }): Plu
         await writeFile(path.join(folder, 'index.html'), folderPage);
         await writeFile(path.join(outDir, 'chapters', `${slug}.html`), filePage);
       }
+      await mkdir(path.join(outDir, 'yours'), { recursive: true });
+      await writeFile(
+        path.join(outDir, 'yours', 'index.html'),
+        withBaseHref(indexHtml, '../', ENSURE_TRAILING_SLASH),
+      );
+      await writeFile(path.join(outDir, 'yours.html'), withBaseHref(indexHtml, './'));
       await writeFile(path.join(outDir, '404.html'), notFoundPageFrom(indexHtml));
     },
   };

@@ -3,6 +3,7 @@ import { useBusyCount, useNotebookProgress } from '../notebook/notebookHooks';
 import type { SaveStatus } from '../persistence/chapterStorage';
 import type { AppState } from '../store/appStore';
 import { useAppStore } from '../store/appStore';
+import { ExportChapterButton } from '../authoring/ExportChapterButton';
 import { ChapterProgress } from './ChapterProgress';
 import { ExerciseProgress } from './ExerciseProgress';
 import './notebook.css';
@@ -65,6 +66,7 @@ export function ChapterToolbar({ slug, exercises = 0 }: { slug: string; exercise
             Reset chapter…
           </button>
         )}
+        <ExportChapterButton slug={slug} />
         {busy > 0 && (
           <span className="chapter-toolbar__busy">
             {busy} {busy === 1 ? 'cell' : 'cells'} queued or running

@@ -12,6 +12,7 @@ import type { TocEntry } from '../chapters/tableOfContents';
 import { buildTableOfContents } from '../chapters/tableOfContents';
 import { Link } from '../routing/Link';
 import { ChapterProblems } from './ChapterProblems';
+import { YourChapters } from '../authoring/YourChapters';
 
 interface CourseContentsProps {
   chapters: readonly ChapterListing[];
@@ -52,6 +53,7 @@ export function CourseContents({
           </ol>
         </section>
       ))}
+      {compact && <YourChapters compact onFollow={onFollow} />}
     </nav>
   );
 }

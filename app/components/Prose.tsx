@@ -16,9 +16,11 @@ interface ProseProps {
   parts: readonly ProsePart[];
   /** The chapter it belongs to, so `#section` links point into that chapter's page. */
   chapterSlug?: string;
+  /** The page's URL relative to the site root, when it is not `chapters/<slug>`. */
+  chapterPage?: string;
 }
 
-export function Prose({ parts: prose, chapterSlug }: ProseProps) {
+export function Prose({ parts: prose, chapterSlug, chapterPage }: ProseProps) {
   const parts = useMemo(
     () =>
       prose.map((part) =>
@@ -28,11 +30,12 @@ export function Prose({ parts: prose, chapterSlug }: ProseProps) {
               html: renderMarkdownToSafeHtml(part.markdown, {
                 headingIds: part.headingIds,
                 chapterSlug,
+                chapterPage,
               }),
             }
           : part,
       ),
-    [prose, chapterSlug],
+    [prose, chapterSlug, chapterPage],
   );
   const container = useRef<HTMLDivElement>(null);
 

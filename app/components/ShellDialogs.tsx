@@ -79,7 +79,8 @@ function DialogContents() {
   );
 }
 
-function ShellDialog({
+/** A modal dialog of the shell: a title bar with Close; Escape, Close and the backdrop close it. */
+export function ShellDialog({
   open,
   onClose,
   title,

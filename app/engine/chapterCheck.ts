@@ -7,8 +7,8 @@
  * it a virtual-time runtime and Node's timers); the page could run it too. Stopping a cell that
  * takes too long is the session's job, as it is in the worker.
  */
-import type { CellBlock, Expectation, ParsedChapter } from './chapterFormat';
-import { cellKey, chapterCells } from './chapterFormat';
+import type { CellBlock, ChapterError, Expectation, ParsedChapter } from './chapterFormat';
+import { cellKey, chapterCells, parseChapter } from './chapterFormat';
 import type { CellResult, OutputStream } from './protocol';
 import type { SessionHost } from './session';
 import { Session } from './session';
@@ -133,6 +133,40 @@ async function checkInSession(
     }
   }
   return failures;
+}
+
+/**
+ * What checking a chapter file gave: every problem of a malformed file (nothing ran), or every
+ * expectation the chapter did not meet (empty: it passed). Plain data, so it crosses the worker
+ * boundary as it is (`chapter/checked`).
+ */
+export type ChapterCheckReport =
+  | { readonly kind: 'malformed'; readonly errors: readonly ChapterError[] }
+  | { readonly kind: 'checked'; readonly failures: readonly ChapterFailure[] };
+
+/**
+ * Parses a chapter file strictly and, if it is well-formed, checks it: the one entry of the CLI
+ * (`npm run chapters:check -- file.md`), the test suite's chapter check and the page's "Check
+ * chapter" (run in the worker), so all three ask the same of a file.
+ */
+export async function checkChapterText(
+  text: string,
+  fileName: string,
+  host: SessionHost,
+  options: ChapterCheckOptions = {},
+): Promise<ChapterCheckReport> {
+  const parsed = parseChapter(text, fileName);
+  if (!parsed.ok) return { kind: 'malformed', errors: parsed.errors };
+  return { kind: 'checked', failures: await checkChapter(parsed.chapter, host, options) };
+}
+
+/** A report as text for a terminal: `file:line:column message` lines, or the failures. */
+export function formatCheckReport(fileName: string, report: ChapterCheckReport): string {
+  if (report.kind === 'malformed') {
+    const lines = report.errors.map((e) => `${fileName}:${e.line}:${e.column} ${e.message}`);
+    return `the chapter file is malformed:\n${lines.join('\n')}`;
+  }
+  return formatFailures(fileName, report.failures);
 }
 
 /** Formats failures for a test report: the file, the line, the expectation, expected vs actual. */

@@ -71,6 +71,11 @@ export interface CellBlock {
   readonly kind: 'cell';
   /** Line of the opening fence; the source starts on the next line. */
   readonly line: number;
+  /**
+   * Last line of the block: its closing fence, or its last source line when the fence is never
+   * closed. With `line` it locates the source in the file (the export writer replaces it there).
+   */
+  readonly end: number;
   /** From the fence (```ts id=restart), or null. */
   readonly id: string | null;
   readonly source: string;
@@ -89,6 +94,8 @@ export interface ExerciseBlock {
   readonly kind: 'exercise';
   /** Line of the exercise cell's opening fence. */
   readonly line: number;
+  /** Last line of the exercise cell, as `CellBlock.end`. */
+  readonly end: number;
   readonly exercise: Exercise;
 }
 
@@ -173,6 +180,8 @@ function locateFrontMatterProblem(problem: string, lines: string[]): ChapterErro
 
 interface Fence {
   readonly line: number;
+  /** Line of the closing fence, or of the last content line when it is never closed. */
+  readonly end: number;
   readonly indent: number;
   readonly marker: string;
   readonly info: string;
@@ -209,7 +218,8 @@ class BlockReader {
       }
       const [, indent, marker, info] = opening as unknown as [string, string, string, string];
       let closing = this.findClosing(i + 1, marker);
-      if (closing === -1) {
+      const closed = closing !== -1;
+      if (!closed) {
         this.errors.push({
           line: lineNo,
           column: indent.length + 1,
@@ -222,6 +232,7 @@ class BlockReader {
       }
       const fence: Fence = {
         line: lineNo,
+        end: this.firstLine + (closed ? closing : closing - 1),
         indent: indent.length,
         marker,
         info: info.trim(),
@@ -292,7 +303,7 @@ class BlockReader {
           solution: '',
           hints: [],
         };
-        this.blocks.push({ kind: 'exercise', line: fence.line, exercise });
+        this.blocks.push({ kind: 'exercise', line: fence.line, end: fence.end, exercise });
       }
       return;
     }
@@ -301,6 +312,7 @@ class BlockReader {
       const cell: CellBlock = {
         kind: 'cell',
         line: fence.line,
+        end: fence.end,
         id: this.readCellOptions(fence, options),
         source: fence.content.join('\n'),
         expect: null,
@@ -617,7 +629,9 @@ function withExercises(
     if (!exercise) {
       // Its check or solution is missing (reported): the page still shows the starter as a cell.
       const { id, starter } = block.exercise;
-      return [{ kind: 'cell', line: block.line, id, source: starter, expect: null }];
+      return [
+        { kind: 'cell', line: block.line, end: block.end, id, source: starter, expect: null },
+      ];
     }
     // A second exercise with the same id was reported; only the first keeps its block.
     if (exercise.line !== block.line) return [];

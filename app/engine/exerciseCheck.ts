@@ -119,11 +119,11 @@ export const check: Check = {
 
   async receives(pattern, options) {
     const within = withinOf(options, 'check.receives');
-    const proc = cellSupport.proc();
+    const me = callerPid();
     // Resumed by hand: a receive that gives up at once (`within: 0`) may come back with no
     // process current, and the failure message reads the mailbox.
-    const got = cellSupport.resume(
-      proc,
+    const got = cellSupport.resumeAs(
+      me,
       await receive(
         on(pattern, (message: unknown) => ({ message })),
         after(within, () => TIMED_OUT),
@@ -144,21 +144,18 @@ export const check: Check = {
     const wanted = reason === _ ? 'to exit' : `to exit with reason ${show(reason)}`;
     if (pid === null) fail(`expected ${name} ${wanted}, but no process has that name`);
     const ref = Process.monitor(pid);
+    const me = callerPid();
     if (options?.trigger !== undefined) {
-      const proc = cellSupport.proc();
-      const attempted = attempt(options.trigger);
+      const attempted = attempt(me, options.trigger);
       const triggered =
-        attempted instanceof Promise
-          ? cellSupport.resume(proc, (await cellSupport.await(proc, attempted)) as Settled)
-          : attempted;
+        attempted instanceof Promise ? cellSupport.resumeAs(me, await attempted) : attempted;
       if (!triggered.ok) {
         Process.demonitor(ref, { flush: true });
         throw triggered.error;
       }
     }
-    const waiter = cellSupport.proc();
-    const got = cellSupport.resume(
-      waiter,
+    const got = cellSupport.resumeAs(
+      me,
       await receive(
         on(['DOWN', ref, 'process', _, _], (message: unknown[]) => message[4]),
         after(within, () => TIMED_OUT),
@@ -183,12 +180,10 @@ export const check: Check = {
 
   async throws(fn, expected, what) {
     const name = what ?? 'the function';
-    const proc = cellSupport.proc();
-    const attempted = attempt(fn);
+    const me = callerPid();
+    const attempted = attempt(me, fn);
     const run =
-      attempted instanceof Promise
-        ? cellSupport.resume(proc, (await cellSupport.await(proc, attempted)) as Settled)
-        : attempted;
+      attempted instanceof Promise ? cellSupport.resumeAs(me, await attempted) : attempted;
     if (!run.ok && isExitSignal(run.error)) throw run.error;
     const thrown = run.ok ? NO_THROW : run.error;
     if (thrown === NO_THROW) fail(`expected ${name} to throw, but it returned normally`);
@@ -207,12 +202,10 @@ export const check: Check = {
 
   async exits(fn, reason = _, what) {
     const name = what ?? 'the call';
-    const proc = cellSupport.proc();
-    const attempted = attempt(fn);
+    const me = callerPid();
+    const attempted = attempt(me, fn);
     const run =
-      attempted instanceof Promise
-        ? cellSupport.resume(proc, (await cellSupport.await(proc, attempted)) as Settled)
-        : attempted;
+      attempted instanceof Promise ? cellSupport.resumeAs(me, await attempted) : attempted;
     if (!run.ok && !isExitSignal(run.error)) {
       fail(`expected ${name} to exit the caller, but it threw ${show(run.error)}`);
     }
@@ -233,13 +226,14 @@ export const check: Check = {
 type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 /**
- * Calls the learner's `fn` and, when it returns a promise, gives a promise of how it ended (a
- * plain value or a throw comes back at once, so the caller need not await at all). Engine code
- * is not instrumented like cell code, so a caller that awaits the promise makes its process the
- * running one again right after (`cellSupport.resume`, as `viz.seqTrace` does); otherwise no
- * process, or another one, would be current for its next runtime call.
+ * Calls the learner's `fn` in the calling process `me` and, when it returns a promise, gives a
+ * promise of how it ended, which suspends `me` until then (`cellSupport.awaitAs`); a plain value
+ * or a throw comes back at once, so the caller need not await at all. Engine code is not
+ * instrumented like cell code, so a caller that awaits the promise makes its process the running
+ * one again right after (`cellSupport.resumeAs`, as `viz.seqTrace` does); otherwise no process,
+ * or another one, would be current for its next runtime call.
  */
-function attempt(fn: () => unknown): Settled | Promise<Settled> {
+function attempt(me: Pid | null, fn: () => unknown): Settled | Promise<Settled> {
   let value: unknown;
   try {
     value = fn();
@@ -248,13 +242,19 @@ function attempt(fn: () => unknown): Settled | Promise<Settled> {
   }
   // A plain value needs no await: the caller's process simply stays the running one.
   if (!isThenable(value)) return { ok: true, value };
-  return (async (): Promise<Settled> => {
+  const settled = (async (): Promise<Settled> => {
     try {
       return { ok: true, value: await value };
     } catch (error) {
       return { ok: false, error };
     }
   })();
+  return cellSupport.awaitAs(me, settled) as Promise<Settled>;
+}
+
+/** The calling process's pid, or null when a check runs outside any process. */
+function callerPid(): Pid | null {
+  return cellSupport.self()?.pid ?? null;
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

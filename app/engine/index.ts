@@ -35,5 +35,5 @@ export type { Exercise } from './exerciseFormat';
 export { checkCellId, checkCellSource } from './exerciseFormat';
 export type { ExerciseOutcome, RunEnd } from './exerciseRun';
 export { checkOutcome, learnerOutcome } from './exerciseRun';
-export type { ChapterCheckOptions, ChapterFailure } from './chapterCheck';
-export { checkChapter, formatFailures } from './chapterCheck';
+export type { ChapterCheckOptions, ChapterCheckReport, ChapterFailure } from './chapterCheck';
+export { checkChapter, checkChapterText, formatCheckReport, formatFailures } from './chapterCheck';

@@ -118,17 +118,17 @@ export class NotebookEngine {
   /** The evaluator's pid, starting one if needed: `self()` in the next cell. */
   evaluatorPid(): Pid {
     if (this.evaluator && isAlive(this.runtime, this.evaluator)) return this.evaluator;
-    const proc = this.runtime.spawn(null, () => evaluatorLoop(this.runtime), {
+    const pid = this.runtime.spawn(null, () => evaluatorLoop(this.runtime), {
       label: 'evaluator',
     });
-    this.runtime.onExit(proc, (reason) => {
-      if (this.evaluator === proc.pid) this.evaluator = null;
+    this.runtime.onExit(pid, (reason) => {
+      if (this.evaluator === pid) this.evaluator = null;
       const job = this.currentJob;
       this.currentJob = null;
       job?.done({ status: 'exit', reason: inspect(reason) });
     });
-    this.evaluator = proc.pid;
-    return proc.pid;
+    this.evaluator = pid;
+    return pid;
   }
 
   /** Compiles and runs one cell; its output goes to `onOutput` under `cellId`, now and later. */
@@ -231,15 +231,14 @@ export class NotebookEngine {
  */
 async function evaluatorLoop(runtime: Runtime): Promise<void> {
   const { receive, Process, self, IO, _ } = RuntimeApi;
-  // The evaluator's own handle, as compiled cell code gets it for the awaits it makes.
-  const proc = cellSupport.proc()!;
+  const me = self();
   for (;;) {
     const [, job] = (await receive(['$eval', _])) as [string, Job];
-    Process.groupLeader(self(), job.device);
+    Process.groupLeader(me, job.device);
     job.started();
     let abandoned = false;
     try {
-      const value = await runtime.settleInProcess(proc, job.fn(), () => (abandoned = true));
+      const value = await runtime.settleInProcess(me, job.fn(), () => (abandoned = true));
       warnIfAbandoned(abandoned);
       job.done({ status: 'ok', value: value === undefined ? null : inspect(value), raw: value });
     } catch (e) {

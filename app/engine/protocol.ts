@@ -10,10 +10,15 @@
 
 import type { PanelsFromWorker, PanelsToWorker } from '../panels/model/panelMessages';
 import { PANELS_FROM_WORKER, PANELS_TO_WORKER } from '../panels/model/panelMessages';
+import type { ChapterCheckReport } from './chapterCheck';
+
+// `chapter/checked` carries the chapter check's report, so its types are wire vocabulary too.
+export type { ChapterCheckReport, ChapterFailure } from './chapterCheck';
+export type { ChapterError } from './chapterFormat';
 import type { RichOutput } from './richOutput';
 import { MAX_WIDGET_VALUE, checkRichOutput } from './richOutput';
 import type { Shape } from './validation';
-import { checkShape, describeValue, isRecord } from './validation';
+import { checkItems, checkShape, describeValue, isRecord } from './validation';
 
 // The rich output kinds travel in `cell/rich`, so they are part of the wire vocabulary.
 export type {
@@ -92,6 +97,16 @@ export type ToWorker =
     }
   /** The page is idle: start the TypeScript compiler now (the first run starts it anyway). */
   | { readonly type: 'compiler/warm' }
+  /**
+   * Check a chapter file the way `npm run chapters:check` does, in a session of its own on a
+   * virtual-time runtime (the notebook's runtime is not touched); answered by `chapter/checked`.
+   */
+  | {
+      readonly type: 'chapter/check';
+      readonly checkId: number;
+      readonly fileName: string;
+      readonly text: string;
+    }
   /** The live panels' messages (app/panels/model/panelMessages.ts). */
   | PanelsToWorker;
 
@@ -123,6 +138,12 @@ export type FromWorker =
   /** A fresh runtime replaced the old one after `runtime/restart`. */
   | { readonly type: 'runtime/restarted' }
   | { readonly type: 'pong'; readonly seq: number }
+  /** The outcome of `chapter/check` `checkId`. */
+  | {
+      readonly type: 'chapter/checked';
+      readonly checkId: number;
+      readonly report: ChapterCheckReport;
+    }
   /** Something went wrong in the worker outside any cell (including a rejected message). */
   | { readonly type: 'worker/error'; readonly message: string }
   /** The live panels' messages (app/panels/model/panelMessages.ts). */
@@ -153,6 +174,7 @@ const TO_WORKER: Record<ToWorker['type'], Shape> = {
     value: checkWidgetValue,
   },
   'compiler/warm': {},
+  'chapter/check': { checkId: 'number', fileName: 'string', text: 'string' },
   ...PANELS_TO_WORKER,
 };
 
@@ -165,6 +187,7 @@ const FROM_WORKER: Record<FromWorker['type'], Shape> = {
   'cell/done': { runId: 'number', cellId: 'string', result: checkResult, ms: 'number' },
   'runtime/restarted': {},
   pong: { seq: 'number' },
+  'chapter/checked': { checkId: 'number', report: checkCheckReport },
   'worker/error': { message: 'string' },
   ...PANELS_FROM_WORKER,
 };
@@ -235,6 +258,29 @@ function checkResult(value: unknown): string | null {
   if (!shape) return `has an unknown status ${describeValue(status)}`;
   const problem = checkShape(value, shape);
   return problem ? `(${status}) ${problem}` : null;
+}
+
+function checkCheckReport(value: unknown): string | null {
+  if (!isRecord(value)) return `should be an object, got ${describeValue(value)}`;
+  if (value['kind'] === 'malformed') {
+    return checkShape(value, {
+      errors: (errors) =>
+        checkItems(errors, { line: 'number', column: 'number', message: 'string' }),
+    });
+  }
+  if (value['kind'] === 'checked') {
+    return checkShape(value, {
+      failures: (failures) =>
+        checkItems(failures, {
+          cellLine: 'number',
+          line: 'number',
+          key: 'string',
+          expected: 'string',
+          actual: 'string',
+        }),
+    });
+  }
+  return `has an unknown kind ${describeValue(value['kind'])}`;
 }
 
 function checkWidgetValue(value: unknown): string | null {

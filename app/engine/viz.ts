@@ -219,11 +219,11 @@ export interface VizHostOptions {
   readonly limits?: Partial<VizLimits>;
 }
 
-/** The running process handle `cellSupport.proc()` gives compiled cell code. */
-type CellProcess = NonNullable<ReturnType<typeof cellSupport.proc>>;
-
 interface Caller {
-  readonly proc: CellProcess;
+  /** The process calling viz: a cell's evaluator or a process it started. */
+  readonly pid: Pid;
+  /** Where its output goes: the I/O device of the caller's cell. */
+  readonly groupLeader: Pid;
   /** The cell the caller's output goes to. */
   readonly cellId: string;
   /** True inside an animation's frame function: outputs become the frame instead. */
@@ -377,18 +377,18 @@ export class VizHost {
   }
 
   private caller(name: string): Caller {
-    const proc = cellSupport.proc();
-    if (proc === null || proc.runtime !== this.runtime) {
+    const me = cellSupport.self();
+    if (me === null || me.runtime !== this.runtime) {
       throw new ArgumentError(`viz.${name} can only be called from a cell or a process it started`);
     }
-    const leader = proc.groupLeader as Pid;
-    const cellId = this.cellOfDevice.get(leader.id);
+    const { pid, groupLeader } = me;
+    const cellId = this.cellOfDevice.get(groupLeader.id);
     if (cellId === undefined) {
       throw new ArgumentError(
-        `viz.${name}: ${proc.pid.toString()} writes to no cell (its group leader ${leader.toString()} is not a cell's output)`,
+        `viz.${name}: ${pid.toString()} writes to no cell (its group leader ${groupLeader.toString()} is not a cell's output)`,
       );
     }
-    return { proc, cellId, capturing: this.capturing.has(proc.pid.id) };
+    return { pid, groupLeader, cellId, capturing: this.capturing.has(pid.id) };
   }
 
   private newId(kind: string, options: OutputOptions | undefined, name: string): string {
@@ -404,24 +404,20 @@ export class VizHost {
   }
 
   /** Starts one of viz's own processes for the caller's cell, killed when the cell runs again. */
-  private spawnHelper(
-    caller: Caller,
-    label: string,
-    body: (proc: CellProcess) => Promise<void>,
-  ): CellProcess {
-    const proc = this.runtime.spawn(caller.proc, () => body(cellSupport.proc()!), {
+  private spawnHelper(caller: Caller, label: string, body: (me: Pid) => Promise<void>): Pid {
+    const pid = this.runtime.spawn(caller.pid, () => body(RuntimeApi.self()), {
       label,
-      groupLeader: caller.proc.groupLeader as Pid,
+      groupLeader: caller.groupLeader,
     });
     const run = this.run(caller.cellId);
-    run.processes.add(proc.pid);
-    this.internal.add(proc.pid.id);
-    this.runtime.onExit(proc, () => {
-      run.processes.delete(proc.pid);
-      this.internal.delete(proc.pid.id);
-      this.capturing.delete(proc.pid.id);
+    run.processes.add(pid);
+    this.internal.add(pid.id);
+    this.runtime.onExit(pid, () => {
+      run.processes.delete(pid);
+      this.internal.delete(pid.id);
+      this.capturing.delete(pid.id);
     });
-    return proc;
+    return pid;
   }
 
   private resolvePid(name: string, what: string, value: unknown): Pid {
@@ -560,8 +556,7 @@ export class VizHost {
     options: WidgetOptions | undefined,
     message: Widget['message'],
   ): void {
-    const to =
-      options?.to === undefined ? caller.proc.pid : this.resolvePid(kind, 'to', options.to);
+    const to = options?.to === undefined ? caller.pid : this.resolvePid(kind, 'to', options.to);
     this.widgets.set(id, { cellId: caller.cellId, kind, to, message });
     this.run(caller.cellId).widgets.add(id);
   }
@@ -627,13 +622,13 @@ export class VizHost {
       }
     });
     const onEvent = (event: TraceEvent): void => {
-      if (touches(event, helper.pid)) return;
+      if (touches(event, helper)) return;
       applyProcessEvent(table, event);
       applySupervisionEvent(supervision, event);
       if (waking) return;
       waking = true;
       void Promise.resolve().then(() => {
-        if (isAlive(this.runtime, helper.pid)) this.runtime.send(null, helper.pid, WAKE);
+        if (isAlive(this.runtime, helper)) this.runtime.send(null, helper, WAKE);
       });
     };
     unsubscribe = this.runtime.trace.subscribe(onEvent);
@@ -674,11 +669,11 @@ export class VizHost {
     nameParticipants(model, named);
     const unsubscribe = this.runtime.trace.subscribe((event) => applySequenceEvent(model, event));
     // If the cell is stopped while fn waits, the finally below never runs: stop tracing anyway.
-    this.runtime.onExit(caller.proc, unsubscribe);
+    this.runtime.onExit(caller.pid, unsubscribe);
     let result: T;
     try {
-      const proc = caller.proc;
-      result = cellSupport.resume(proc, (await cellSupport.await(proc, fn())) as T);
+      const me = caller.pid;
+      result = cellSupport.resumeAs(me, (await cellSupport.awaitAs(me, fn())) as T);
       if (wait > 0) await RuntimeApi.sleep(wait);
     } finally {
       unsubscribe();
@@ -758,7 +753,7 @@ export class VizHost {
       this.emit(caller.cellId, frame);
     };
     const animator = this.spawnHelper(caller, 'viz.animate', async (me) => {
-      this.capturing.add(me.pid.id);
+      this.capturing.add(me.id);
       for (let i = 0; ; i++) {
         if (i >= frames) {
           stop(`Stopped after ${frames} frames (the limit).`);
@@ -766,7 +761,7 @@ export class VizHost {
         }
         let value: FrameValue;
         try {
-          value = cellSupport.resume(me, (await cellSupport.await(me, fn(i))) as FrameValue);
+          value = cellSupport.resumeAs(me, (await cellSupport.awaitAs(me, fn(i))) as FrameValue);
         } catch (e) {
           if (isExitSignal(e)) throw e;
           stop(
@@ -790,7 +785,7 @@ export class VizHost {
       if (reason !== 'normal')
         stop(`Stopped: the animator exited with ${clip(inspect(reason), 200)}.`);
     });
-    return animator.pid;
+    return animator;
   }
 }
 

@@ -20,6 +20,11 @@ export interface RenderMarkdownOptions {
   headingIds?: readonly string[];
   /** The chapter being rendered: `#section` links and heading anchors point into its page. */
   chapterSlug?: string;
+  /**
+   * The page's URL relative to the site root, for a chapter that is not at `chapters/<slug>`
+   * (one imported into the browser, `yours/?id=<id>`); it wins over `chapterSlug`.
+   */
+  chapterPage?: string;
 }
 
 /** Only these heading ids are set after sanitising: the characters the slugger produces. */
@@ -37,9 +42,9 @@ export function renderMarkdownToSafeHtml(
   const givenIds = options.headingIds ?? [];
   const slugger = createHeadingSlugger();
   let headingIndex = 0;
-  const chapterPage = options.chapterSlug
-    ? `chapters/${encodeURIComponent(options.chapterSlug)}`
-    : null;
+  const chapterPage =
+    options.chapterPage ??
+    (options.chapterSlug ? `chapters/${encodeURIComponent(options.chapterSlug)}` : null);
 
   const markdown = new Marked({
     gfm: true,

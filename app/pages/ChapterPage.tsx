@@ -1,4 +1,5 @@
-import { use, useCallback, useEffect, useLayoutEffect, useMemo } from 'react';
+import type { ReactNode } from 'react';
+import { Fragment, use, useCallback, useEffect, useLayoutEffect, useMemo } from 'react';
 import type { Chapter } from '../chapters/chapterCatalog';
 import { chapterLabel } from '../chapters/chapterCatalog';
 import { partHeading } from '../chapters/courseParts';
@@ -46,9 +47,20 @@ const selectFlushSaves = (state: AppState) => state.flushSaves;
 /**
  * The chapter's notebook: opens its cells in the store (with the learner's saved edits) before
  * the first paint, starts its runtime while the page is shown, and writes pending edits when
- * the page goes. The cells read their own state from the store.
+ * the page goes. The cells read their own state from the store. Also the notebook of a chapter
+ * imported into the browser (app/authoring/), which shows its check results after each cell.
  */
-function ChapterNotebook({ chapter }: { chapter: Chapter }) {
+export function ChapterNotebook({
+  chapter,
+  afterCell,
+  chapterPage,
+}: {
+  chapter: Chapter;
+  /** The page's URL relative to the site root, when it is not `chapters/<slug>`. */
+  chapterPage?: string;
+  /** Drawn right after a cell (by its id), e.g. the in-browser chapter check's result for it. */
+  afterCell?: (cellId: string) => ReactNode;
+}) {
   const slug = chapter.slug;
   const segments = useMemo(() => chapterSegments(chapter.blocks), [chapter]);
   const cells = useMemo(
@@ -94,33 +106,53 @@ function ChapterNotebook({ chapter }: { chapter: Chapter }) {
       <div className="chapter__body">
         {segments.map((segment, index) => {
           if (segment.kind === 'prose') {
-            return <Prose key={index} parts={segment.parts} chapterSlug={slug} />;
-          }
-          const number = numbers.get(segment.id)!;
-          if (segment.kind === 'exercise') {
             return (
-              <ExerciseCell
-                key={segment.id}
-                slug={slug}
-                exercise={segment.exercise}
-                number={number}
-                nextCellId={cells[number]?.id ?? null}
-                numberOf={numberOf}
+              <Prose
+                key={index}
+                parts={segment.parts}
+                chapterSlug={slug}
+                chapterPage={chapterPage}
               />
             );
           }
+          const number = numbers.get(segment.id)!;
+          // A fragment either way, so a note appearing never remounts the cell.
           return (
-            <NotebookCell
-              key={segment.id}
-              slug={slug}
-              cellId={segment.id}
-              number={number}
-              nextCellId={cells[number]?.id ?? null}
-              numberOf={numberOf}
-            />
+            <Fragment key={segment.id}>
+              {renderCell(segment, number)}
+              {afterCell?.(segment.id)}
+            </Fragment>
           );
         })}
       </div>
     </>
   );
+
+  function renderCell(
+    segment: Exclude<(typeof segments)[number], { kind: 'prose' }>,
+    number: number,
+  ) {
+    if (segment.kind === 'exercise') {
+      return (
+        <ExerciseCell
+          key={segment.id}
+          slug={slug}
+          exercise={segment.exercise}
+          number={number}
+          nextCellId={cells[number]?.id ?? null}
+          numberOf={numberOf}
+        />
+      );
+    }
+    return (
+      <NotebookCell
+        key={segment.id}
+        slug={slug}
+        cellId={segment.id}
+        number={number}
+        nextCellId={cells[number]?.id ?? null}
+        numberOf={numberOf}
+      />
+    );
+  }
 }

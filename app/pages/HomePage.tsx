@@ -3,6 +3,7 @@ import type { ChapterListing } from '../chapters/chapterCatalog';
 import { loadChapterIndex } from '../chapters/loadChapters';
 import { ChapterProgress } from '../components/ChapterProgress';
 import { CourseContents } from '../components/CourseContents';
+import { YourChapters } from '../authoring/YourChapters';
 import { CourseExerciseProgress, ExerciseProgress } from '../components/ExerciseProgress';
 
 /** The table of contents: the whole course by part, written chapters linked, the rest to come. */
@@ -25,7 +26,9 @@ export function HomePage() {
           exercises: chapter.exercises,
         }))}
       />
+      <YourChapters place="above" />
       <CourseContents chapters={chapters} renderAfter={chapterExtras} />
+      <YourChapters place="below" />
       {chapters.length === 0 && <p>No chapters yet: add Markdown files to chapters/.</p>}
     </article>
   );

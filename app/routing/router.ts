@@ -33,7 +33,8 @@ export function hrefFor(route: LinkableRoute, hash = ''): string {
  */
 export function navigate(route: LinkableRoute, hash = ''): void {
   const href = hrefFor(route, hash);
-  if (href === window.location.pathname + window.location.hash && hash === '') {
+  const here = window.location.pathname + window.location.search + window.location.hash;
+  if (href === here && hash === '') {
     window.scrollTo(0, 0);
     return;
   }
@@ -52,16 +53,20 @@ export function routeForUrl(url: string): { route: LinkableRoute; hash: string }
     return null;
   }
   if (parsed.origin !== window.location.origin) return null;
-  const route = routeFromPathname(parsed.pathname, basePath);
+  const route = routeFromPathname(parsed.pathname, basePath, parsed.search);
   return route.name === 'notFound' ? null : { route, hash: parsed.hash };
 }
 
-function readPathname(): string {
-  return window.location.pathname;
+// The query is part of what names a page (a local chapter's `?id=`), so a change to it re-renders.
+function readLocation(): string {
+  return window.location.pathname + window.location.search;
 }
 
 /** The route of the current URL; re-renders the caller when it changes. */
 export function useRoute(): Route {
-  const pathname = useSyncExternalStore(subscribe, readPathname);
-  return routeFromPathname(pathname, basePath);
+  const location = useSyncExternalStore(subscribe, readLocation);
+  const query = location.indexOf('?');
+  return query === -1
+    ? routeFromPathname(location, basePath)
+    : routeFromPathname(location.slice(0, query), basePath, location.slice(query));
 }

@@ -26,6 +26,23 @@ describe('routeFromPathname', () => {
     });
   });
 
+  it('reads a local chapter page in every form a static host may serve it, its id from the query', () => {
+    for (const path of ['yours', 'yours/', 'yours/index.html', 'yours.html']) {
+      expect(routeFromPathname(`/courses/actorbook/${path}`, base, '?id=greeter-2')).toEqual({
+        name: 'yours',
+        id: 'greeter-2',
+      });
+    }
+    expect(routeFromPathname('/courses/actorbook/yours/', base)).toEqual({
+      name: 'yours',
+      id: null,
+    });
+    expect(routeFromPathname('/courses/actorbook/yours/', base, '?id=')).toEqual({
+      name: 'yours',
+      id: null,
+    });
+  });
+
   it('reports anything else, or anything outside the base path, as not found', () => {
     for (const path of ['/courses/actorbook/nope', '/courses/actorbook/chapters/a/b', '/other/']) {
       expect(routeFromPathname(path, base)).toEqual({ name: 'notFound', path });
@@ -41,6 +58,15 @@ describe('pathnameForRoute', () => {
     expect(pathname).toBe('/site/chapters/links%20and%20exits');
     expect(routeFromPathname(pathname, '/site/')).toEqual(chapter);
     expect(pathnameForRoute({ name: 'home' }, '/site/')).toBe('/site/');
+  });
+
+  it('writes a local chapter as the one page with its id in the query, and reads it back', () => {
+    const local = { name: 'yours', id: 'my chapter' } as const;
+    const href = pathnameForRoute(local, '/site/');
+    expect(href).toBe('/site/yours/?id=my%20chapter');
+    const [pathname, query] = href.split('?');
+    expect(routeFromPathname(pathname!, '/site/', `?${query}`)).toEqual(local);
+    expect(pathnameForRoute({ name: 'yours', id: null }, '/site/')).toBe('/site/yours/');
   });
 });
 

@@ -16,7 +16,7 @@
  */
 import { createRuntime } from '../../runtime/index';
 import type { SessionEvent } from '../engine/index';
-import { Session, esbuildTransform, startEsbuild } from '../engine/index';
+import { Session, checkChapterText, esbuildTransform, startEsbuild } from '../engine/index';
 import type { FromWorker, OutputChunk, ToWorker } from '../engine/protocol';
 import { parseToWorker } from '../engine/protocol';
 import { isPanelsToWorker } from '../panels/model/panelMessages';
@@ -41,12 +41,17 @@ const panels = new PanelHost({ post });
 let buffered: OutputChunk[] = [];
 let flushTimer: ReturnType<typeof setTimeout> | null = null;
 
+/** The worker's clock and timers, for the notebook's session and the chapter check's. */
+const workerTime = {
+  now: () => performance.now(),
+  setTimer: (callback: () => void, ms: number) => setTimeout(callback, ms),
+  clearTimer: (handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
 const session = new Session({
   createRuntime: () => createRuntime({ clock: 'real' }),
   transform: esbuildTransform,
-  now: () => performance.now(),
-  setTimer: (callback, ms) => setTimeout(callback, ms),
-  clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  ...workerTime,
   prepare: async () => {
     void warmCompiler();
     await startEsbuild();
@@ -114,6 +119,33 @@ function handle(message: ToWorker): void {
     case 'compiler/warm':
       void warmCompiler();
       return;
+    case 'chapter/check':
+      void checkChapterInWorker(message);
+      return;
+  }
+}
+
+/**
+ * The page's "Check chapter": the chapter check, in a session of its own on a virtual-time
+ * runtime (as `npm run chapters:check` runs it), so the notebook's runtime is not touched.
+ */
+async function checkChapterInWorker({
+  checkId,
+  fileName,
+  text,
+}: Extract<ToWorker, { type: 'chapter/check' }>): Promise<void> {
+  try {
+    const report = await checkChapterText(text, fileName, {
+      createRuntime: () => createRuntime({ clock: 'virtual' }),
+      transform: esbuildTransform,
+      ...workerTime,
+      prepare: async () => {
+        await startEsbuild();
+      },
+    });
+    post({ type: 'chapter/checked', checkId, report });
+  } catch (e) {
+    post({ type: 'worker/error', message: `The chapter check failed: ${String(e)}` });
   }
 }
 

@@ -261,6 +261,7 @@ export function genCall(
   const rt = caller.runtime;
   const tag = rt.monitor(caller, pid);
   rt.activeCallTags.add(tag);
+  rt.replyAliases.add(tag);
   rt.send(caller, dest, [envelope, [caller.pid, tag], request], 'call');
   return receiveReply(caller, tag, timeout).then(([outcome, value]) => {
     rt.activeCallTags.delete(tag);
@@ -300,10 +301,13 @@ export function refused(pid: Pid | null, where: unknown): Promise<never> {
   return Promise.reject(new ExitSignal([pid === null ? 'noproc' : 'calling_self', where]));
 }
 
-/** Sends a call's reply (gen's reply), unless the caller has stopped waiting for it. */
+/**
+ * Sends a call's reply (gen's reply), unless the caller has stopped waiting for it: a tag made
+ * by a call or a task is an alias, dropped once inactive; any other tag is answered as it is.
+ */
 export function reply(rt: Runtime, sender: Proc | null, from: From, value: unknown): void {
   const [pid, tag] = from;
-  if (!rt.activeCallTags.has(tag)) return;
+  if (rt.replyAliases.has(tag) && !rt.activeCallTags.has(tag)) return;
   rt.send(sender, pid, [tag, value], 'reply');
 }
 

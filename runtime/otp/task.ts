@@ -136,6 +136,7 @@ export function watchTask(owner: Proc, taskProc: Pid, mfa: MFA): Task {
   const rt = owner.runtime;
   const ref = rt.monitor(owner, taskProc);
   rt.activeCallTags.add(ref);
+  rt.replyAliases.add(ref);
   const proc = rt.procOf(taskProc);
   if (proc) rt.onExit(proc, () => rt.activeCallTags.delete(ref));
   else rt.activeCallTags.delete(ref);

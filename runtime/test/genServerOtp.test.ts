@@ -5,9 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  _,
+  after,
   Agent,
   catchExit,
   GenServer,
+  makeRef,
+  on,
   Process,
   receive,
   self,
@@ -337,6 +341,44 @@ describe('servers that are not there', () => {
       'exit',
       ['calling_self', ['GenServer', 'call', [got[0], 'again', 5000]]],
     ]);
+  });
+});
+
+describe('the call protocol', () => {
+  it("answers a call sent by hand as ['$gen_call', [pid, ref], request] with [ref, reply], as gen:reply does", async () => {
+    const { rt } = virtualRuntime();
+    const got = await rt.run(async () => {
+      const Echo = GenServer.define({
+        handleCall: (request: unknown, _from: From, s: null) => ['reply', ['echo', request], s],
+      });
+      const [, pid] = (await GenServer.start(Echo)) as ['ok', Pid];
+      const ref = makeRef();
+      send(pid, ['$gen_call', [self(), ref], 'hi']);
+      return [
+        ref,
+        await receive(
+          on([ref, _], (m) => m),
+          after(100, () => 'no reply'),
+        ),
+      ];
+    });
+    expect(got[1]).toEqual([got[0], ['echo', 'hi']]);
+  });
+
+  it('lets GenServer.call talk to a process that answers the envelope with send and receive', async () => {
+    const { rt } = virtualRuntime();
+    const got = await rt.run(async () => {
+      const byHand = spawn(async () => {
+        const [, [caller, tag], request] = (await receive(['$gen_call', [_, _], _])) as [
+          string,
+          From,
+          string,
+        ];
+        send(caller, [tag, `got ${request}`]);
+      });
+      return [await GenServer.call(byHand, 'ping'), Process.info(self(), 'messages')[1]];
+    });
+    expect(got).toEqual(['got ping', []]);
   });
 });
 

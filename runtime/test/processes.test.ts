@@ -14,6 +14,7 @@ import {
   send,
   sleep,
   spawn,
+  System,
   SystemLimitError,
 } from '../index';
 import type { Pid } from '../index';
@@ -371,6 +372,38 @@ describe('timers', () => {
   });
 });
 
+describe('System.monotonicTime', () => {
+  it('follows the runtime clock, so a sleep of 1500 ms reads as 1500 ms, 1 s or 1500000 µs in virtual time', async () => {
+    const { rt } = virtualRuntime();
+    const got = await rt.run(async () => {
+      const start = [System.monotonicTime(), System.monotonicTime('microsecond')];
+      await sleep(1500);
+      return [
+        System.monotonicTime() - start[0]!,
+        System.monotonicTime('second'),
+        System.monotonicTime('microsecond') - start[1]!,
+      ];
+    });
+    expect(got).toEqual([1500, 1, 1_500_000]);
+  });
+
+  it('refuses a unit it does not know, naming the ones it takes', async () => {
+    const { rt } = virtualRuntime();
+    const got = await rt.run(async () => {
+      try {
+        System.monotonicTime('hour' as 'second');
+        return null;
+      } catch (e) {
+        return [e instanceof ArgumentError, (e as Error).message];
+      }
+    });
+    expect(got).toEqual([
+      true,
+      "System.monotonicTime takes 'second', 'millisecond' or 'microsecond', got: 'hour'",
+    ]);
+  });
+});
+
 describe('hibernate', () => {
   it('a hibernating process shrinks, wakes on a message and still receives it', async () => {
     const { rt } = virtualRuntime();
@@ -427,6 +460,21 @@ describe('output and group leaders', () => {
     expect(device).toEqual([]);
     await rt.run(() => sleep(1000));
     expect(device).toEqual(['late\n']);
+  });
+
+  it("Process.groupLeader() gives the pid of the caller's group leader, typed as a Pid", async () => {
+    const { rt } = virtualRuntime();
+    const devicePid = rt.createIoDevice(() => {});
+    const [leader, info] = await rt.run(
+      () => {
+        // Typed as Pid, not Pid | true: the no-argument form only ever returns the leader.
+        const own: Pid = Process.groupLeader();
+        return [own, Process.info(self(), 'group_leader')] as const;
+      },
+      { groupLeader: devicePid },
+    );
+    expect(leader).toBe(devicePid);
+    expect(info).toEqual(['group_leader', devicePid]);
   });
 
   it('Process.groupLeader redirects a process, and a process can act as a group leader', async () => {

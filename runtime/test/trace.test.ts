@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { _, Process, receive, self, send, sleep, spawn, spawnLink } from '../index';
-import type { TraceEvent } from '../index';
+import {
+  _,
+  GenServer,
+  makeRef,
+  Process,
+  receive,
+  self,
+  send,
+  sleep,
+  spawn,
+  spawnLink,
+} from '../index';
+import type { From, Pid, TraceEvent } from '../index';
 import { virtualRuntime } from './helpers';
 
 describe('tracing', () => {
@@ -126,5 +137,44 @@ describe('tracing', () => {
     const down = sends.find((e) => Array.isArray(e.msg) && e.msg[0] === 'DOWN');
     expect(down).toBeDefined();
     expect(received.has(down!.msgId)).toBe(true);
+  });
+
+  it('labels plain sends shaped like a call, a cast or the reply to a call as call, cast and reply', async () => {
+    const { rt } = virtualRuntime();
+    rt.trace.record(true);
+    await rt.run(async () => {
+      const byHand = spawn(async () => {
+        for (;;) {
+          const message = await receive();
+          if (Array.isArray(message) && message[0] === '$gen_call') {
+            const [, [caller, tag]] = message as [string, From];
+            send(caller, [tag, 'answer']);
+          }
+        }
+      });
+      const Quiet = GenServer.define({ handleInfo: (_m: unknown, s: null) => ['noreply', s] });
+      const [, server] = (await GenServer.start(Quiet)) as ['ok', Pid];
+      const ref = makeRef();
+      send(byHand, ['$gen_call', [self(), ref], 'by hand']);
+      await receive([ref, _]);
+      await GenServer.call(byHand, 'through GenServer.call');
+      send(byHand, ['$gen_cast', 'a cast']);
+      send(byHand, ['$gen_call', 'not a from', 'x']);
+      send(server, 'an info');
+      send(byHand, [makeRef(), 'a stray ref']);
+      await sleep(1);
+    });
+    const sends = rt.trace
+      .events()
+      .flatMap((e) => (e.type === 'send' && e.kind !== 'io' ? [[e.kind, e.msg] as const] : []));
+    const kindOf = (test: (msg: unknown[]) => boolean) =>
+      sends.filter(([, msg]) => Array.isArray(msg) && test(msg as unknown[])).map(([k]) => k);
+    expect(kindOf((m) => m[2] === 'by hand')).toEqual(['call']);
+    expect(kindOf((m) => m[2] === 'through GenServer.call')).toEqual(['call']);
+    expect(kindOf((m) => m[1] === 'answer')).toEqual(['reply', 'reply']);
+    expect(kindOf((m) => m[1] === 'a cast')).toEqual(['cast']);
+    expect(kindOf((m) => m[1] === 'not a from')).toEqual(['send']);
+    expect(kindOf((m) => m[1] === 'a stray ref')).toEqual(['send']);
+    expect(sends.filter(([, msg]) => msg === 'an info').map(([k]) => k)).toEqual(['info']);
   });
 });

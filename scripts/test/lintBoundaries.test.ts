@@ -148,6 +148,17 @@ describe('the app boundary lint', () => {
 });
 
 describe('the runtime internals lint', () => {
+  /** Lints probe `code` (its imports written from app/) in app/, bench/ and app/engine/. */
+  async function expectOutsideRuntime(code: string, expected: string[]): Promise<void> {
+    await expect(boundaryViolations(code, 'app/__lint_probe__.ts')).resolves.toEqual(expected);
+    await expect(boundaryViolations(code, 'bench/__lint_probe__.ts')).resolves.toEqual(expected);
+    // The engine's own no-restricted-syntax (host objects) must keep these, not replace them.
+    const engineCode = code.replaceAll("'../runtime/index'", "'../../runtime/index'");
+    await expect(boundaryViolations(engineCode, 'app/engine/__lint_probe__.ts')).resolves.toEqual(
+      expected,
+    );
+  }
+
   const code = [
     "import type { Runtime, Pid } from '../runtime/index';",
     'type Proc = NonNullable<ReturnType<Runtime["procOf"]>>;',
@@ -160,6 +171,8 @@ describe('the runtime internals lint', () => {
 
   it('reports Proc and its fields outside runtime/', async () => {
     const expected = [
+      // the name Proc, and its type derived from procOf
+      '2:no-restricted-syntax',
       '2:no-restricted-syntax',
       '4:no-restricted-syntax',
       '5:no-restricted-syntax',
@@ -168,17 +181,57 @@ describe('the runtime internals lint', () => {
       '5:no-restricted-syntax',
       '7:no-restricted-syntax',
     ];
-    await expect(boundaryViolations(code, 'app/__lint_probe__.ts')).resolves.toEqual(expected);
-    await expect(boundaryViolations(code, 'bench/__lint_probe__.ts')).resolves.toEqual(expected);
-    // The engine's own no-restricted-syntax (host objects) must keep these, not replace them.
-    const engineCode = code.replace("'../runtime/index'", "'../../runtime/index'");
-    await expect(boundaryViolations(engineCode, 'app/engine/__lint_probe__.ts')).resolves.toEqual(
-      expected,
-    );
+    await expectOutsideRuntime(code, expected);
   });
 
   it('lets the runtime itself use them', async () => {
     await expect(boundaryViolations(code, 'runtime/__lint_probe__.ts')).resolves.toEqual([]);
+  });
+
+  // Every way a host could come to hold a process handle instead of a pid.
+  const handleCode = [
+    "import { cellSupport } from '../runtime/index';",
+    "import type { Pid, Runtime } from '../runtime/index';",
+    'type Running = NonNullable<ReturnType<typeof cellSupport.proc>>;',
+    'type Started = ReturnType<Runtime["spawnNative"]>;',
+    'export function grab(rt: Runtime, pid: Pid): unknown {',
+    '  const running = cellSupport.proc();',
+    '  const behind = pid.proc;',
+    '  const all = rt.processes();',
+    '  rt.spawnNative(null, () => {});',
+    '  return [running, behind, all];',
+    '}',
+    'export type Handles = [Running, Started];',
+  ].join('\n');
+
+  it('reports each way of getting a process handle outside runtime/, and none inside', async () => {
+    await expectOutsideRuntime(handleCode, [
+      '3:no-restricted-syntax',
+      '4:no-restricted-syntax',
+      '6:no-restricted-syntax',
+      '7:no-restricted-syntax',
+      '8:no-restricted-syntax',
+      '9:no-restricted-syntax',
+    ]);
+    await expect(boundaryViolations(handleCode, 'runtime/__lint_probe__.ts')).resolves.toEqual([]);
+  });
+
+  it('lets the engine work by pid: spawn, exit hooks, the running process and its awaits', async () => {
+    const code = [
+      "import { cellSupport, processSnapshots } from '../../runtime/index';",
+      "import type { Pid, Runtime } from '../../runtime/index';",
+      'export async function use(rt: Runtime, run: { processes: Set<Pid> }): Promise<unknown> {',
+      '  const me = cellSupport.self();',
+      '  const child = rt.spawn(me?.pid ?? null, () => 1, { groupLeader: me?.groupLeader });',
+      '  run.processes.add(child);',
+      '  rt.onExit(child, () => run.processes.delete(child));',
+      '  const pid = me?.pid ?? null;',
+      '  const value = cellSupport.resumeAs(pid, await cellSupport.awaitAs(pid, Promise.resolve(1)));',
+      '  return [value, processSnapshots(rt), rt.settleInProcess(child, Promise.resolve(2), () => {})];',
+      '}',
+    ].join('\n');
+
+    await expect(boundaryViolations(code, 'app/engine/__lint_probe__.ts')).resolves.toEqual([]);
   });
 });
 

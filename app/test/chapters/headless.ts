@@ -7,7 +7,7 @@
 import * as esbuild from 'esbuild-wasm';
 import { createRuntime } from '../../../runtime/index';
 import type { ChapterCheckOptions, SessionHost } from '../../engine/index';
-import { checkChapter, formatFailures, parseChapter } from '../../engine/index';
+import { checkChapterText, formatCheckReport } from '../../engine/index';
 
 /** Node's side of a headless session: esbuild's Node API, Node's timers and clock. */
 export const nodeSessionHost: SessionHost = {
@@ -31,13 +31,7 @@ export async function checkChapterFile(
   path: string,
   options: ChapterCheckOptions = {},
 ): Promise<ChapterReport> {
-  const parsed = parseChapter(text, path);
-  if (!parsed.ok) {
-    const report = parsed.errors
-      .map((e) => `${path}:${e.line}:${e.column} ${e.message}`)
-      .join('\n');
-    return { passed: false, report: `the chapter file is malformed:\n${report}` };
-  }
-  const failures = await checkChapter(parsed.chapter, nodeSessionHost, options);
-  return { passed: failures.length === 0, report: formatFailures(path, failures) };
+  const report = await checkChapterText(text, path, nodeSessionHost, options);
+  const passed = report.kind === 'checked' && report.failures.length === 0;
+  return { passed, report: formatCheckReport(path, report) };
 }

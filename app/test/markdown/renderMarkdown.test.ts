@@ -92,4 +92,16 @@ describe('renderMarkdownToSafeHtml', () => {
     expect(code.className).toBe('language-sh');
     expect(code.textContent).toBe('npm run build <dist>\n');
   });
+
+  it('points #section links and heading anchors at the page given, for a chapter off chapters/', () => {
+    const box = document.createElement('div');
+    box.innerHTML = renderMarkdownToSafeHtml('## Try it\n\n[again](#try-it)', {
+      chapterSlug: 'yours/greeter',
+      chapterPage: 'yours/?id=greeter',
+    });
+    expect(box.querySelector('p a')?.getAttribute('href')).toBe('yours/?id=greeter#try-it');
+    expect(box.querySelector('.heading-anchor')?.getAttribute('href')).toBe(
+      'yours/?id=greeter#try-it',
+    );
+  });
 });

@@ -340,7 +340,7 @@ describe('panel feed', () => {
     expect(many).toMatchObject({ collapsed: true, childCount: 25, children: [] });
     const a = root.children.find((c) => c.childId === "'a'")!;
 
-    rt.exitPid(null, rt.processes().find((p) => p.pid.id === a.pid)!.pid, 'kill');
+    rt.exitPid(null, rt.pidOf(a.pid!)!, 'kill');
     await settle();
     clock.advance(300);
     const restarted = tree()

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { SaveStatus, StorageLike } from '../../persistence/chapterStorage';
+import type { SaveStatus } from '../../persistence/chapterStorage';
 import {
   ChapterAutosaver,
   QUOTA_MESSAGE,
@@ -12,28 +12,7 @@ import {
 } from '../../persistence/chapterStorage';
 import type { SavedChapter } from '../../persistence/savedChapter';
 import { decodeSavedChapter, encodeSavedChapter } from '../../persistence/savedChapter';
-
-/** An in-memory Storage that can be told to refuse writes like a full one. */
-class FakeStorage implements StorageLike {
-  readonly items = new Map<string, string>();
-  full = false;
-  writes = 0;
-  getItem(key: string) {
-    return this.items.get(key) ?? null;
-  }
-  setItem(key: string, value: string) {
-    if (this.full) {
-      throw Object.assign(new Error('The quota has been exceeded.'), {
-        name: 'QuotaExceededError',
-      });
-    }
-    this.writes += 1;
-    this.items.set(key, value);
-  }
-  removeItem(key: string) {
-    this.items.delete(key);
-  }
-}
+import { FakeStorage } from '../fixtures/fakeStorage';
 
 const saved = (source: string, ran: string[] = []): SavedChapter => ({
   version: 1,
