@@ -1095,7 +1095,7 @@ export class Runtime {
 
   /** Runs processes again after `pause`. */
   resume(): void {
-    if (!this.pausedFlag) return;
+    if (!this.pausedFlag && this.stepsLeft === 0) return;
     this.pausedFlag = false;
     this.stepsLeft = 0;
     this.kick();
@@ -1108,8 +1108,9 @@ export class Runtime {
     this.kick();
   }
 
+  /** True while paused, including while a step waits for a process to become runnable. */
   get paused(): boolean {
-    return this.pausedFlag;
+    return this.pausedFlag || this.stepsLeft > 0;
   }
 
   /** Runs time at `rate` times real speed (real clock only): slow motion for the panels. */

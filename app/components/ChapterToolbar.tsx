@@ -1,9 +1,11 @@
 import { useCallback, useState } from 'react';
 import { useBusyCount, useNotebookProgress } from '../notebook/notebookHooks';
 import type { SaveStatus } from '../persistence/chapterStorage';
+import { ShareButton } from '../share/ShareButton';
 import type { AppState } from '../store/appStore';
 import { useAppStore } from '../store/appStore';
 import { ExportChapterButton } from '../authoring/ExportChapterButton';
+import { localIdOfSlug } from '../authoring/localChapters';
 import { ChapterProgress } from './ChapterProgress';
 import { ExerciseProgress } from './ExerciseProgress';
 import './notebook.css';
@@ -66,6 +68,8 @@ export function ChapterToolbar({ slug, exercises = 0 }: { slug: string; exercise
             Reset chapter…
           </button>
         )}
+        {/* A link carries edits to a course chapter; a chapter of one's own travels as its file. */}
+        {localIdOfSlug(slug) === null && <ShareButton slug={slug} />}
         <ExportChapterButton slug={slug} />
         {busy > 0 && (
           <span className="chapter-toolbar__busy">

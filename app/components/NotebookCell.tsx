@@ -4,6 +4,7 @@ import { CodeEditor } from '../editor/CodeEditor';
 import type { CellState } from '../notebook/notebookModel';
 import { useCell, useCellActions } from '../notebook/notebookHooks';
 import { hrefFor } from '../routing/router';
+import { SharedMark } from '../share/SharedMark';
 import { CellOutput } from './CellOutput';
 import './notebook.css';
 
@@ -97,6 +98,7 @@ export const NotebookCell = memo(function NotebookCell({
             edited
           </span>
         )}
+        <SharedMark slug={slug} cellId={cellId} source={cell.source} />
       </div>
       {editor}
       <div className="cell__bar">

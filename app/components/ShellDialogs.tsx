@@ -79,7 +79,7 @@ function DialogContents() {
   );
 }
 
-/** A modal dialog of the shell: a title bar with Close; Escape, Close and the backdrop close it. */
+/** A modal native <dialog> with a title bar and Close; Escape, Close and the backdrop close it. */
 export function ShellDialog({
   open,
   onClose,

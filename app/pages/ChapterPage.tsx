@@ -14,6 +14,7 @@ import { RuntimeBar } from '../components/RuntimeBar';
 import { chapterSegments } from '../markdown/chapterSegments';
 import { Link } from '../routing/Link';
 import { scrollToHash } from '../routing/scrollToHash';
+import { SharedEditsBanner } from '../share/SharedEditsBanner';
 import type { AppState } from '../store/appStore';
 import { useAppStore } from '../store/appStore';
 import { NotFoundPage } from './NotFoundPage';
@@ -103,6 +104,7 @@ export function ChapterNotebook({
           />
         </div>
       )}
+      {hasCells && <SharedEditsBanner slug={slug} />}
       <div className="chapter__body">
         {segments.map((segment, index) => {
           if (segment.kind === 'prose') {

@@ -10,6 +10,7 @@ import { createExerciseSlice } from './exerciseSlice';
 import { createNotebookSlice } from './notebookSlice';
 import { createPanelsSlice } from '../panels/panelsSlice';
 import { createRuntimeSlice } from './runtimeSlice';
+import { createShareSlice } from '../share/shareSlice';
 import type { AppState } from './storeTypes';
 import { createUiSlice } from './uiSlice';
 
@@ -23,6 +24,7 @@ export function createAppStore() {
     ...createUiSlice(...args),
     ...createPanelsSlice(...args),
     ...createExerciseSlice(...args),
+    ...createShareSlice(...args),
   }));
 }
 

@@ -154,6 +154,37 @@ describe('pause, step and resume', () => {
     expect(log).toEqual([0, 1, 2, 3, 4]);
     rt.shutdown();
   });
+
+  it('a step taken while nothing can run stays paused until the next process runs, and resume still works', async () => {
+    const rt = createRuntime({ clock: 'real' });
+    const log: string[] = [];
+    let listener: Pid | null = null;
+    await rt.run(() => {
+      listener = spawn(async () => {
+        for (;;) log.push((await receive()) as string);
+      });
+    });
+    rt.pause();
+    rt.step(); // nothing is runnable: the step waits for the next message
+    await hostTick();
+    expect(rt.paused).toBe(true);
+    rt.send(null, listener!, 'a');
+    rt.send(null, listener!, 'b');
+    await hostTick();
+    expect(log).toEqual(['a']);
+    expect(rt.paused).toBe(true);
+    rt.step();
+    await hostTick();
+    expect(log).toEqual(['a', 'b']);
+    rt.step(); // waiting again, and resume ends the wait
+    rt.resume();
+    expect(rt.paused).toBe(false);
+    rt.send(null, listener!, 'c');
+    rt.send(null, listener!, 'd');
+    await hostTick();
+    expect(log).toEqual(['a', 'b', 'c', 'd']);
+    rt.shutdown();
+  });
 });
 
 describe('timers while paused', () => {
