@@ -1,6 +1,6 @@
 import { Suspense, lazy, useEffect } from 'react';
 import { COURSE_PLAN } from './chapters/coursePlan';
-import { loadChapterCatalog } from './chapters/loadChapters';
+import { loadChapter, loadChapterIndex } from './chapters/loadChapters';
 import { buildTableOfContents, neighbours, readingOrder } from './chapters/tableOfContents';
 import { ChapterPager } from './components/ChapterPager';
 import { ErrorBoundary } from './components/ErrorBoundary';
@@ -8,6 +8,7 @@ import { ShellDialogs } from './components/ShellDialogs';
 import { ChapterImport } from './authoring/ChapterImport';
 import { SiteHeader } from './components/SiteHeader';
 import { HomePage } from './pages/HomePage';
+import { OfflineSupport } from './offline/OfflineSupport';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { isTypingTarget, shortcutFor } from './routing/keyboardShortcuts';
 import type { Route } from './routing/routes';
@@ -18,7 +19,7 @@ import { appStore } from './store/appStore';
 /**
  * Chapter pages bring the notebook, the cell editor's loader and the panels: a chunk of their
  * own, so the home page does not wait for them. A chapter URL starts fetching it at once, in
- * parallel with the chapter files, instead of after the first render.
+ * parallel with the chapter index and its own file, instead of after the first render.
  */
 const loadChapterPage = () => import('./pages/ChapterPage');
 const ChapterPage = lazy(() =>
@@ -27,9 +28,10 @@ const ChapterPage = lazy(() =>
 const LocalChapterPage = lazy(() =>
   import('./authoring/LocalChapterPage').then((module) => ({ default: module.LocalChapterPage })),
 );
-if (routeForUrl(window.location.href)?.route.name === 'chapter') {
+const startRoute = routeForUrl(window.location.href)?.route;
+if (startRoute?.name === 'chapter') {
   void loadChapterPage();
-  void loadChapterCatalog();
+  void loadChapter(startRoute.slug);
 }
 
 /** The app shell: the header and the page the URL names, the shell's dialogs and shortcuts. */
@@ -57,6 +59,7 @@ export function App() {
       </main>
       <ShellDialogs />
       <ChapterImport />
+      <OfflineSupport />
     </>
   );
 }
@@ -111,7 +114,7 @@ function useShellShortcuts(): void {
 async function goToNeighbour(direction: 'previous' | 'next'): Promise<void> {
   const here = routeForUrl(window.location.href);
   if (here?.route.name !== 'chapter') return;
-  const order = readingOrder(buildTableOfContents(await loadChapterCatalog(), COURSE_PLAN));
+  const order = readingOrder(buildTableOfContents(await loadChapterIndex(), COURSE_PLAN));
   const target = neighbours(order, here.route.slug)[direction];
   if (target) navigate({ name: 'chapter', slug: target.slug });
 }

@@ -8,6 +8,7 @@ import { browserStorage } from '../persistence/chapterStorage';
 import { Link } from '../routing/Link';
 import { navigate } from '../routing/router';
 import { pathnameForRoute } from '../routing/routes';
+import { chapterCellCount, chapterExerciseCount } from '../markdown/chapterSegments';
 import { appStore } from '../store/appStore';
 import type { RunningCheck } from './chapterCheckClient';
 import { checkChapterInWorker } from './chapterCheckClient';
@@ -148,6 +149,8 @@ function localChapter(slug: string, entry: LocalChapterEntry, read: ChapterRead)
     body: read.front.body,
     blocks: read.blocks,
     duplicateOf: null,
+    cells: chapterCellCount(read.blocks),
+    exercises: chapterExerciseCount(read.blocks),
   };
 }
 

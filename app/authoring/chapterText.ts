@@ -4,10 +4,10 @@
  */
 import { browserStorage } from '../persistence/chapterStorage';
 import { localIdOfSlug, listLocalChapters, readLocalChapterText } from './localChapters';
-import { loadChapterCatalog } from '../chapters/loadChapters';
+import { loadChapterIndex } from '../chapters/loadChapters';
 
 // The same files loadChapters.ts bundles (Vite shares the modules): the raw text, front matter
-// included, which the catalog does not keep.
+// included, which the index does not keep.
 const chapterFiles = import.meta.glob<string>(['/chapters/*.md', '!/chapters/README.md'], {
   query: '?raw',
   import: 'default',
@@ -24,9 +24,7 @@ export async function chapterFile(
     const entry = listLocalChapters(storage).entries.find((e) => e.id === localId);
     return text === null ? null : { fileName: entry?.fileName ?? `${localId}.md`, text };
   }
-  const chapter = (await loadChapterCatalog()).find(
-    (c) => c.slug === slug && c.duplicateOf === null,
-  );
+  const chapter = (await loadChapterIndex()).find((c) => c.slug === slug && c.duplicateOf === null);
   const load = chapter ? chapterFiles[`/chapters/${chapter.fileName}`] : undefined;
   return chapter && load ? { fileName: chapter.fileName, text: await load() } : null;
 }

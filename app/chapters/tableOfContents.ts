@@ -6,12 +6,12 @@
  * slot takes the first free slot of its part, and one left over is still listed (after the
  * part's slots), so adding a chapter never hides it. Broken files come last in a group of their own.
  */
-import type { Chapter } from './chapterCatalog';
+import type { ChapterListing } from './chapterIndex';
 import type { PlannedChapter } from './coursePlan';
 import { partHeading } from './courseParts';
 
 export type TocEntry =
-  | { readonly kind: 'written'; readonly number: string | null; readonly chapter: Chapter }
+  | { readonly kind: 'written'; readonly number: string | null; readonly chapter: ChapterListing }
   | { readonly kind: 'planned'; readonly number: string; readonly title: string };
 
 export interface TocPart {
@@ -22,7 +22,7 @@ export interface TocPart {
 }
 
 export function buildTableOfContents(
-  chapters: readonly Chapter[],
+  chapters: readonly ChapterListing[],
   plan: readonly PlannedChapter[],
 ): TocPart[] {
   const written = chapters.filter((chapter) => chapter.meta !== null);
@@ -34,14 +34,14 @@ export function buildTableOfContents(
   const parts: TocPart[] = partNumbers.map((part) => {
     const slots = plan.filter((entry) => entry.part === part);
     const inPart = written.filter((chapter) => chapter.meta!.part === part);
-    const taken = new Map<PlannedChapter, Chapter>();
-    const unplaced: Chapter[] = [];
+    const taken = new Map<PlannedChapter, ChapterListing>();
+    const unplaced: ChapterListing[] = [];
     for (const chapter of inPart) {
       const slot = slots.find((s) => s.order === chapter.meta!.order && !taken.has(s));
       if (slot) taken.set(slot, chapter);
       else unplaced.push(chapter);
     }
-    const extra: Chapter[] = [];
+    const extra: ChapterListing[] = [];
     for (const chapter of unplaced) {
       const free = slots.find((s) => !taken.has(s));
       if (free) taken.set(free, chapter);
@@ -69,7 +69,7 @@ export function buildTableOfContents(
 }
 
 /** The chapters a reader can open, in reading order: every written entry of the contents. */
-export function readingOrder(toc: readonly TocPart[]): Chapter[] {
+export function readingOrder(toc: readonly TocPart[]): ChapterListing[] {
   return toc.flatMap((part) =>
     part.entries.flatMap((entry) =>
       entry.kind === 'written' && entry.chapter.duplicateOf === null ? [entry.chapter] : [],
@@ -79,9 +79,9 @@ export function readingOrder(toc: readonly TocPart[]): Chapter[] {
 
 /** The chapters before and after `slug` in reading order (planned-only entries are skipped). */
 export function neighbours(
-  order: readonly Chapter[],
+  order: readonly ChapterListing[],
   slug: string,
-): { previous: Chapter | null; next: Chapter | null } {
+): { previous: ChapterListing | null; next: ChapterListing | null } {
   const index = order.findIndex((chapter) => chapter.slug === slug);
   if (index === -1) return { previous: null, next: null };
   return { previous: order[index - 1] ?? null, next: order[index + 1] ?? null };

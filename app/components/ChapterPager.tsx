@@ -2,12 +2,12 @@
 import { use, useMemo } from 'react';
 import { chapterLabel } from '../chapters/chapterCatalog';
 import { COURSE_PLAN } from '../chapters/coursePlan';
-import { loadChapterCatalog } from '../chapters/loadChapters';
+import { loadChapterIndex } from '../chapters/loadChapters';
 import { buildTableOfContents, neighbours, readingOrder } from '../chapters/tableOfContents';
 import { Link } from '../routing/Link';
 
 export function ChapterPager({ slug }: { slug: string }) {
-  const chapters = use(loadChapterCatalog());
+  const chapters = use(loadChapterIndex());
   const order = useMemo(
     () => readingOrder(buildTableOfContents(chapters, COURSE_PLAN)),
     [chapters],

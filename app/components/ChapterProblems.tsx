@@ -1,7 +1,7 @@
-import type { Chapter } from '../chapters/chapterCatalog';
+import type { ChapterListing } from '../chapters/chapterCatalog';
 
 /** A visible note that a chapter file needs fixing, instead of a crash or a silent omission. */
-export function ChapterProblems({ chapter }: { chapter: Chapter }) {
+export function ChapterProblems({ chapter }: { chapter: ChapterListing }) {
   if (chapter.problems.length === 0) return null;
   return (
     <div className="chapter-problems" role="alert">

@@ -5,7 +5,7 @@
  */
 import type { ReactNode } from 'react';
 import { useMemo } from 'react';
-import type { Chapter } from '../chapters/chapterCatalog';
+import type { ChapterListing } from '../chapters/chapterCatalog';
 import { chapterLabel } from '../chapters/chapterCatalog';
 import { COURSE_PLAN } from '../chapters/coursePlan';
 import type { TocEntry } from '../chapters/tableOfContents';
@@ -15,13 +15,13 @@ import { ChapterProblems } from './ChapterProblems';
 import { YourChapters } from '../authoring/YourChapters';
 
 interface CourseContentsProps {
-  chapters: readonly Chapter[];
+  chapters: readonly ChapterListing[];
   /** The slug of the chapter being read, marked as the current page. */
   currentSlug?: string;
   /** The dialog's version: no problem notes. */
   compact?: boolean;
   /** Extra content after a written chapter's link (e.g. its progress). */
-  renderAfter?: (chapter: Chapter) => ReactNode;
+  renderAfter?: (chapter: ChapterListing) => ReactNode;
   /** Called when a chapter link is followed (the dialog closes itself). */
   onFollow?: () => void;
 }
@@ -68,7 +68,7 @@ function TocItem({
   entry: TocEntry;
   currentSlug?: string;
   compact: boolean;
-  renderAfter?: (chapter: Chapter) => ReactNode;
+  renderAfter?: (chapter: ChapterListing) => ReactNode;
   onFollow?: () => void;
 }) {
   const number = <span className="toc-item__number">{entry.number ?? ''}</span>;

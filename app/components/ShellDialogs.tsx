@@ -6,7 +6,7 @@
  */
 import type { ReactNode } from 'react';
 import { Suspense, use, useEffect, useRef } from 'react';
-import { loadChapterCatalog } from '../chapters/loadChapters';
+import { loadChapterIndex } from '../chapters/loadChapters';
 import { SHORTCUTS } from '../routing/keyboardShortcuts';
 import { useRoute } from '../routing/router';
 import type { AppState } from '../store/appStore';
@@ -67,7 +67,7 @@ export function ShellDialogs() {
 }
 
 function DialogContents() {
-  const chapters = use(loadChapterCatalog());
+  const chapters = use(loadChapterIndex());
   const route = useRoute();
   return (
     <CourseContents

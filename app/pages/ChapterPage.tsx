@@ -1,9 +1,9 @@
 import type { ReactNode } from 'react';
 import { Fragment, use, useCallback, useEffect, useLayoutEffect, useMemo } from 'react';
 import type { Chapter } from '../chapters/chapterCatalog';
-import { chapterLabel, findChapter } from '../chapters/chapterCatalog';
+import { chapterLabel } from '../chapters/chapterCatalog';
 import { partHeading } from '../chapters/courseParts';
-import { loadChapterCatalog } from '../chapters/loadChapters';
+import { loadChapter } from '../chapters/loadChapters';
 import { ChapterProblems } from '../components/ChapterProblems';
 import { ChapterToolbar } from '../components/ChapterToolbar';
 import { ExerciseCell } from '../components/ExerciseCell';
@@ -21,7 +21,7 @@ import { NotFoundPage } from './NotFoundPage';
 
 /** One chapter: its prose, and its ```ts blocks as cells that run in the chapter's runtime. */
 export function ChapterPage({ slug }: { slug: string }) {
-  const chapter = findChapter(use(loadChapterCatalog()), slug);
+  const chapter = use(loadChapter(slug));
   const title = chapter ? chapterLabel(chapter) : null;
 
   useEffect(() => {

@@ -1,15 +1,14 @@
 import { use, useEffect } from 'react';
-import type { Chapter } from '../chapters/chapterCatalog';
-import { loadChapterCatalog } from '../chapters/loadChapters';
+import type { ChapterListing } from '../chapters/chapterCatalog';
+import { loadChapterIndex } from '../chapters/loadChapters';
 import { ChapterProgress } from '../components/ChapterProgress';
 import { CourseContents } from '../components/CourseContents';
 import { YourChapters } from '../authoring/YourChapters';
 import { CourseExerciseProgress, ExerciseProgress } from '../components/ExerciseProgress';
-import { chapterCellCount, chapterExerciseCount } from '../markdown/chapterSegments';
 
 /** The table of contents: the whole course by part, written chapters linked, the rest to come. */
 export function HomePage() {
-  const chapters = use(loadChapterCatalog());
+  const chapters = use(loadChapterIndex());
   useEffect(() => {
     document.title = 'Actorbook';
   }, []);
@@ -24,7 +23,7 @@ export function HomePage() {
       <CourseExerciseProgress
         chapters={chapters.map((chapter) => ({
           slug: chapter.slug,
-          exercises: chapterExerciseCount(chapter.blocks),
+          exercises: chapter.exercises,
         }))}
       />
       <YourChapters place="above" />
@@ -36,11 +35,11 @@ export function HomePage() {
 }
 
 /** What the contents show after a written chapter's title: cells run, exercises solved. */
-function chapterExtras(chapter: Chapter) {
+function chapterExtras(chapter: ChapterListing) {
   return (
     <span className="chapter-extras">
-      <ChapterProgress slug={chapter.slug} total={chapterCellCount(chapter.blocks)} />
-      <ExerciseProgress slug={chapter.slug} total={chapterExerciseCount(chapter.blocks)} />
+      <ChapterProgress slug={chapter.slug} total={chapter.cells} />
+      <ExerciseProgress slug={chapter.slug} total={chapter.exercises} />
     </span>
   );
 }

@@ -7,9 +7,15 @@
 //     (from then on a cell runs at once);
 //   - the initial JavaScript: the entry chunk and its static imports, gzipped, plus every script
 //     the page fetched before its first text (the chapter's own chunk, say).
+//   - the bytes fetched before the first cell can run: cold from the host, and again from the
+//     offline cache (the service worker) once one visit has installed it; and what installing
+//     that offline copy fetches in the background;
+//   - the contents' bytes: the home page reads the build's chapter index, where it used to fetch
+//     every chapter file; both are printed, per chapter too, so the scaling shows as a ratio.
+// Byte figures are gzipped (what a host that compresses sends), from the files the page fetched.
 // Targets: first text under 1 s, initial JavaScript under 300 KB gzipped. Figures, not asserts.
-/* global window, document, performance, requestAnimationFrame, MutationObserver -- in the page */
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+/* global window, document, navigator, performance, requestAnimationFrame, MutationObserver -- in the page */
+import { createReadStream, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import process from 'node:process';
@@ -38,6 +44,17 @@ const entryScripts = [
   ...indexHtml.matchAll(/<link rel="modulepreload"[^>]*href="([^"]+)"/g),
 ].map((match) => match[1].replace(/^\.\//, ''));
 const gzipKb = (file) => gzipSync(readFileSync(join(outDir, file))).length / 1024;
+/** Gzipped KB of site files by their URL paths under the site (`assets/x.js`), once each. */
+const filesKb = (files) =>
+  [...new Set(files)].reduce((sum, file) => sum + (sitePath(file) ? gzipKb(sitePath(file)) : 0), 0);
+/** The file a site URL path is served from (clean URLs: `chapters/x` is `chapters/x.html`). */
+function sitePath(file) {
+  const base = join(outDir, file);
+  const found = [base, `${base}.html`, join(base, 'index.html')].find(
+    (candidate) => existsSync(candidate) && statSync(candidate).isFile(),
+  );
+  return found?.slice(outDir.length + 1);
+}
 const HEAVY = /(editor\.api|monaco|mermaid|esbuild|katex|cytoscape|workers?-)/i;
 
 // ---- A plain static host with clean URLs (chapters/x serves chapters/x.html). ----
@@ -94,6 +111,36 @@ function watchMilestones() {
   });
 }
 
+/**
+ * In a context one visit has cached: waits until the service worker controls the page, then
+ * opens the chapter again and returns its figures and where its bytes came from.
+ */
+async function loadFromOfflineCache(context) {
+  const first = context.pages()[0];
+  await first.waitForFunction(() => navigator.serviceWorker.controller !== null, null, {
+    timeout: 120_000,
+  });
+  await first.getByText('Ready to work offline.').waitFor({ timeout: 120_000 });
+  await first.close();
+  const page = await context.newPage();
+  await page.addInitScript(watchMilestones);
+  const fromNetwork = [];
+  const fromCache = [];
+  page.on('response', (response) => {
+    const file = new URL(response.url()).pathname.slice(1);
+    (response.fromServiceWorker() ? fromCache : fromNetwork).push(file);
+  });
+  await page.goto(`${siteUrl}chapters/${slug}`);
+  await page.waitForFunction(() => window.__coldLoad?.compiler !== undefined, null, {
+    timeout: 30_000,
+  });
+  const marks = await page.evaluate(() => ({ ...window.__coldLoad }));
+  await page.close();
+  return { compiler: marks.compiler, networkKb: filesKb(fromNetwork), cacheKb: filesKb(fromCache) };
+}
+
+// The service worker makes every later load a warm one, so only a few runs measure it.
+const cachedRuns = Math.min(runs, 3);
 const browser = await launchChromium();
 const samples = [];
 let scriptsBeforeText = new Set();
@@ -105,10 +152,12 @@ try {
     const page = await context.newPage();
     await page.addInitScript(watchMilestones);
     const scripts = [];
+    const fetched = [];
     page.on('response', (response) => {
       const url = new URL(response.url());
       if (url.pathname.endsWith('.js'))
         scripts.push({ file: url.pathname.slice(1), at: Date.now() });
+      fetched.push(url.pathname.slice(1));
     });
     await page.goto(`${siteUrl}chapters/${slug}`);
     await page.waitForFunction(() => window.__coldLoad?.titlePainted !== undefined, null, {
@@ -130,17 +179,19 @@ try {
       ...window.__coldLoad,
       fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime,
     }));
-    samples.push(figures);
+    // What the page and its workers fetched until a cell could run (the page's own requests:
+    // the service worker's background install is counted apart, below).
+    samples.push({ ...figures, coldKb: filesKb(fetched) });
     scriptsBeforeText = new Set(scripts.filter((s) => s.at <= textAt).map((s) => s.file));
+    if (run < cachedRuns) samples[run].cached = await loadFromOfflineCache(context);
     await context.close();
   }
 } finally {
   await browser.close();
-  server.close();
 }
 
-const median = (key) => {
-  const values = samples
+const median = (key, from = samples) => {
+  const values = from
     .map((s) => s[key])
     .filter((v) => typeof v === 'number')
     .sort((a, b) => a - b);
@@ -175,3 +226,73 @@ say(
     ? 'Editor, compiler and diagrams: none loaded before first text: PASS'
     : `Heavy chunks before first text: ${[...new Set([...heavyInEntry, ...heavyBeforeText])].join(', ')}: MISS`,
 );
+
+// ---- Bytes before the first cell can run, cold and from the offline cache. ----
+const cached = samples.flatMap((s) => (s.cached ? [s.cached] : []));
+const kb = (value) => (value === undefined ? 'n/a' : `${value.toFixed(1)} KB`);
+const precacheFiles = [
+  ...readFileSync(join(outDir, 'sw.js'), 'utf8').matchAll(/url:"([^"]+)"/g),
+].map((match) => match[1]);
+say('');
+say(
+  `Bytes before the first cell can run, cold (from the host)       ${kb(median('coldKb'))} gzipped`,
+);
+say(
+  `Bytes before the first cell can run, from the offline cache     ${kb(median('networkKb', cached))} from the network, ${kb(median('cacheKb', cached))} from the cache (${cached.length} run(s))`,
+);
+say(
+  `First cell can run, from the offline cache                       ${ms(median('compiler', cached))}`,
+);
+say(
+  `Installing the offline copy (background, after the first load)  ${(filesKb(precacheFiles) / 1024).toFixed(1)} MB gzipped in ${precacheFiles.length} files`,
+);
+
+// ---- The contents: the build's index against every chapter file (the old way). ----
+const indexChunk = readdirSync(join(outDir, 'assets')).find((file) =>
+  /chapter-index-[\w-]+\.js$/.test(file),
+);
+const chapterIndex = JSON.parse(
+  /JSON\.parse\(`(.*)`\)/s.exec(readFileSync(join(outDir, 'assets', indexChunk), 'utf8'))[1],
+);
+const chapterChunks = chapterIndex.map((entry) => {
+  const stem = entry.fileName.replace(/\.md$/, '');
+  return `assets/${readdirSync(join(outDir, 'assets')).find((file) => file.startsWith(`${stem}-`) && file.endsWith('.js'))}`;
+});
+const indexKb = gzipKb(`assets/${indexChunk}`);
+const allChaptersKb = chapterChunks.reduce((sum, file) => sum + gzipKb(file), 0);
+const count = chapterIndex.length;
+const homeFetched = await homePageChapterFetches();
+say('');
+say(
+  `Contents (home page), ${count} chapters: the index ${kb(indexKb)} gzipped (${((indexKb * 1024) / count).toFixed(0)} B per chapter)`,
+);
+say(
+  `  the old way, every chapter file: ${kb(allChaptersKb)} gzipped (${kb(allChaptersKb / count)} per chapter): the index costs 1/${Math.round(allChaptersKb / indexKb)} of it`,
+);
+say(
+  `  at 40 chapters, by the same rates: the index ≈ ${kb((indexKb / count) * 40)}, every file ≈ ${kb((allChaptersKb / count) * 40)}`,
+);
+say(
+  homeFetched.length === 0
+    ? '  Chapter files the home page fetched: none: PASS'
+    : `  Chapter files the home page fetched: ${homeFetched.join(', ')}: MISS`,
+);
+
+server.close();
+
+/** Opens the home page cold and lists the chapter files it fetched (none, with the index). */
+async function homePageChapterFetches() {
+  const homeBrowser = await launchChromium();
+  try {
+    const context = await homeBrowser.newContext();
+    const page = await context.newPage();
+    const files = [];
+    page.on('response', (response) => files.push(new URL(response.url()).pathname.slice(1)));
+    await page.goto(siteUrl);
+    await page.getByRole('navigation', { name: 'Chapters' }).waitFor();
+    await page.waitForLoadState('networkidle');
+    return files.filter((file) => chapterChunks.includes(file));
+  } finally {
+    await homeBrowser.close();
+  }
+}
