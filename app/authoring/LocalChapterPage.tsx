@@ -16,7 +16,7 @@ import { chapterWithEdits, editedSources } from './chapterExport';
 import type { CheckResults } from './checkResults';
 import { checkResultsByCell } from './checkResults';
 import { CellCheckNote } from './CellCheckNote';
-import { ConfirmedButton } from './ConfirmedButton';
+import { ConfirmedButton } from '../components/ConfirmedButton';
 import { localChaptersChanged, useLocalChapters } from './localChapterHooks';
 import type { LocalChapterEntry } from './localChapters';
 import { localChapterSlug, readLocalChapterText, removeLocalChapter } from './localChapters';
@@ -195,6 +195,7 @@ function AuthoringBar({
         </span>
       )}
       <ConfirmedButton
+        groupLabel="Confirm removal"
         label="Remove chapter…"
         question="Remove this chapter and your edits to it from this browser?"
         confirmLabel="Remove"

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { browserStorage } from '../persistence/chapterStorage';
 import { Link } from '../routing/Link';
-import { ConfirmedButton } from './ConfirmedButton';
+import { ConfirmedButton } from '../components/ConfirmedButton';
 import { ImportChapterButton } from './ImportChapterButton';
 import { localChaptersChanged, useLocalChapters } from './localChapterHooks';
 import type { LocalChapterEntry } from './localChapters';
@@ -100,6 +100,7 @@ function YourChapterItem({
       </span>
       {!compact && (
         <ConfirmedButton
+          groupLabel="Confirm removal"
           label="Remove…"
           ariaLabel={`Remove ${entry.title}…`}
           question={`Remove “${entry.title}” and your edits to it from this browser?`}

@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { useCallback } from 'react';
 import { useBusyCount, useNotebookProgress } from '../notebook/notebookHooks';
 import type { SaveStatus } from '../persistence/chapterStorage';
 import { ShareButton } from '../share/ShareButton';
@@ -7,6 +7,7 @@ import { useAppStore } from '../store/appStore';
 import { ExportChapterButton } from '../authoring/ExportChapterButton';
 import { localIdOfSlug } from '../authoring/localChapters';
 import { ChapterProgress } from './ChapterProgress';
+import { ConfirmedButton } from './ConfirmedButton';
 import { ExerciseProgress } from './ExerciseProgress';
 import './notebook.css';
 
@@ -24,7 +25,6 @@ export function ChapterToolbar({ slug, exercises = 0 }: { slug: string; exercise
   const resetChapter = useAppStore(selectResetChapter);
   const { total } = useNotebookProgress(slug);
   const busy = useBusyCount(slug);
-  const [confirming, setConfirming] = useState(false);
 
   return (
     <div className="chapter-toolbar" role="toolbar" aria-label="Chapter cells">
@@ -37,37 +37,14 @@ export function ChapterToolbar({ slug, exercises = 0 }: { slug: string; exercise
         >
           Run all
         </button>
-        {confirming ? (
-          <span className="chapter-toolbar__confirm" role="group" aria-label="Confirm reset">
-            <span>Put back the chapter’s code in every cell and start a fresh runtime?</span>
-            <button
-              type="button"
-              className="cell__button cell__button--danger"
-              onClick={() => {
-                setConfirming(false);
-                resetChapter(slug);
-              }}
-            >
-              Reset chapter
-            </button>
-            <button
-              type="button"
-              className="cell__button cell__button--quiet"
-              onClick={() => setConfirming(false)}
-            >
-              Cancel
-            </button>
-          </span>
-        ) : (
-          <button
-            type="button"
-            className="cell__button cell__button--quiet"
-            onClick={() => setConfirming(true)}
-            title="Replace your edits in this chapter with its original code"
-          >
-            Reset chapter…
-          </button>
-        )}
+        <ConfirmedButton
+          label="Reset chapter…"
+          title="Replace your edits in this chapter with its original code"
+          question="Put back the chapter’s code in every cell and start a fresh runtime?"
+          confirmLabel="Reset chapter"
+          groupLabel="Confirm reset"
+          onConfirm={() => resetChapter(slug)}
+        />
         {/* A link carries edits to a course chapter; a chapter of one's own travels as its file. */}
         {localIdOfSlug(slug) === null && <ShareButton slug={slug} />}
         <ExportChapterButton slug={slug} />

@@ -9,6 +9,8 @@ export function ConfirmedButton({
   question,
   confirmLabel,
   ariaLabel,
+  title,
+  groupLabel,
   onConfirm,
 }: {
   /** The button before it asks, e.g. "Remove…". */
@@ -17,6 +19,10 @@ export function ConfirmedButton({
   /** The button that does it, e.g. "Remove". */
   confirmLabel: string;
   ariaLabel?: string;
+  /** The tooltip of the first button. */
+  title?: string;
+  /** The accessible name of the question with its two buttons, e.g. "Confirm removal". */
+  groupLabel: string;
   onConfirm: () => void;
 }) {
   const [confirming, setConfirming] = useState(false);
@@ -27,13 +33,14 @@ export function ConfirmedButton({
         className="cell__button cell__button--quiet"
         onClick={() => setConfirming(true)}
         aria-label={ariaLabel}
+        title={title}
       >
         {label}
       </button>
     );
   }
   return (
-    <span className="chapter-toolbar__confirm" role="group" aria-label="Confirm removal">
+    <span className="chapter-toolbar__confirm" role="group" aria-label={groupLabel}>
       <span>{question}</span>
       <button
         type="button"
