@@ -112,7 +112,10 @@ export function ShellDialog({
         event.preventDefault();
         onClose();
       }}
-      onClose={onClose}
+      onClose={(event) => {
+        // `close` is a task of its own: a key that reopened the dialog meanwhile makes it stale.
+        if (!event.currentTarget.open) onClose();
+      }}
       onClick={(event) => {
         // A click on the backdrop (the dialog itself, outside its content) closes it.
         if (event.target === event.currentTarget) onClose();
