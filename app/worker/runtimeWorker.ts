@@ -7,14 +7,15 @@
  * ignored), hands cell messages to the session and posts the session's events, which are
  * already protocol messages. It answers pings while it is free, and starts the compiler.
  *
- * The host owns the channel. Cell code runs in this worker's global scope and may call
- * `postMessage`, replace `self.onmessage`, patch prototypes or globals. So the page talks to the
- * host only through a MessagePort it transfers in its first message (`host/connect`), kept here in
- * module scope where no cell can name it; and everything the host uses to talk (the port's
- * `postMessage`, `MessageEvent`'s `data`, `Reflect.apply`, its timers and clock) is captured when
- * this module is evaluated, before any cell has run. What a cell posts on the worker's own channel
- * the page drops; a cell that closes the worker is caught by the page's heartbeat. A module worker
- * has no `importScripts`, and the worker reaches neither the page's DOM nor its storage.
+ * The host owns the channel. Cell code runs in this worker's global scope and may replace
+ * `self.onmessage`, patch prototypes or globals. So the page talks to the host only through a
+ * MessagePort it transfers in its first message (`host/connect`), kept here in module scope where
+ * no cell can name it; and everything the host uses to talk (the port's `postMessage`,
+ * `MessageEvent`'s `data`, `Reflect.apply`, its timers and clock) is captured when this module is
+ * evaluated, before any cell has run. The worker's own `postMessage` is taken away before any cell
+ * runs (and the page drops anything that arrives on that channel anyway); a cell that closes the
+ * worker is caught by the page's heartbeat. A module worker has no `importScripts`, and the worker
+ * reaches neither the page's DOM nor its storage.
  *
  * Output is batched here, because batching is about the cost of `postMessage`: chunks are
  * collected and posted at most once per BATCH_MS, so a process that prints in a tight loop costs
@@ -56,6 +57,32 @@ const hostSetTimeout = setTimeout.bind(globalThis);
 const hostClearTimeout = clearTimeout.bind(globalThis);
 const hostNow = performance.now.bind(performance);
 const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** What a cell that calls the worker's own `postMessage` is told. */
+const POST_MESSAGE_SEALED =
+  'postMessage is not available to cells: the runtime owns the channel to the page. Use IO.puts or viz to show something.';
+
+/**
+ * Takes the worker's own `postMessage` away from cells. The host never posts there (it speaks on
+ * the port), and the page drops what arrives there unread; but the browser still delivers every
+ * such message to the page's thread, so a cell posting in a loop slowed the page down. The
+ * prototype's method is deleted and the global's own property, fixed in place, throws instead:
+ * there is no reference left for a cell to restore.
+ */
+function sealWorkerPostMessage(): void {
+  for (let proto = Object.getPrototypeOf(self); proto; proto = Object.getPrototypeOf(proto)) {
+    if (Object.prototype.hasOwnProperty.call(proto, 'postMessage')) delete proto.postMessage;
+  }
+  Object.defineProperty(self, 'postMessage', {
+    value: function postMessage(): never {
+      throw new TypeError(POST_MESSAGE_SEALED);
+    },
+    writable: false,
+    configurable: false,
+    enumerable: false,
+  });
+}
+sealWorkerPostMessage();
 
 /** The page's end of the channel, once the page sent it; only this module can name it. */
 let port: MessagePort | null = null;
