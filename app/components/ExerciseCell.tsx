@@ -199,7 +199,11 @@ export const ExerciseCell = memo(function ExerciseCell({
           <p className="exercise__checking">Checking your code…</p>
         ) : (
           view.outcome && (
-            <OutcomeView outcome={view.outcome} changed={view.checkedSource !== source} />
+            <OutcomeView
+              outcome={view.outcome}
+              changed={view.checkedSource !== source}
+              withSolution={view.withSolution}
+            />
           )
         )}
       </div>
@@ -219,11 +223,30 @@ export const ExerciseCell = memo(function ExerciseCell({
   );
 });
 
-function OutcomeView({ outcome, changed }: { outcome: ExerciseOutcome; changed: boolean }) {
+function OutcomeView({
+  outcome,
+  changed,
+  withSolution,
+}: {
+  outcome: ExerciseOutcome;
+  changed: boolean;
+  withSolution: boolean;
+}) {
   // A result about code the learner has since edited must not read as a verdict on the new code.
   const since = changed ? (
     <p className="exercise__changed">You changed the code since this check: Check again.</p>
   ) : null;
+  if (outcome.kind === 'passed' && withSolution) {
+    return (
+      <>
+        <p className="exercise__passed">
+          <strong>Passed, with the solution shown.</strong> Go back to your code and make it pass to
+          count the exercise as solved.
+        </p>
+        {since}
+      </>
+    );
+  }
   if (outcome.kind === 'passed') {
     return (
       <>

@@ -26,6 +26,8 @@ export interface ExerciseView {
   readonly hintsShown: number;
   /** The code the outcome is about, so the page can say when the learner changed it since. */
   readonly checkedSource: string | null;
+  /** The check ran while the solution was shown: a pass is not the learner's, so not recorded. */
+  readonly withSolution: boolean;
 }
 
 /** An exercise nobody touched in this visit. */
@@ -34,6 +36,7 @@ export const IDLE_EXERCISE: ExerciseView = {
   outcome: null,
   hintsShown: 0,
   checkedSource: null,
+  withSolution: false,
 };
 
 export interface ExerciseSlice {
@@ -43,7 +46,10 @@ export interface ExerciseSlice {
   readonly exerciseProgress: Readonly<Record<string, ExerciseProgress>>;
   /** Reads a chapter's exercise progress from storage (once per visit). */
   loadExerciseProgress(slug: string): ExerciseProgress;
-  /** Runs the learner's code of the exercise, then its check; records a pass as solved. */
+  /**
+   * Runs the learner's code of the exercise, then its check; records a pass as solved, unless the
+   * code checked is the solution the learner asked to see.
+   */
   checkExercise(slug: string, exercise: Exercise): Promise<ExerciseOutcome | null>;
   /** Opens the next hint. */
   showNextHint(slug: string, exercise: Exercise): void;
@@ -101,14 +107,20 @@ export const createExerciseSlice: SliceCreator<ExerciseSlice> = (set, get) => {
         return null;
       }
       if (cell.phase !== 'idle' || viewOf(slug, exercise.id).checking) return null;
-      setView(slug, exercise.id, { checking: true, outcome: null, checkedSource: cell.source });
+      const withSolution = exercise.id in get().loadExerciseProgress(slug).own;
+      setView(slug, exercise.id, {
+        checking: true,
+        outcome: null,
+        checkedSource: cell.source,
+        withSolution,
+      });
       const learnerRun = nextRunEnd(client, exercise.id);
       get().runCells(slug, [exercise.id]);
       const outcome =
         learnerOutcome(await learnerRun) ??
         checkOutcome(await client.run(checkCellId(exercise.id), checkCellSource(exercise.check)));
       setView(slug, exercise.id, { checking: false, outcome });
-      if (outcome.kind === 'passed') {
+      if (outcome.kind === 'passed' && !withSolution) {
         setProgress(slug, (p) =>
           p.solved.includes(exercise.id) ? p : { ...p, solved: [...p.solved, exercise.id] },
         );

@@ -103,7 +103,7 @@ describe('exercises on a chapter page', { timeout: 180_000 }, () => {
     await changed.waitFor();
   });
 
-  it('opens hints one at a time, shows the solution after a confirmation, goes back and resets', async () => {
+  it('opens hints one at a time, shows the solution after a confirmation, does not count its pass, goes back and resets', async () => {
     await openStart();
     const { region, n } = await exercise('greeter');
     const starter = await cellCode(page, n);
@@ -128,6 +128,10 @@ describe('exercises on a chapter page', { timeout: 180_000 }, () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => cellCode(page, n)).toContain('send(from, `hello, ${name}`);');
     await region.getByText('showing the solution').waitFor();
+    // The solution passes, but a pass of the shown solution is not the learner's.
+    await region.getByRole('button', { name: `Check exercise ${n}` }).click();
+    await result(region).getByText('Passed, with the solution shown.').waitFor({ timeout: 30_000 });
+    await expect(region.getByLabel('Solved').count()).resolves.toBe(0);
     await region.scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SCREENSHOTS}/exercise-solution.png` });
 
