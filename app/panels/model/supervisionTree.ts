@@ -43,6 +43,8 @@ export interface ChildSlot {
   restart: RestartType;
   /** Times this slot got a new pid: the supervisor's count, or more under one_for_all. */
   restarts: number;
+  /** New pids seen in this slot (from the supervisor's count when first seen). */
+  replacements: number;
   /** Clock time of the latest restart, null if never restarted. */
   restartedAt: number | null;
   /** The pid the latest restart replaced. */
@@ -228,6 +230,7 @@ export function applySupervisorSnapshot(
         type: child.type,
         restart: child.restart,
         restarts: child.restarts,
+        replacements: child.restarts,
         restartedAt: null,
         previousPid: null,
         lastLivePid: null,
@@ -245,7 +248,10 @@ export function applySupervisorSnapshot(
       slot.previousPid = before;
       slot.restartedAt = (pid !== null ? model.spawnedAt.get(pid) : undefined) ?? time;
     }
-    const restarts = Math.max(child.restarts, slot.restarts + (replaced ? 1 : 0));
+    // The supervisor counts a crash before the new pid exists, so the two counts overlap: a
+    // restart counted by both is one restart, hence the larger of them, never their sum.
+    if (replaced) slot.replacements++;
+    const restarts = Math.max(child.restarts, slot.replacements);
     if (slot.pid !== pid) {
       if (slot.pid !== null && model.slotOfPid.get(slot.pid) === key)
         model.slotOfPid.delete(slot.pid);

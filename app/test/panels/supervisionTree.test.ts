@@ -145,6 +145,32 @@ describe('supervision tree', () => {
     });
   });
 
+  it('counts a restart once when the supervisor counted it before the new pid appeared', async () => {
+    const { rt, refresh, forest } = watchedRuntime();
+    const slow = GenServer.define(
+      {
+        init: async (arg: unknown) => {
+          await sleep(10);
+          return ['ok', arg];
+        },
+      },
+      { id: 'slow' },
+    );
+    await rt.run(async () => {
+      const [, sup] = (await Supervisor.startLink([slow, worker('b'), worker('c')], {
+        strategy: 'one_for_all',
+      })) as ['ok', Pid];
+      refresh();
+      Process.exit(await childPid(sup, 'slow'), 'kill');
+      await sleep(5); // the supervisor has counted the crash and is inside slow's init now
+      refresh();
+      await sleep(20);
+      refresh();
+      expect(forest().roots[0]!.children.map((child) => child.restarts)).toEqual([1, 1, 1]);
+      await Supervisor.stop(sup);
+    });
+  });
+
   it('nests supervisors and shows children that are not started', async () => {
     const { rt, refresh, forest } = watchedRuntime();
     const Shy = GenServer.define({ init: () => 'ignore' as const }, { id: 'shy' });
