@@ -14,7 +14,7 @@ import { clip, payloadText, pidText, summaryText } from './describe';
 
 /** The tag on an arrow, as Kino's sequence traces label them. */
 export type SequenceLabel =
-  'CALL' | 'CAST' | 'INFO' | 'REPLY' | 'TIMER' | 'IO' | 'SPAWN' | 'EXIT' | 'DOWN';
+  'CALL' | 'CAST' | 'INFO' | 'REPLY' | 'TIMER' | 'IO' | 'SPAWN' | 'EXIT' | 'DOWN' | 'NET';
 
 /**
  * Where a message is: in the receiver's mailbox ('pending'), taken by a receive ('received'),
@@ -146,6 +146,7 @@ const KIND_LABELS: Record<MessageKind, SequenceLabel> = {
   timer: 'TIMER',
   io: 'IO',
   system: 'INFO',
+  net: 'NET',
 };
 
 /** The label of a message and the part of it worth showing on the arrow (envelopes peeled off). */
