@@ -16,7 +16,7 @@ import { inspect } from './inspect';
 import { on } from './pattern';
 import type { Proc } from './process';
 import type { Runtime } from './runtime';
-import { Pid, Ref } from './terms';
+import { _, Pid, Ref } from './terms';
 import { callerProc, receive } from './api';
 import { SITES } from './netSites';
 import type { Site } from './netSites';
@@ -502,7 +502,7 @@ export const Net = {
     if (ms <= timeout) proc.runtime.schedule(ms, () => deliver(proc, ['$net', ref, p.result]));
     else if (timeout !== Infinity)
       proc.runtime.schedule(timeout, () => deliver(proc, ['$net', ref, ['error', 'timeout']]));
-    return receive(on(['$net', ref, undefined as unknown], (m: [string, Ref, NetResult]) => m[2]));
+    return receive(on(['$net', ref, _], (m: [string, Ref, NetResult]) => m[2]));
   },
 
   /**
