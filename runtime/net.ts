@@ -283,7 +283,7 @@ const BEHAVIOURS: readonly NetBehaviour[] = [
 
 /** A made-up body of exactly `size` characters, the same every time. */
 function madeUpBody(url: string, size: number): string {
-  const line = `<p>${url} — simulated page.</p>\n`;
+  const line = `<p>${url} - a simulated page.</p>\n`;
   return line.repeat(Math.ceil(size / line.length)).slice(0, size);
 }
 
@@ -376,6 +376,12 @@ function answerStream(stream: Stream): void {
   const schedule = (ms: number, message: StreamMessage, then?: () => void) => {
     const fire = () => {
       stream.cancel = null;
+      if (stream.to.status === 'dead') {
+        // Its receiver is gone: close the stream, as a send to a dead pid is dropped.
+        stream.finished = true;
+        worldOf(stream.to).streams.delete(ref.id);
+        return;
+      }
       stream.demand--;
       stream.sent++;
       then?.();

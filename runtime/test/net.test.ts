@@ -209,6 +209,47 @@ describe('Net.get', () => {
 });
 
 describe('Net.stream', () => {
+  it('streams on the real clock too, each chunk taking real time', async () => {
+    const rt = createRuntime({ clock: 'real' });
+    const out = await rt.run(async () => {
+      Net.define({
+        'rt.example': { latency: 20, bandwidth: 50_000, pages: { '/': { size: 1000 } } },
+      });
+      const ref = Net.stream('https://rt.example/', { chunkSize: 500 });
+      const t0 = now();
+      const tags: string[] = [];
+      for (;;) {
+        Net.next(ref);
+        const m = await nextOf(ref);
+        tags.push(m[0]);
+        if (m[0] === 'done') break;
+      }
+      return { tags, ms: now() - t0 };
+    });
+    expect(out.tags).toEqual(['response', 'chunk', 'chunk', 'done']);
+    // 20 ms latency + 2 chunks of 500 bytes at 50 bytes/ms = 40 ms.
+    expect(out.ms).toBeGreaterThanOrEqual(39);
+  });
+
+  it('a stream whose receiver died is closed at its next answer', async () => {
+    const { rt } = virtualRuntime();
+    const closed = await rt.run(async () => {
+      shop();
+      const reader = spawn(() => receive('never'));
+      const ref = Net.stream('https://shop.example/', { to: reader });
+      Net.next(ref, 3);
+      Process.exit(reader, 'kill');
+      await sleep(1000);
+      try {
+        Net.next(ref);
+        return false;
+      } catch (e) {
+        return e instanceof ArgumentError;
+      }
+    });
+    expect(closed).toBe(true);
+  });
+
   it('sends nothing until asked, then exactly one message per ask, in order', async () => {
     const { rt } = virtualRuntime();
     const log = await rt.run(async () => {
