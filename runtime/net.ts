@@ -505,7 +505,8 @@ export const Net = {
         ? p.headMs + transfer(p, p.resetAt)
         : p.headMs + transfer(p, p.body.length);
     const ref = proc.runtime.makeRef(proc);
-    if (ms <= timeout) proc.runtime.schedule(ms, () => deliver(proc, ['$net', ref, p.result]));
+    if (ms !== Infinity && ms <= timeout)
+      proc.runtime.schedule(ms, () => deliver(proc, ['$net', ref, p.result]));
     else if (timeout !== Infinity)
       proc.runtime.schedule(timeout, () => deliver(proc, ['$net', ref, ['error', 'timeout']]));
     return receive(on(['$net', ref, _], (m: [string, Ref, NetResult]) => m[2]));

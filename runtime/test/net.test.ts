@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   _,
   ArgumentError,
+  after,
   Net,
   Process,
   createRuntime,
@@ -102,6 +103,25 @@ describe('Net.get', () => {
     expect(results[1]).toEqual(['error', 'timeout']);
     expect(results[2]![0]).toBe('ok');
     expect(ms).toBe(300 + 99 + 100);
+  });
+
+  it("with timeout 'infinity', a page that never answers keeps the caller waiting", async () => {
+    const { rt } = virtualRuntime();
+    const [out, ms] = await timed(rt, async () => {
+      const me = self();
+      spawn(async () => {
+        Process.send(me, [
+          'got',
+          await Net.get('https://shop.example/hang', { timeout: 'infinity' }),
+        ]);
+      });
+      return receive(
+        on(['got', _], (m) => m),
+        after(60_000, () => 'still waiting'),
+      );
+    });
+    expect(out).toBe('still waiting');
+    expect(ms).toBe(60_000);
   });
 
   it('the default timeout is 5000 ms', async () => {
