@@ -64,3 +64,18 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   return new Runtime(options);
 }
 export * from './otp';
+export { Net } from './net';
+export type {
+  GetOptions,
+  HostSpec,
+  NetBehaviour,
+  NetError,
+  NetResponse,
+  NetResult,
+  PageSpec,
+  Site,
+  SiteKind,
+  StreamHead,
+  StreamMessage,
+  StreamOptions,
+} from './net';

@@ -1525,6 +1525,18 @@ export class Runtime {
     return timer;
   }
 
+  /**
+   * Runs `fire` in `ms` milliseconds on this runtime's timer heap, so a simulation on the host
+   * side (the `Net` module) follows the real or the virtual clock like every timer. It emits no
+   * trace event of its own. Returns a function that cancels it.
+   */
+  schedule(ms: number, fire: () => void): () => void {
+    const timer = this.addTimer(this.clock.now() + Math.max(0, ms), fire);
+    return () => {
+      this.timers.cancel(timer);
+    };
+  }
+
   /** `Process.sendAfter`: the message is copied now and sent after `ms`; returns the timer's ref. */
   sendAfter(owner: Proc | null, dest: Pid | string, message: unknown, ms: number): Ref {
     if (owner) this.checkAlive(owner);

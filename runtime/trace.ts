@@ -11,9 +11,11 @@ import type { Pid, Ref } from './terms';
 /**
  * How a message is classified for diagrams (behaviours tag their traffic; plain sends are 'send').
  * 'system' is a host's own traffic (a notebook handing a cell to its evaluator): it counts in
- * mailboxes like any message, but diagrams leave it out.
+ * mailboxes like any message, but diagrams leave it out. 'net' is the simulated network's
+ * (`Net`) answers and stream chunks: sent by the host (`from` is null), drawn as NET arrows.
  */
-export type MessageKind = 'send' | 'call' | 'cast' | 'info' | 'reply' | 'timer' | 'io' | 'system';
+export type MessageKind =
+  'send' | 'call' | 'cast' | 'info' | 'reply' | 'timer' | 'io' | 'system' | 'net';
 
 /** One traced event, without its sequence number and time. */
 export type TraceEventBody =

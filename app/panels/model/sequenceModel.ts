@@ -14,7 +14,7 @@ import { clip, payloadText, pidText, summaryText } from './describe';
 
 /** The tag on an arrow, as Kino's sequence traces label them. */
 export type SequenceLabel =
-  'CALL' | 'CAST' | 'INFO' | 'REPLY' | 'TIMER' | 'IO' | 'SPAWN' | 'EXIT' | 'DOWN';
+  'CALL' | 'CAST' | 'INFO' | 'REPLY' | 'TIMER' | 'IO' | 'SPAWN' | 'EXIT' | 'DOWN' | 'NET';
 
 /**
  * Where a message is: in the receiver's mailbox ('pending'), taken by a receive ('received'),
@@ -146,6 +146,7 @@ const KIND_LABELS: Record<MessageKind, SequenceLabel> = {
   timer: 'TIMER',
   io: 'IO',
   system: 'INFO',
+  net: 'NET',
 };
 
 /** The label of a message and the part of it worth showing on the arrow (envelopes peeled off). */
@@ -166,6 +167,12 @@ export function classifyMessage(
     if (kind === 'reply' && msg.length === 2 && msg[0] instanceof Ref)
       return { label, shown: msg[1] };
     if (kind === 'reply' && msg.length === 3 && msg[0] === '$ack') return { label, shown: msg[2] };
+    // Net's answer to a get, ['$net', ref, result]: the result; a stream chunk: its size.
+    if (kind === 'net' && msg.length === 3 && msg[1] instanceof Ref) {
+      if (msg[0] === '$net') return { label, shown: msg[2] };
+      if (msg[0] === 'chunk' && typeof msg[2] === 'string')
+        return { label, shown: ['chunk', `${msg[2].length} bytes`] };
+    }
   }
   return { label, shown: msg };
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   GenServer,
   IO,
+  Net,
   Process,
   _,
   createRuntime,
@@ -32,6 +33,25 @@ const messages = (items: readonly SequenceItem[]) =>
   items.filter((i): i is MessageItem => i.type === 'message');
 
 describe('sequence model', () => {
+  it('draws the simulated network as NET arrows from the host, a chunk as its size', async () => {
+    const { rt, sequence } = watchedRuntime();
+    await rt.run(async () => {
+      Net.define({ 'n.example': { latency: 5, pages: { '/': { size: 1500 } } } });
+      await Net.get('https://n.example/');
+      const ref = Net.stream('https://n.example/');
+      Net.next(ref, 2);
+      await sleep(100);
+    });
+    const net = messages(sequence.items).filter((i) => i.kind === 'net');
+    expect(net.map((i) => [i.label, i.from])).toEqual([
+      ['NET', null],
+      ['NET', null],
+      ['NET', null],
+    ]);
+    expect(net[0]!.text).toMatch(/^\['ok'/);
+    expect(net[2]!.text).toBe("['chunk', '1000 bytes']");
+  });
+
   it('leaves I/O devices, output sent to them and messages the host marks as its own out', async () => {
     const { rt, sequence, table, refresh } = watchedRuntime();
     const device = rt.createIoDevice(() => {}, 'cell a');

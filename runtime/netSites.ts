@@ -1,0 +1,187 @@
+/**
+ * The course's fictional web: a hundred invented websites, each fast, slow or failing, for
+ * `Net.useSites()`. Data only. Names and addresses are made up for the course.
+ *
+ * 70 are 'fast' (about 20 to 90 ms), 20 'slow' (seconds), 10 'failing': 3 refuse connections,
+ * 3 reset half-way, 2 never answer (timeout) and 2 answer 404.
+ */
+
+/** How a site behaves. */
+export type SiteKind = 'fast' | 'slow' | 'failing';
+
+/** One site of the fictional web. */
+export interface Site {
+  /** Its display name. */
+  readonly name: string;
+  /** Its home page, `https://host/`. */
+  readonly url: string;
+  readonly kind: SiteKind;
+  /** How a 'failing' site fails. */
+  readonly failure?: 'refused' | 'reset' | 'timeout' | 'not_found';
+  /** The home page's size in bytes. */
+  readonly size: number;
+}
+
+/** The hundred sites, in a fixed order. */
+export const SITES: readonly Site[] = Object.freeze([
+  { name: 'Quillfeather Books', url: 'https://quillfeather.com/', kind: 'fast', size: 4000 },
+  { name: 'Brambleworks', url: 'https://brambleworks.io/', kind: 'fast', size: 63000 },
+  { name: 'Tidewater Weather', url: 'https://tidewater-weather.net/', kind: 'fast', size: 62000 },
+  { name: 'Copperpot Recipes', url: 'https://copperpot.kitchen/', kind: 'slow', size: 61000 },
+  { name: 'Lanternfish News', url: 'https://lanternfish.news/', kind: 'fast', size: 60000 },
+  { name: 'Marrowbone Maps', url: 'https://marrowbone-maps.org/', kind: 'fast', size: 59000 },
+  { name: 'Puffin Post', url: 'https://puffinpost.com/', kind: 'fast', size: 58000 },
+  {
+    name: 'Sparrowhawk Tickets',
+    url: 'https://sparrowhawk.travel/',
+    kind: 'failing',
+    failure: 'refused',
+    size: 57000,
+  },
+  { name: 'Oakmoss Garden Supply', url: 'https://oakmoss.garden/', kind: 'fast', size: 56000 },
+  { name: 'Riverstone Bank', url: 'https://riverstone.bank/', kind: 'fast', size: 55000 },
+  { name: 'Nimbus Cloud Docs', url: 'https://nimbusdocs.dev/', kind: 'fast', size: 54000 },
+  { name: 'Pebblebrook School', url: 'https://pebblebrook.edu/', kind: 'slow', size: 53000 },
+  { name: 'Ferrous Forge', url: 'https://ferrousforge.io/', kind: 'fast', size: 52000 },
+  { name: 'Honeycomb Market', url: 'https://honeycomb.market/', kind: 'fast', size: 51000 },
+  { name: 'Gullwing Airlines', url: 'https://gullwing.aero/', kind: 'fast', size: 50000 },
+  { name: 'Thistledown Crafts', url: 'https://thistledown.shop/', kind: 'fast', size: 49000 },
+  { name: 'Marigold Music', url: 'https://marigold.fm/', kind: 'slow', size: 48000 },
+  { name: 'Ironbark Outdoors', url: 'https://ironbark.co/', kind: 'fast', size: 47000 },
+  { name: 'Silverfin Aquarium', url: 'https://silverfin.org/', kind: 'fast', size: 46000 },
+  {
+    name: 'Wrenfield Library',
+    url: 'https://wrenfield-library.org/',
+    kind: 'failing',
+    failure: 'reset',
+    size: 45000,
+  },
+  { name: 'Amberleaf Tea', url: 'https://amberleaf.tea/', kind: 'fast', size: 44000 },
+  { name: 'Cobblestone Realty', url: 'https://cobblestone.homes/', kind: 'fast', size: 43000 },
+  { name: 'Driftwood Radio', url: 'https://driftwood.radio/', kind: 'fast', size: 42000 },
+  { name: 'Emberline Games', url: 'https://emberline.games/', kind: 'slow', size: 41000 },
+  { name: 'Foxglove Pharmacy', url: 'https://foxglove.health/', kind: 'fast', size: 40000 },
+  { name: 'Glasswing Studio', url: 'https://glasswing.design/', kind: 'fast', size: 39000 },
+  { name: 'Harborlight Ferries', url: 'https://harborlight.ferry/', kind: 'fast', size: 38000 },
+  { name: 'Inkwell Journal', url: 'https://inkwell.press/', kind: 'fast', size: 37000 },
+  {
+    name: 'Juniper Jobs',
+    url: 'https://juniperjobs.com/',
+    kind: 'failing',
+    failure: 'timeout',
+    size: 36000,
+  },
+  { name: 'Kestrel Cycles', url: 'https://kestrel.bike/', kind: 'fast', size: 35000 },
+  { name: 'Lichen Labs', url: 'https://lichenlabs.science/', kind: 'fast', size: 34000 },
+  { name: 'Moonrake Observatory', url: 'https://moonrake.space/', kind: 'slow', size: 33000 },
+  { name: 'Nettlefield Farm', url: 'https://nettlefield.farm/', kind: 'fast', size: 32000 },
+  { name: 'Orchard Lane Bakery', url: 'https://orchardlane.bakery/', kind: 'fast', size: 31000 },
+  { name: 'Pinecone Payments', url: 'https://pinecone.pay/', kind: 'fast', size: 30000 },
+  { name: 'Quarrystone Builders', url: 'https://quarrystone.build/', kind: 'slow', size: 29000 },
+  { name: 'Rookery Forum', url: 'https://rookery.forum/', kind: 'fast', size: 28000 },
+  {
+    name: 'Saltmarsh Museum',
+    url: 'https://saltmarsh.museum/',
+    kind: 'failing',
+    failure: 'not_found',
+    size: 27000,
+  },
+  { name: 'Tanglewood Theatre', url: 'https://tanglewood.theater/', kind: 'fast', size: 26000 },
+  { name: 'Umberwick Archive', url: 'https://umberwick.archive/', kind: 'fast', size: 25000 },
+  { name: 'Vellum Wiki', url: 'https://vellum.wiki/', kind: 'fast', size: 24000 },
+  { name: 'Willowmere Hotel', url: 'https://willowmere.hotel/', kind: 'fast', size: 23000 },
+  { name: 'Yarrow Yoga', url: 'https://yarrow.yoga/', kind: 'slow', size: 22000 },
+  { name: 'Zephyr Kites', url: 'https://zephyrkites.com/', kind: 'fast', size: 21000 },
+  { name: 'Acornhill Council', url: 'https://acornhill.gov/', kind: 'fast', size: 20000 },
+  { name: 'Bluebell Florist', url: 'https://bluebell.flowers/', kind: 'fast', size: 19000 },
+  {
+    name: 'Cinderpath Running',
+    url: 'https://cinderpath.run/',
+    kind: 'failing',
+    failure: 'reset',
+    size: 18000,
+  },
+  { name: 'Dovecote Mail', url: 'https://dovecote.email/', kind: 'fast', size: 17000 },
+  { name: 'Elderflower Cafe', url: 'https://elderflower.cafe/', kind: 'fast', size: 16000 },
+  { name: 'Fernhollow Clinic', url: 'https://fernhollow.clinic/', kind: 'fast', size: 15000 },
+  { name: 'Goldcrest Insurance', url: 'https://goldcrest.insure/', kind: 'slow', size: 14000 },
+  { name: 'Hazelnut Toys', url: 'https://hazelnut.toys/', kind: 'fast', size: 13000 },
+  { name: 'Ivywall Hardware', url: 'https://ivywall.tools/', kind: 'fast', size: 12000 },
+  { name: 'Jackdaw Auctions', url: 'https://jackdaw.auction/', kind: 'slow', size: 11000 },
+  { name: 'Kingfisher Photos', url: 'https://kingfisher.photo/', kind: 'fast', size: 10000 },
+  {
+    name: 'Larkspur Dance',
+    url: 'https://larkspur.dance/',
+    kind: 'failing',
+    failure: 'refused',
+    size: 9000,
+  },
+  { name: 'Mossgate Rail', url: 'https://mossgate.rail/', kind: 'fast', size: 8000 },
+  { name: 'Nightjar Cinema', url: 'https://nightjar.cinema/', kind: 'fast', size: 7000 },
+  { name: 'Otterbrook Pets', url: 'https://otterbrook.pet/', kind: 'slow', size: 6000 },
+  { name: 'Primrose Wedding', url: 'https://primrose.wedding/', kind: 'fast', size: 5000 },
+  { name: 'Quince Legal', url: 'https://quince.legal/', kind: 'fast', size: 4000 },
+  { name: 'Rosehip Skincare', url: 'https://rosehip.beauty/', kind: 'slow', size: 63000 },
+  { name: 'Starling Chat', url: 'https://starling.chat/', kind: 'fast', size: 62000 },
+  { name: 'Tumbleweed Deals', url: 'https://tumbleweed.deals/', kind: 'fast', size: 61000 },
+  {
+    name: 'Upland Ski Resort',
+    url: 'https://upland.ski/',
+    kind: 'failing',
+    failure: 'timeout',
+    size: 60000,
+  },
+  { name: 'Vinegar Hill Wines', url: 'https://vinegarhill.wine/', kind: 'fast', size: 59000 },
+  { name: 'Waxwing Sounds', url: 'https://waxwing.audio/', kind: 'fast', size: 58000 },
+  { name: 'Yellowhammer Code', url: 'https://yellowhammer.codes/', kind: 'slow', size: 57000 },
+  { name: 'Zinnia Fashion', url: 'https://zinnia.fashion/', kind: 'fast', size: 56000 },
+  { name: 'Alderbank Dentist', url: 'https://alderbank.dental/', kind: 'fast', size: 55000 },
+  { name: 'Blackthorn Security', url: 'https://blackthorn.security/', kind: 'slow', size: 54000 },
+  { name: 'Cloudberry Storage', url: 'https://cloudberry.storage/', kind: 'fast', size: 53000 },
+  { name: 'Dunlin Delivery', url: 'https://dunlin.delivery/', kind: 'fast', size: 52000 },
+  {
+    name: 'Eiderdown Bedding',
+    url: 'https://eiderdown.store/',
+    kind: 'failing',
+    failure: 'not_found',
+    size: 51000,
+  },
+  { name: 'Figtree Foundation', url: 'https://figtree.foundation/', kind: 'fast', size: 50000 },
+  { name: 'Greylag Geology', url: 'https://greylag.earth/', kind: 'fast', size: 49000 },
+  { name: 'Heronsgate Golf', url: 'https://heronsgate.golf/', kind: 'fast', size: 48000 },
+  { name: 'Inchworm Tutoring', url: 'https://inchworm.tutor/', kind: 'slow', size: 47000 },
+  { name: 'Jasper Jewellery', url: 'https://jasper.jewelry/', kind: 'fast', size: 46000 },
+  { name: 'Kittiwake Surf', url: 'https://kittiwake.surf/', kind: 'fast', size: 45000 },
+  { name: 'Limpet Plumbing', url: 'https://limpet.plumbing/', kind: 'slow', size: 44000 },
+  { name: 'Mistletoe Events', url: 'https://mistletoe.events/', kind: 'fast', size: 43000 },
+  {
+    name: 'Nuthatch Software',
+    url: 'https://nuthatch.software/',
+    kind: 'failing',
+    failure: 'reset',
+    size: 42000,
+  },
+  { name: 'Oystercatcher Seafood', url: 'https://oystercatcher.fish/', kind: 'fast', size: 41000 },
+  { name: 'Peregrine Taxis', url: 'https://peregrine.taxi/', kind: 'fast', size: 40000 },
+  { name: 'Quailstone Quilts', url: 'https://quailstone.quilts/', kind: 'fast', size: 39000 },
+  { name: 'Redpoll Recordings', url: 'https://redpoll.records/', kind: 'slow', size: 38000 },
+  { name: 'Sorrel Organics', url: 'https://sorrel.organic/', kind: 'fast', size: 37000 },
+  { name: 'Teasel Textiles', url: 'https://teasel.fabric/', kind: 'fast', size: 36000 },
+  { name: 'Underhill Mining', url: 'https://underhill.mining/', kind: 'slow', size: 35000 },
+  { name: 'Vetch Vet Clinic', url: 'https://vetch.vet/', kind: 'fast', size: 34000 },
+  {
+    name: 'Woodlark Church',
+    url: 'https://woodlark.church/',
+    kind: 'failing',
+    failure: 'refused',
+    size: 33000,
+  },
+  { name: 'Yewtree Hospice', url: 'https://yewtree.care/', kind: 'fast', size: 32000 },
+  { name: 'Zebrafish Genomics', url: 'https://zebrafish.bio/', kind: 'fast', size: 31000 },
+  { name: 'Arrowgrass Energy', url: 'https://arrowgrass.energy/', kind: 'slow', size: 30000 },
+  { name: 'Bilberry Games Wiki', url: 'https://bilberry.wiki/', kind: 'fast', size: 29000 },
+  { name: 'Campion Coffee', url: 'https://campion.coffee/', kind: 'fast', size: 28000 },
+  { name: 'Dogrose Diner', url: 'https://dogrose.diner/', kind: 'slow', size: 27000 },
+  { name: 'Eyebright Optics', url: 'https://eyebright.glass/', kind: 'fast', size: 26000 },
+  { name: 'Fieldfare Fitness', url: 'https://fieldfare.fitness/', kind: 'slow', size: 25000 },
+]);
