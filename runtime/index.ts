@@ -12,6 +12,7 @@ export { ArgumentError, ExitSignal, SystemLimitError, isExitSignal } from './err
 export { inspect } from './inspect';
 export type { InspectOptions } from './inspect';
 export { copyMessage } from './copy';
+export { Term } from './termSize';
 export { _, Pid, Ref, isIoDevice } from './terms';
 export type { Wildcard } from './terms';
 export { after, matches, on } from './pattern';

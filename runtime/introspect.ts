@@ -11,6 +11,7 @@
 import { ArgumentError } from './errors';
 import { inspect } from './inspect';
 import { copyMessage } from './copy';
+import { WORD_BYTES, flatSize, size } from './termSize';
 import type { Proc, ProcessStatus } from './process';
 import type { Runtime } from './runtime';
 import { Pid } from './terms';
@@ -175,15 +176,31 @@ export function processDictionary(
   return [...(proc.dictionary ?? [])].map(([k, v]) => [k, copyMessage(v)] as const);
 }
 
-/** Rough bytes a live process takes: the control block plus what its collections hold. */
+/** Words a queued message costs besides its term: the BEAM's message header. */
+const MESSAGE_HEADER_WORDS = 3;
+/** Words a dictionary entry costs besides its key and value: a `{key, value}` tuple in a list. */
+const DICTIONARY_ENTRY_WORDS = 5;
+
+/**
+ * Bytes a live process takes, computed when asked (never on send): the control block, each
+ * queued message at its flat size (a message is a copy: it keeps no sharing), the dictionary and
+ * a behaviour's state at their size with sharing, and its links and monitors. Sizes follow
+ * `termSize.ts` (64-bit words).
+ */
 export function processMemory(rt: Runtime, pid: Pid | number): number | null {
   const proc = live(rt, pid);
   if (!proc) return null;
-  const mailbox = proc.mailbox.length * 24;
-  const dictionary = (proc.dictionary?.size ?? 0) * 48;
+  let words = 0;
+  const mailbox = proc.mailbox;
+  for (let i = 0; i < mailbox.length; i++) words += MESSAGE_HEADER_WORDS + flatSize(mailbox.at(i));
+  if (proc.dictionary)
+    for (const [k, v] of proc.dictionary) words += DICTIONARY_ENTRY_WORDS + size(k) + size(v);
+  // A behaviour's loop keeps its state in `state` (GenServer, Agent): the state is its heap.
+  const server = proc.behaviourServer as { state?: unknown } | null;
+  if (server && 'state' in server) words += size(server.state);
   const links =
     ((proc.links?.size ?? 0) + (proc.monitors?.size ?? 0) + (proc.monitoredBy?.size ?? 0)) * 32;
-  return (proc.hibernating ? 200 : 400) + mailbox + dictionary + links;
+  return (proc.hibernating ? 200 : 400) + links + words * WORD_BYTES;
 }
 
 /**
