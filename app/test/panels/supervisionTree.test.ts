@@ -32,6 +32,19 @@ async function childPid(sup: Pid | string, id: string): Promise<Pid> {
   return rows.find((r) => r[0] === id)![1] as Pid;
 }
 
+/** A server with id `slow` whose init takes 10 ms, so a test can look at a restart under way. */
+function slowStarter() {
+  return GenServer.define(
+    {
+      init: async (arg: unknown) => {
+        await sleep(10);
+        return ['ok', arg];
+      },
+    },
+    { id: 'slow' },
+  );
+}
+
 describe('supervision tree', () => {
   it('shows a supervisor with its workers, child ids and registered names', async () => {
     const { rt, refresh, forest } = watchedRuntime();
@@ -115,15 +128,7 @@ describe('supervision tree', () => {
 
   it('counts a restart seen only after a snapshot taken mid-restart showed no pid', async () => {
     const { rt, refresh, forest } = watchedRuntime();
-    const slow = GenServer.define(
-      {
-        init: async (arg: unknown) => {
-          await sleep(10);
-          return ['ok', arg];
-        },
-      },
-      { id: 'slow' },
-    );
+    const slow = slowStarter();
     await rt.run(async () => {
       const [, sup] = (await Supervisor.startLink([worker('a'), worker('b'), slow], {
         strategy: 'rest_for_one',
@@ -147,15 +152,7 @@ describe('supervision tree', () => {
 
   it('counts a restart once when the supervisor counted it before the new pid appeared', async () => {
     const { rt, refresh, forest } = watchedRuntime();
-    const slow = GenServer.define(
-      {
-        init: async (arg: unknown) => {
-          await sleep(10);
-          return ['ok', arg];
-        },
-      },
-      { id: 'slow' },
-    );
+    const slow = slowStarter();
     await rt.run(async () => {
       const [, sup] = (await Supervisor.startLink([slow, worker('b'), worker('c')], {
         strategy: 'one_for_all',
