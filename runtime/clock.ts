@@ -3,7 +3,10 @@
  * asks the clock only two things: what time it is, and to be woken when the earliest timer is due.
  *
  * - RealClock follows the host's monotonic time, scaled by a rate so the panels can run the
- *   runtime in slow motion.
+ *   runtime in slow motion. A wake-up the host delivers late (a busy machine, a busy worker, a
+ *   laptop lid closed) does not count that delay: time resumes from the moment asked for, so
+ *   `sleep(100)` measures 100 and a lesson's timers keep their rhythm on a loaded machine. Time
+ *   never goes back past a reading anyone made.
  * - VirtualClock never moves by itself: the scheduler jumps it to the next timer whenever every
  *   process is waiting, so timed lessons and tests run instantly and deterministically.
  */
@@ -27,9 +30,13 @@ export class RealClock implements Clock {
   private rate = 1;
   private handle: unknown = null;
   private wake: { at: number; onDue: () => void } | null = null;
+  /** The latest time handed out: a late wake-up may resume from `at`, but never before this. */
+  private lastRead = 0;
 
   now(): number {
-    return this.base + (hostNow() - this.hostBase) * this.rate;
+    const time = this.base + (hostNow() - this.hostBase) * this.rate;
+    if (time > this.lastRead) this.lastRead = time;
+    return this.lastRead;
   }
 
   /** Changes the speed of time from now on; pending wake-ups are re-armed at the new speed. */
@@ -52,8 +59,20 @@ export class RealClock implements Clock {
     this.handle = setHostTimer(() => {
       this.handle = null;
       this.wake = null;
+      this.resumeFrom(at);
       onDue();
     }, delay);
+  }
+
+  /**
+   * Resumes time from `at` when the host wakes the clock: a late wake-up drops the delay, unless
+   * somebody read the clock during it (a reading is a promise that that much time has passed); a
+   * host timer that fires a fraction of a millisecond early moves time on to `at`.
+   */
+  private resumeFrom(at: number): void {
+    this.base = Math.max(at, this.lastRead);
+    this.hostBase = hostNow();
+    this.lastRead = this.base;
   }
 
   cancelWake(): void {

@@ -7,6 +7,7 @@ import {
   instrumentAwaits,
   on,
   Process,
+  RealClock,
   receive,
   self,
   send,
@@ -220,6 +221,57 @@ describe('slow motion', () => {
     await rt.run(() => sleep(30));
     // 30 ms of runtime time at half speed takes about 60 ms of real time.
     expect(Date.now() - started).toBeGreaterThanOrEqual(50);
+    rt.shutdown();
+  });
+});
+
+/** Keeps the host busy, as a loaded machine or a long task in the worker does. */
+function blockHost(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end);
+}
+
+describe('late wake-ups on the real clock', () => {
+  it('resume time from the moment asked for, not from when the host got round to it', async () => {
+    const clock = new RealClock();
+    const at = clock.now() + 20;
+    const seen = await new Promise<number>((resolve) => {
+      clock.wakeAt(at, () => resolve(clock.now()));
+      blockHost(120); // the wake-up comes about 100 ms late
+    });
+    expect(seen).toBeGreaterThanOrEqual(at);
+    expect(seen - at).toBeLessThan(10);
+  });
+
+  it('never go back past a reading made during the delay', async () => {
+    const clock = new RealClock();
+    const at = clock.now() + 20;
+    let readLate = 0;
+    const seen = await new Promise<number>((resolve) => {
+      clock.wakeAt(at, () => resolve(clock.now()));
+      blockHost(120);
+      readLate = clock.now();
+    });
+    expect(readLate - at).toBeGreaterThan(90);
+    expect(seen).toBeGreaterThanOrEqual(readLate);
+  });
+
+  it('keep the timers of a process in rhythm while the host is blocked', async () => {
+    const rt = createRuntime({ clock: 'real' });
+    setTimeout(() => blockHost(150), 30);
+    const ticks = await rt.run(async () => {
+      const began = rt.clock.now();
+      const ticks: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        Process.sendAfter(self(), 'tick', 100);
+        await receive('tick');
+        ticks.push(rt.clock.now() - began);
+      }
+      return ticks;
+    });
+    // Without resuming from the due time the first tick would come at about 180 ms, and the
+    // others 100 ms after it.
+    expect(ticks.map((ms) => Math.floor(ms / 10) * 10)).toEqual([100, 200, 300]);
     rt.shutdown();
   });
 });
