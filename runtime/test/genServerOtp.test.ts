@@ -393,9 +393,12 @@ describe('names', () => {
         await GenServer.start(Plain, 2, { name: undefined }),
         await Agent.start(() => 3, { name: null }),
       ];
+      // One call at a time: a process waits in one receive at a time.
+      const states: unknown[] = [];
+      for (const r of results) states.push(await sys.getState((r as [string, Pid])[1]));
       return {
         oks: results.map((r) => (r as [string, Pid])[0]),
-        states: await Promise.all(results.map((r) => sys.getState((r as [string, Pid])[1]))),
+        states,
         added: Process.registered().length - before,
       };
     });
