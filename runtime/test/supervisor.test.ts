@@ -91,7 +91,9 @@ describe('starting', () => {
         [{ id: 'a', start: [A, 'startLink', ['from map']] }, [B, 'from tuple'], C],
         { strategy: 'one_for_one' },
       )) as ['ok', Pid];
-      return Promise.all(['a', 'B', 'C'].map(async (id) => sys.getState(await pidOf(sup, id))));
+      const states: unknown[] = [];
+      for (const id of ['a', 'B', 'C']) states.push(await sys.getState(await pidOf(sup, id)));
+      return states;
     });
     expect(got).toEqual(['from map', 'from tuple', []]);
   });
