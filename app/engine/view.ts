@@ -49,6 +49,7 @@ import type { ViewOutput } from './richOutput';
 import type { ViewElement, ViewNode } from './viewTree';
 import {
   VIEW_EVENTS,
+  VIEW_TAGS,
   checkAttr,
   checkViewNode,
   diffView,
@@ -959,6 +960,7 @@ function element(tag: string, props?: ViewProps | ViewChild, ...rest: ViewChild[
     throw new ArgumentError(`View.h expects a tag name first, got ${inspect(tag)}`);
   }
   const lower = tag.toLowerCase();
+  if (!VIEW_TAGS.has(lower)) throw new ArgumentError(`View.h: tag ${inspect(tag)} is not allowed`);
   const isProps =
     typeof props === 'object' && props !== null && !Array.isArray(props) && !isElement(props);
   const kids = isProps ? rest : [props as ViewChild, ...rest];

@@ -463,6 +463,9 @@ const BLOCKS = new Set([
   'hr',
 ]);
 
+/** Inline elements whose text stands apart from its neighbours' (button labels, cells). */
+const GAPS = new Set(['button', 'input', 'select', 'textarea', 'label', 'td', 'th']);
+
 /**
  * The text a tree shows, as a person reads it: block elements (div, p, li, tr...) on lines of
  * their own, spaces collapsed, empty lines dropped; a button's label is text too.
@@ -476,11 +479,13 @@ export function viewText(node: ViewNode): string {
     }
     const block = BLOCKS.has(n.tag);
     if (block) parts.push('\n');
-    if (n.tag === 'td' || n.tag === 'th') parts.push(' ');
+    const gap = GAPS.has(n.tag);
+    if (gap) parts.push(' ');
     if (n.tag === 'input' && n.attrs.value !== undefined && n.attrs.type !== 'hidden') {
       parts.push(`[${n.attrs.value}]`);
     }
     n.children.forEach(walk);
+    if (gap) parts.push(' ');
     if (block) parts.push('\n');
   };
   walk(node);
