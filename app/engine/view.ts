@@ -61,6 +61,14 @@ export type { ViewElement, ViewNode } from './viewTree';
 
 // ------------------------------------------------------------------ what cells see
 
+/** A view's assigns: names to any values. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- assigns hold any term
+export type Assigns = Record<string, any>;
+
+/** Any term (params, messages, results), loosely typed for cell code as receive's messages are. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a message is any term
+export type Term = any;
+
 /** What `View.h` takes as children: text, numbers, elements, arrays of them; null/false/true show nothing. */
 export type ViewChild = ViewNode | number | boolean | null | undefined | readonly ViewChild[];
 
@@ -84,7 +92,7 @@ export interface ViewProps {
 }
 
 /** The state a view's callbacks get and return; `assign` makes a new one. */
-export class Socket<A extends Record<string, any> = Record<string, any>> {
+export class Socket<A extends Assigns = Assigns> {
   /** The view's assigns: what `render` gets. */
   readonly assigns: Readonly<A>;
   constructor(assigns: A) {
@@ -106,19 +114,19 @@ export interface AsyncResult<T = unknown> {
 }
 
 /** The callbacks of a view; all but `render` are optional, and each returns the socket. */
-export interface ViewModule<A extends Record<string, any> = Record<string, any>> {
+export interface ViewModule<A extends Assigns = Assigns> {
   /** Shown in the cell's messages ("View Counter crashed..."). */
   readonly name?: string;
-  mount?(params: any, socket: Socket<A>): Socket<A> | Promise<Socket<A>>;
+  mount?(params: Term, socket: Socket<A>): Socket<A> | Promise<Socket<A>>;
   handleEvent?(
     event: string,
     payload: Record<string, string>,
     socket: Socket<A>,
   ): Socket<A> | Promise<Socket<A>>;
-  handleInfo?(message: any, socket: Socket<A>): Socket<A> | Promise<Socket<A>>;
+  handleInfo?(message: Term, socket: Socket<A>): Socket<A> | Promise<Socket<A>>;
   handleAsync?(
     name: string,
-    result: ['ok', any] | ['exit', any],
+    result: ['ok', Term] | ['exit', Term],
     socket: Socket<A>,
   ): Socket<A> | Promise<Socket<A>>;
   /** The tree for these assigns (build it with `View.h`); must not be async. */
@@ -143,28 +151,17 @@ export interface StreamOptions {
 /** The `View` namespace of cells. */
 export interface ViewApi {
   /** Starts a view process drawing under the cell: mount(params), then render; returns its handle. */
-  start<A extends Record<string, any>>(module: ViewModule<A>, params?: unknown): ViewRef;
+  start<A extends Assigns>(module: ViewModule<A>, params?: unknown): ViewRef;
   /** An element of a view's tree: `View.h('button', {onClick: 'inc'}, 'Add')`. Text stays text. */
   h(tag: string, props?: ViewProps | ViewChild, ...children: ViewChild[]): ViewElement;
   /** A new socket with these assigns changed. */
-  assign<A extends Record<string, any>>(
-    socket: Socket<A>,
-    assigns: Partial<A> & Record<string, any>,
-  ): Socket<A>;
+  assign<A extends Assigns>(socket: Socket<A>, assigns: Partial<A> & Assigns): Socket<A>;
   /** Runs `fn` in a task linked to the view; its result reaches `handleAsync(name, ['ok', v] | ['exit', r])`. */
-  startAsync<A extends Record<string, any>>(
-    socket: Socket<A>,
-    name: string,
-    fn: () => unknown,
-  ): Socket<A>;
+  startAsync<A extends Assigns>(socket: Socket<A>, name: string, fn: () => unknown): Socket<A>;
   /** Kills the task `name` (or of an assignAsync key) with `reason`; handleAsync gets `['exit', reason]`. */
-  cancelAsync<A extends Record<string, any>>(
-    socket: Socket<A>,
-    name: string,
-    reason?: unknown,
-  ): Socket<A>;
+  cancelAsync<A extends Assigns>(socket: Socket<A>, name: string, reason?: unknown): Socket<A>;
   /** Sets `keys` to loading AsyncResults, runs `fn` in a task; `['ok', {key: v}]` or `['error', r]` settles them. */
-  assignAsync<A extends Record<string, any>>(
+  assignAsync<A extends Assigns>(
     socket: Socket<A>,
     keys: string | readonly string[],
     fn: () => unknown,
@@ -176,21 +173,21 @@ export interface ViewApi {
     failed(reason: unknown, previous?: AsyncResult): AsyncResult;
   };
   /** Sets stream `name` to `items` (each with an `id`), rendered from `assigns.streams[name]` as `[domId, item]`. */
-  stream<A extends Record<string, any>>(
+  stream<A extends Assigns>(
     socket: Socket<A>,
     name: string,
     items: readonly { id: string | number }[],
     options?: StreamOptions,
   ): Socket<A>;
   /** Inserts `item` into stream `name` (or updates the item with its id in place). */
-  streamInsert<A extends Record<string, any>>(
+  streamInsert<A extends Assigns>(
     socket: Socket<A>,
     name: string,
     item: { id: string | number },
     options?: Omit<StreamOptions, 'reset'>,
   ): Socket<A>;
   /** Removes `item` (or the item with that id) from stream `name`. */
-  streamDelete<A extends Record<string, any>>(
+  streamDelete<A extends Assigns>(
     socket: Socket<A>,
     name: string,
     item: { id: string | number } | string | number,

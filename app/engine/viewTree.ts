@@ -275,7 +275,7 @@ export function checkViewPatches(value: unknown): string | null {
     if (!isRecord(patch)) return `patch [${i}] should be an object`;
     const path = checkPath(patch.path);
     if (path) return `patch [${i}] ${path}`;
-    let problem: string | null = null;
+    let problem: string | null;
     switch (patch.op) {
       case 'replace':
         problem = checkViewNode(patch.node);

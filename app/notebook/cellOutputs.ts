@@ -59,15 +59,16 @@ export function appendOutputItem(
   maxRich: number = MAX_RICH_ITEMS,
 ): readonly CellOutputItem[] {
   if (item.kind === 'rich') {
-    const at = items.findIndex(
-      (existing) => existing.kind === 'rich' && existing.output.id === item.output.id,
-    );
+    const id = item.output.id;
+    const at = items.findIndex((existing) => existing.kind === 'rich' && existing.output.id === id);
+    let incoming: RichOutputItem = item;
     if (item.output.kind === 'view' && item.output.patches !== null) {
-      const before = at >= 0 ? (items[at] as RichOutputItem).output : null;
-      item = { kind: 'rich', output: patchedView(before, item.output) };
+      const existing = at >= 0 ? items[at] : undefined;
+      const before = existing?.kind === 'rich' ? existing.output : null;
+      incoming = { kind: 'rich', output: patchedView(before, item.output) };
     }
-    if (at >= 0) return items.map((existing, index) => (index === at ? item : existing));
-    return dropOldRich([...items, item], maxRich);
+    if (at >= 0) return items.map((existing, index) => (index === at ? incoming : existing));
+    return dropOldRich([...items, incoming], maxRich);
   }
   if (item.text.length === 0) return items;
   const last = items.at(-1);
