@@ -359,3 +359,28 @@ describe('patches', () => {
     ).toBeNull();
   });
 });
+
+describe('the page applies patches only to the version before', () => {
+  it('applies in order, and a patch that skips a version leaves a note, not a wrong tree', () => {
+    const el = (children: ViewNode[]) => ({
+      tag: 'p',
+      attrs: {},
+      on: {},
+      values: {},
+      key: null,
+      children,
+    });
+    const out = (version: number, tree: ViewNode | null, patches: ViewOutput['patches']) => ({
+      kind: 'rich' as const,
+      output: { kind: 'view' as const, id: 'v', name: 'V', version, tree, patches, note: null },
+    });
+    let items: readonly CellOutputItem[] = appendOutputItem([], out(1, el(['a']), null));
+    items = appendOutputItem(items, out(2, null, [{ op: 'replace', path: [0], node: 'b' }]));
+    const shown = (i: readonly CellOutputItem[]) => (i[0] as { output: ViewOutput }).output;
+    expect(shown(items).tree).toEqual(el(['b']));
+    expect(items).toHaveLength(1);
+    items = appendOutputItem(items, out(4, null, [{ op: 'replace', path: [0], node: 'd' }]));
+    expect(shown(items).tree).toBeNull();
+    expect(shown(items).note).toMatch(/out of date/);
+  });
+});
