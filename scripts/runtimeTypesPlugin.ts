@@ -59,6 +59,7 @@ export function runtimeTypesPlugin(options: RuntimeTypesPluginOptions): Plugin {
 const ENGINE_GLOBALS = [
   { name: 'viz', module: 'viz.ts', typeName: 'Viz' },
   { name: 'check', module: 'exerciseCheck.ts', typeName: 'Check' },
+  { name: 'View', module: 'view.ts', typeName: 'ViewApi' },
 ] as const;
 
 /** `viz` and `check`, each when the engine hands it to cells and its module exports its type. */

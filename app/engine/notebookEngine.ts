@@ -59,7 +59,7 @@ const NOT_FOR_CELLS = new Set([
 ]);
 
 /** The globals a cell sees: the runtime API, a console that writes to the cell, `viz` and `check`. */
-function cellGlobals(viz: VizHost['api']): Record<string, unknown> {
+function cellGlobals(viz: VizHost['api'], view?: VizHost['viewApi']): Record<string, unknown> {
   const globals: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(RuntimeApi)) {
     if (!NOT_FOR_CELLS.has(name)) globals[name] = value;
@@ -80,6 +80,7 @@ function cellGlobals(viz: VizHost['api']): Record<string, unknown> {
   };
   globals.viz = viz;
   globals.check = check;
+  if (view) globals.View = view;
   return globals;
 }
 
@@ -107,7 +108,7 @@ export class NotebookEngine {
       runtime: options.runtime,
       onRich: (rich) => options.onRich?.(rich),
     });
-    this.globals = cellGlobals(this.viz.api);
+    this.globals = cellGlobals(this.viz.api, this.viz.viewApi);
     this.holdTime(true);
   }
 

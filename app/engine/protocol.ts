@@ -36,7 +36,11 @@ export type {
   TextContent,
   TreeOutput,
   WidgetOutput,
+  ViewOutput,
 } from './richOutput';
+// A view's tree travels in `cell/rich`; the page applies its patches and reads its text.
+export type { ViewElement, ViewNode, ViewPatch } from './viewTree';
+export { applyViewPatches, checkAttr } from './viewTree';
 
 /** Where a cell's output went: kept apart so the page can style errors. */
 export type OutputStream = 'stdout' | 'stderr';

@@ -13,6 +13,8 @@
 import type { Participant, SequenceItem } from '../panels/model/sequenceModel';
 import type { TreeNode } from '../panels/model/supervisionTree';
 import { describeValue, isRecord } from './validation';
+import type { ViewNode, ViewPatch } from './viewTree';
+import { checkViewNode, checkViewPatches } from './viewTree';
 
 /** A Markdown block, rendered through the same sanitiser as chapter prose. */
 export interface MarkdownOutput {
@@ -122,6 +124,24 @@ export interface NoticeOutput {
   readonly text: string;
 }
 
+/**
+ * A live view (`View.start`): the tree it rendered, in full (`tree`) or as the changes since
+ * version `version - 1` (`patches`). Its `id` is the view's; events of its elements go back as
+ * widget events of that id, their value a JSON `{event, payload}`.
+ */
+export interface ViewOutput {
+  readonly kind: 'view';
+  readonly id: string;
+  /** The view's name (its module's `name`, or 'View'). */
+  readonly name: string;
+  /** Counts renders of this output from 1; patches apply to the tree of the version before. */
+  readonly version: number;
+  readonly tree: ViewNode | null;
+  readonly patches: readonly ViewPatch[] | null;
+  /** A line about the view itself (it stopped, it crashed too often), or null. */
+  readonly note: string | null;
+}
+
 /** Every kind of rich output. */
 export type RichOutput =
   | MarkdownOutput
@@ -133,7 +153,8 @@ export type RichOutput =
   | ButtonOutput
   | InputOutput
   | SelectOutput
-  | NoticeOutput;
+  | NoticeOutput
+  | ViewOutput;
 
 /** The kinds of output a person can interact with; their events go back to the worker. */
 export type WidgetOutput = ButtonOutput | InputOutput | SelectOutput;
@@ -172,6 +193,13 @@ const SHAPES: Record<RichOutput['kind'], Record<string, Field>> = {
   input: { label: 'string', initial: 'string' },
   select: { label: 'string', options: strings, initial: 'string' },
   notice: { text: 'string' },
+  view: {
+    name: 'string',
+    version: 'number',
+    tree: (value) => (value === null ? null : checkViewNode(value)),
+    patches: (value) => (value === null ? null : checkViewPatches(value)),
+    note: 'string|null',
+  },
 };
 
 /** Checks that `value` is a well-formed rich output: null if it is, else what is wrong. */

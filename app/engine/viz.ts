@@ -66,6 +66,8 @@ import type {
   TreeOutput,
 } from './richOutput';
 import { checkRichOutput } from './richOutput';
+import type { ViewApi } from './view';
+import { ViewHost } from './view';
 
 // ------------------------------------------------------------------ the API cells see
 
@@ -265,10 +267,29 @@ export class VizHost {
   /** Pids of viz's own processes, left out of sequence traces. */
   private readonly internal = new Set<number>();
   private nextId = 1;
+  /** Live views (`View.start`): processes that draw under their cell. */
+  private readonly views: ViewHost;
 
   constructor(private readonly options: VizHostOptions) {
     this.limits = { ...DEFAULT_VIZ_LIMITS, ...options.limits };
     this.api = this.makeApi();
+    this.views = new ViewHost({
+      runtime: options.runtime,
+      caller: (name) => this.caller(name),
+      emit: (cellId, output) => void this.emit(cellId, output),
+      track: (cellId, pid) => {
+        const run = this.run(cellId);
+        run.processes.add(pid);
+        this.runtime.onExit(pid, () => run.processes.delete(pid));
+        return run;
+      },
+      runOf: (cellId) => this.runs.get(cellId),
+    });
+  }
+
+  /** The cells' `View` namespace. */
+  get viewApi(): ViewApi {
+    return this.views.api;
   }
 
   private get runtime(): Runtime {
@@ -304,6 +325,7 @@ export class VizHost {
    * false when the widget is unknown (its cell ran again since).
    */
   widgetEvent(cellId: string, widgetId: string, value: string | null): boolean {
+    if (this.views.has(widgetId)) return this.views.pageEvent(cellId, widgetId, value);
     const widget = this.widgets.get(widgetId);
     if (!widget || widget.cellId !== cellId) return false;
     let message: unknown;

@@ -6,7 +6,8 @@
  * the order they arrived, and an animation sends the same rich output id again and again, which
  * must replace the earlier frame where it stands instead of growing the list.
  */
-import type { CellResult, OutputStream, RichOutput } from '../engine/protocol';
+import type { CellResult, OutputStream, RichOutput, ViewOutput } from '../engine/protocol';
+import { applyViewPatches } from '../engine/protocol';
 
 /** Where a cell's latest run is; the notebook model is the one place that moves it. */
 export type CellPhase = 'idle' | 'queued' | 'running';
@@ -58,11 +59,16 @@ export function appendOutputItem(
   maxRich: number = MAX_RICH_ITEMS,
 ): readonly CellOutputItem[] {
   if (item.kind === 'rich') {
-    const at = items.findIndex(
-      (existing) => existing.kind === 'rich' && existing.output.id === item.output.id,
-    );
-    if (at >= 0) return items.map((existing, index) => (index === at ? item : existing));
-    return dropOldRich([...items, item], maxRich);
+    const id = item.output.id;
+    const at = items.findIndex((existing) => existing.kind === 'rich' && existing.output.id === id);
+    let incoming: RichOutputItem = item;
+    if (item.output.kind === 'view' && item.output.patches !== null) {
+      const existing = at >= 0 ? items[at] : undefined;
+      const before = existing?.kind === 'rich' ? existing.output : null;
+      incoming = { kind: 'rich', output: patchedView(before, item.output) };
+    }
+    if (at >= 0) return items.map((existing, index) => (index === at ? incoming : existing));
+    return dropOldRich([...items, incoming], maxRich);
   }
   if (item.text.length === 0) return items;
   const last = items.at(-1);
@@ -74,6 +80,27 @@ export function appendOutputItem(
         ]
       : [...items, item];
   return capText(merged, cap);
+}
+
+/**
+ * A view's patches applied to the tree it showed (version `version - 1`): the item keeps the
+ * whole tree, so the page draws it like any other. A patch that does not follow the version shown
+ * leaves the view without a tree and a note, never a wrong tree.
+ */
+function patchedView(before: RichOutput | null, next: ViewOutput): ViewOutput {
+  const base =
+    before?.kind === 'view' && before.tree !== null && before.version === next.version - 1
+      ? before.tree
+      : null;
+  const tree = base === null ? null : applyViewPatches(base, next.patches ?? []);
+  return tree === null
+    ? {
+        ...next,
+        tree: null,
+        patches: null,
+        note: next.note ?? 'This view is out of date: run the cell again.',
+      }
+    : { ...next, tree, patches: null };
 }
 
 /** Total characters of text among the items. */

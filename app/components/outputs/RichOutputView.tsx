@@ -23,6 +23,7 @@ import type {
 import { renderMarkdownToSafeHtml } from '../../markdown/renderMarkdown';
 import { SequenceView } from '../../panels/ui/SequenceView';
 import { SupervisionTreeView } from '../../panels/ui/SupervisionTreeView';
+import { ViewOutputView } from './ViewOutputView';
 import './outputs.css';
 
 /** What a person did with a widget: its id and the text or option (null for a click). */
@@ -56,6 +57,8 @@ export const RichOutputView = memo(function RichOutputView({
       return <InputView input={output} onWidgetEvent={onWidgetEvent} />;
     case 'select':
       return <SelectView select={output} onWidgetEvent={onWidgetEvent} />;
+    case 'view':
+      return <ViewOutputView view={output} onWidgetEvent={onWidgetEvent} />;
     case 'notice':
       return (
         <p className="viz viz-notice" data-viz="notice" role="status">

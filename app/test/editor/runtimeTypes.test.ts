@@ -92,6 +92,7 @@ describe('the engine globals of cells', { timeout: 180_000 }, () => {
     expect(extras.map((g) => [g.name, path.basename(g.file), g.typeName])).toEqual([
       ['viz', 'viz.ts', 'Viz'],
       ['check', 'exerciseCheck.ts', 'Check'],
+      ['View', 'view.ts', 'ViewApi'],
     ]);
     const withCheck = generateRuntimeTypes({
       rootDir: root,
@@ -105,6 +106,34 @@ describe('the engine globals of cells', { timeout: 180_000 }, () => {
     const diagnostics = checkCells(withCheck, [
       "const [, n] = await check.receives(['total', _]);\ncheck.equal(n, 5, 'the total');",
       "await check.down(self(), 'normal', { within: 'soon' });",
+    ]);
+    expect(diagnostics.map((d) => d.cell)).toEqual([1]);
+  }, 180_000);
+
+  it('declares View with its doc comments, so a view module type-checks in a cell', () => {
+    const withView = generateRuntimeTypes({
+      rootDir: root,
+      entry: path.join(root, 'runtime/index.ts'),
+      notForCells: readNotForCells(engineFile),
+      extraGlobals: engineExtraGlobals(engineFile).filter((g) => g.name === 'View'),
+    });
+    expect(withView.globals.text).toMatch(/const View: Extra0;/);
+    expect(withView.files.map((f) => f.text).join('\n')).toMatch(
+      /Runs `fn` in a task linked to the view/,
+    );
+    const diagnostics = checkCells(withView, [
+      [
+        'const Counter = {',
+        '  mount: (_p: unknown, s: Socket) => View.assign(s, { n: 0 }),',
+        '  handleEvent: (_e: string, _p: Record<string, string>, s: Socket) => View.assign(s, { n: s.assigns.n + 1 }),',
+        "  render: (a: { n: number }) => View.h('button', { onClick: 'inc' }, 'Clicked ', a.n),",
+        '};',
+        'type Socket = Parameters<typeof View.assign>[0];',
+        'const v = View.start(Counter);',
+        "await View.click(v, 'inc');",
+        'const shown: string = await View.text(v);',
+      ].join('\n'),
+      "View.click('not a view', 'inc');",
     ]);
     expect(diagnostics.map((d) => d.cell)).toEqual([1]);
   }, 180_000);
