@@ -199,6 +199,8 @@ export function checkAttr(tag: string, name: string, value: unknown): string | n
       : `attribute ${JSON.stringify(name)} is not allowed`;
   }
   if (name === 'href') return tag === 'a' ? checkHref(value) : 'href is only allowed on <a>';
+  // A named form becomes a property of the page's `document` and can shadow what the app reads.
+  if (name === 'name' && tag === 'form') return 'name is not allowed on <form>: name its fields';
   if (name === 'style') return checkStyle(value);
   if (name === 'type' && !TYPES.has(value.toLowerCase())) {
     return `type ${JSON.stringify(value)} is not allowed`;

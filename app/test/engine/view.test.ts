@@ -165,6 +165,9 @@ describe('escaping and allow-lists', () => {
     expect(await fails(`View.h('p', { style: 'background: url(x)' })`)).toMatch(/not allowed/);
     expect(await fails(`View.h('p', { style: 'position: fixed' })`)).toMatch(/position/);
     expect(await fails(`View.h('input', { type: 'image' })`)).toMatch(/type "image"/);
+    expect(await fails(`View.h('form', { name: 'cookie' })`)).toMatch(
+      /name is not allowed on <form>/,
+    );
     expect(
       await fails(`View.h('p', { style: { color: 'red', fontWeight: 'bold' } }).attrs.style`),
     ).toMatch(/no error/);
