@@ -644,7 +644,12 @@ export class Runtime {
       return this.continueWith(proc, spec.clauses[clause]!.handler, message);
     }
     const timeout = spec.timeout;
-    if (timeout && timeout.ms === 0) return this.continueWith(proc, timeout.handler, undefined);
+    if (timeout && timeout.ms === 0) {
+      // `sleep(0)` (or `after(0)`) with no message offers to yield: once the process has used up
+      // its slice it really does, which also restarts the loop guard's count.
+      const sliceUsed = hostNow() - this.resumedAt > this.sliceMs;
+      return this.continueWith(proc, timeout.handler, undefined, !sliceUsed);
+    }
     let resolve!: (value: unknown) => void;
     let reject!: (error: unknown) => void;
     const promise = new Promise<unknown>((res, rej) => {
@@ -721,8 +726,10 @@ export class Runtime {
     proc: Proc,
     handler: (message: never) => unknown,
     message: unknown,
+    mayStay = true,
   ): Promise<unknown> {
     if (
+      mayStay &&
       this.lastResumed === proc &&
       ++this.fastPathRun < FAST_PATH_BUDGET &&
       !this.pausedFlag &&

@@ -475,4 +475,23 @@ describe('the loop guard', () => {
       .catch((e: { reason?: unknown }) => e.reason);
     expect(result).toBe('killed');
   });
+
+  it('lets a long loop live that calls sleep(0) now and then, however few those calls are', async () => {
+    // Six rounds of 40 ms of work, each ended by a sleep(0): 240 ms in all, against a guard of
+    // 100 ms. A sleep(0) after a used-up slice is a real yield, and the guard counts from there.
+    const { rt, text } = virtualRuntime({ runawayMs: 100 });
+    const cell = compileCell(`
+      let rounds = 0;
+      for (let round = 0; round < 6; round++) {
+        const end = performance.now() + 40;
+        while (performance.now() < end) {}
+        await sleep(0);
+        rounds++;
+      }
+      return rounds;
+    `);
+    const got = await rt.run(() => cell(cellSupport, spawn, self, send, receive, sleep, Process));
+    expect(got).toBe(6);
+    expect(text('stderr')).toBe('');
+  });
 });

@@ -310,8 +310,19 @@ describe('chapter content', () => {
     await expect(external.getAttribute('target')).resolves.toBe('_blank');
     await expect(external.getAttribute('rel')).resolves.toContain('noopener');
 
-    await page.getByRole('link', { name: "this chapter's first diagram" }).click();
-    await page.waitForURL(`${siteUrl}chapters/start#a-valid-diagram`);
+    // On a loaded machine a cell's editor can still be waking up and move the text under the
+    // pointer as it is clicked: click again until the link has been followed.
+    const inPage = page.getByRole('link', { name: "this chapter's first diagram" });
+    const target = `${siteUrl}chapters/start#a-valid-diagram`;
+    await expect
+      .poll(
+        async () => {
+          if (page.url() !== target) await inPage.click();
+          return page.url();
+        },
+        { timeout: 30_000, intervals: [500] },
+      )
+      .toBe(target);
     await page.waitForFunction(() => document.activeElement?.id === 'a-valid-diagram');
     await expect(
       page.evaluate(() => (window as { __samePage?: boolean }).__samePage),
