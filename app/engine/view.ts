@@ -155,7 +155,7 @@ export interface ViewApi {
   /** An element of a view's tree: `View.h('button', {onClick: 'inc'}, 'Add')`. Text stays text. */
   h(tag: string, props?: ViewProps | ViewChild, ...children: ViewChild[]): ViewElement;
   /** A new socket with these assigns changed. */
-  assign<A extends Assigns>(socket: Socket<A>, assigns: Partial<A> & Assigns): Socket<A>;
+  assign<A extends Assigns>(socket: Socket<A>, assigns: NoInfer<Partial<A>> & Assigns): Socket<A>;
   /** Runs `fn` in a task linked to the view; its result reaches `handleAsync(name, ['ok', v] | ['exit', r])`. */
   startAsync<A extends Assigns>(socket: Socket<A>, name: string, fn: () => unknown): Socket<A>;
   /** Kills the task `name` (or of an assignAsync key) with `reason`; handleAsync gets `['exit', reason]`. */

@@ -1,8 +1,9 @@
 import * as esbuild from 'esbuild-wasm';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { createRuntime } from '../../../runtime/index';
 import { NotebookEngine } from '../../engine/notebookEngine';
 import type { RichOutput, ViewOutput } from '../../engine/richOutput';
+import type { Socket, ViewApi } from '../../engine/view';
 import { checkRichOutput } from '../../engine/richOutput';
 import type { ViewNode } from '../../engine/viewTree';
 import { applyViewPatches, viewText } from '../../engine/viewTree';
@@ -385,5 +386,25 @@ describe('the page applies patches only to the version before', () => {
     items = appendOutputItem(items, out(4, null, [{ op: 'replace', path: [0], node: 'd' }]));
     expect(shown(items).tree).toBeNull();
     expect(shown(items).note).toMatch(/out of date/);
+  });
+});
+
+describe('types of View.assign (checked by the typecheck)', () => {
+  it('takes the assigns type from the socket, not from the assigns given', () => {
+    // A callback with an untyped socket returns one socket type whichever assigns it changes,
+    // so a module whose handleEvent assigns different keys on different paths fits ViewModule.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- cells type sockets as any
+    const untyped = (api: ViewApi, socket: any) =>
+      Math.random() > 0.5
+        ? api.assign(socket, { visitors: 1 })
+        : api.assign(socket, { report: 'x' });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- what an untyped socket gives
+    expectTypeOf(untyped).returns.toEqualTypeOf<Socket<any>>();
+    const typed = (api: ViewApi, socket: Socket<{ count: number }>) => {
+      // @ts-expect-error a count must stay a number
+      api.assign(socket, { count: 'many' });
+      return api.assign(socket, { count: 2 });
+    };
+    expectTypeOf(typed).returns.toEqualTypeOf<Socket<{ count: number }>>();
   });
 });
