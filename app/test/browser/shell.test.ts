@@ -320,7 +320,7 @@ describe('chapter content', () => {
           if (page.url() !== target) await inPage.click();
           return page.url();
         },
-        { timeout: 30_000, intervals: [500] },
+        { timeout: 30_000, interval: 500 },
       )
       .toBe(target);
     await page.waitForFunction(() => document.activeElement?.id === 'a-valid-diagram');
