@@ -7,6 +7,7 @@
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { SCREENSHOTS, chromiumForFile, watchPageErrors } from './browserSession';
+import { cellOutput, cellRegion, runCellCode } from './cellDriver';
 
 const siteUrl = inject('siteUrl');
 
@@ -39,21 +40,9 @@ async function openChapter(colorScheme: 'light' | 'dark' = 'light', projector = 
   await page.getByRole('status').getByText('Runtime ready').waitFor();
 }
 
-const cell = (n: number) => page.getByRole('region', { name: `Cell ${n}`, exact: true });
-const output = (n: number) => page.getByRole('log', { name: `Output of cell ${n}`, exact: true });
-
-/** Replaces the code of cell `n` with `code` (through its editor) and runs it. */
-async function run(n: number, code: string) {
-  await cell(n).locator('.code-editor').click();
-  await cell(n).locator('.monaco-editor .view-lines').click();
-  await cell(n).locator('.monaco-editor.focused').waitFor();
-  await page.keyboard.press('ControlOrMeta+A');
-  // One line: typed line breaks would get the editor's auto-indent and closing brackets.
-  await page.keyboard.insertText(code.replace(/\n\s*/g, ' '));
-  await cell(n)
-    .getByRole('button', { name: `Run cell ${n}`, exact: true })
-    .click();
-}
+const cell = (n: number) => cellRegion(page, n);
+const output = (n: number) => cellOutput(page, n);
+const run = (n: number, code: string) => runCellCode(page, n, code);
 
 const DOWNLOADS = `const h = View.h;
 const Downloads = {
