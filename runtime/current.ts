@@ -38,6 +38,11 @@ export function getAsyncContext(): AsyncContext | null {
   return asyncContext;
 }
 
+/** The process the scheduler last set running, ignoring any async context. */
+export function runningProcRaw(): Proc | null {
+  return running;
+}
+
 /** The calling process, or null outside any process. */
 export function runningProc(): Proc | null {
   if (asyncContext !== null && !inContinuation) {

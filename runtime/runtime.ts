@@ -20,7 +20,13 @@ import type { Clock } from './clock';
 import { RealClock, VirtualClock } from './clock';
 import { copyMessage } from './copy';
 import type { AsyncContext } from './current';
-import { getAsyncContext, setAsyncContext, setInContinuation, setRunning } from './current';
+import {
+  getAsyncContext,
+  runningProcRaw,
+  setAsyncContext,
+  setInContinuation,
+  setRunning,
+} from './current';
 import { ArgumentError, ExitSignal, SystemLimitError, exitReasonOf, isExitSignal } from './errors';
 import { hostNow, scheduleMacrotask } from './host';
 import { inspect } from './inspect';
@@ -179,6 +185,9 @@ export class Runtime {
   private looping = false;
   /** The async process that holds the scheduler until it hands back control. */
   private holder: Proc | null = null;
+  /** The process whose synchronous turn is below the running loop (see `yielded`). */
+  private inTurnOf: Proc | null = null;
+  private turnDeferred = false;
   private loopQueued = false;
   private sliceQueued = false;
   private advanceQueued = false;
@@ -633,7 +642,7 @@ export class Runtime {
   receive(proc: Proc, spec: ReceiveSpec): Promise<unknown> {
     this.checkAlive(proc);
     proc.reductions++;
-    if (proc.wait)
+    if (proc.wait || proc.resume)
       throw new ArgumentError(
         'this process is already waiting in another receive (was a receive or GenServer.call not awaited?)',
       );
@@ -930,11 +939,35 @@ export class Runtime {
     });
   }
 
-  /** A process suspended or exited; if it held the scheduler, the next process runs. */
+  /**
+   * A process suspended or exited; if it held the scheduler, the next process runs, from inside
+   * its call. The rest of its synchronous code (the next `GenServer.call` in a `Promise.all`)
+   * still runs as that process, so it is the running one again afterwards, and the loop does
+   * not resume it meanwhile: whether its wait was already answered must not depend on how much
+   * of the slice was left.
+   */
   yielded(proc: Proc): void {
     if (this.holder !== proc) return;
     this.holder = null;
-    this.runLoop();
+    this.inTurnOf = proc;
+    try {
+      this.runLoop();
+    } finally {
+      this.inTurnOf = null;
+    }
+    if (this.turnDeferred) {
+      this.turnDeferred = false;
+      this.kick();
+    }
+    // A process the loop resumed meanwhile runs next, and keeps the running slot for it.
+    if (proc.status === 'dead' || this.holder !== null) return;
+    setRunning(proc);
+    if (this.runQueue.size === 0) {
+      // Idle once its turn ends: code outside any process must not pass for it then.
+      void Promise.resolve().then(() => {
+        if (this.holder === null && !this.looping && runningProcRaw() === proc) setRunning(null);
+      });
+    }
   }
 
   private runLoop(): void {
@@ -950,6 +983,11 @@ export class Runtime {
         const now = hostNow();
         if (now - this.sliceStart > this.sliceMs) {
           this.endSlice(now);
+          return;
+        }
+        if (proc === this.inTurnOf && proc.status === 'runnable') {
+          // Its own call stack is still below us: resume it once that has unwound.
+          this.turnDeferred = true;
           return;
         }
         this.runQueue.shift();

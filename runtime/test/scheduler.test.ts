@@ -4,6 +4,7 @@ import {
   after,
   cellSupport,
   createRuntime,
+  GenServer,
   instrumentAwaits,
   on,
   Process,
@@ -446,6 +447,61 @@ describe('compiled cell code', () => {
       );
     });
     expect(got).toBe(42);
+  });
+});
+
+describe("a process's own turn", () => {
+  it('is still the running process after a receive it did not await lets others run', async () => {
+    const { rt } = virtualRuntime();
+    const got = await rt.run(async () => {
+      const me = self();
+      const other = spawn(() => receive());
+      // From here on this code runs in a promise continuation, not inside the scheduler's loop.
+      await Process.yield();
+      // Blocks this process; the scheduler runs `other` (and goes idle) inside this call.
+      const pending = receive();
+      const stillMe = self() === me;
+      send(me, 'wake');
+      await pending;
+      send(other, 'done');
+      return stillMe;
+    });
+    expect(got).toBe(true);
+  });
+
+  it('refuses a second call made in the same turn, however much of the slice is left', async () => {
+    const outcome = async (spendSlice: boolean) => {
+      const { rt } = virtualRuntime({ sliceMs: 4 });
+      return rt.run(async () => {
+        const echo = GenServer.define({
+          init: () => ['ok', null],
+          handleCall: (request: string) => ['reply', request, null],
+        });
+        const [, a] = (await GenServer.start(echo)) as ['ok', Pid];
+        const [, b] = (await GenServer.start(echo)) as ['ok', Pid];
+        // A slice used up before the call: the server only answers after a host turn.
+        const start = performance.now();
+        while (spendSlice && performance.now() - start < 6);
+        const me = self();
+        const first = GenServer.call(a, 'from a');
+        const stillMe = self() === me;
+        try {
+          GenServer.call(b, 'from b');
+          return [stillMe, 'second accepted', await first];
+        } catch (e) {
+          return [stillMe, 'second refused', (e as Error).message, await first];
+        }
+      });
+    };
+    const roomy = await outcome(false);
+    const spent = await outcome(true);
+    expect(roomy).toEqual(spent);
+    expect(roomy).toEqual([
+      true,
+      'second refused',
+      expect.stringMatching(/already waiting/),
+      'from a',
+    ]);
   });
 });
 
