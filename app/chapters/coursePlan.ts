@@ -61,7 +61,7 @@ export const COURSE_PLAN: readonly PlannedChapter[] = [
   ...plan(10, [
     'Keeping a view responsive with tasks',
     'startAsync and AsyncResult',
-    'Streaming async results into a list',
+    'Async results in a stream',
     'A syncing server for every view',
   ]),
 ];

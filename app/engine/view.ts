@@ -138,6 +138,14 @@ export interface ViewRef {
   readonly id: string;
 }
 
+/**
+ * An item of a stream: anything with an `id`. Generic in the API, so an item written inline with
+ * more fields than `id` is not an excess-property error.
+ */
+export interface StreamItem {
+  readonly id: string | number;
+}
+
 /** Options of `stream` and `streamInsert`. */
 export interface StreamOptions {
   /** Where new items go: -1 at the end (default), 0 at the start, or an index. */
@@ -173,24 +181,24 @@ export interface ViewApi {
     failed(reason: unknown, previous?: AsyncResult): AsyncResult;
   };
   /** Sets stream `name` to `items` (each with an `id`), rendered from `assigns.streams[name]` as `[domId, item]`. */
-  stream<A extends Assigns>(
+  stream<A extends Assigns, T extends StreamItem>(
     socket: Socket<A>,
     name: string,
-    items: readonly { id: string | number }[],
+    items: readonly T[],
     options?: StreamOptions,
   ): Socket<A>;
   /** Inserts `item` into stream `name` (or updates the item with its id in place). */
-  streamInsert<A extends Assigns>(
+  streamInsert<A extends Assigns, T extends StreamItem>(
     socket: Socket<A>,
     name: string,
-    item: { id: string | number },
+    item: T,
     options?: Omit<StreamOptions, 'reset'>,
   ): Socket<A>;
   /** Removes `item` (or the item with that id) from stream `name`. */
-  streamDelete<A extends Assigns>(
+  streamDelete<A extends Assigns, T extends StreamItem>(
     socket: Socket<A>,
     name: string,
-    item: { id: string | number } | string | number,
+    item: T | string | number,
   ): Socket<A>;
   /** Clicks what is bound to click as `target` (an event name or a button's text); resolves once the view handled it. */
   click(view: ViewRef, target: string): Promise<void>;

@@ -132,6 +132,8 @@ describe('the engine globals of cells', { timeout: 180_000 }, () => {
         'const v = View.start(Counter);',
         "await View.click(v, 'inc');",
         'const shown: string = await View.text(v);',
+        // Stream items written inline carry more than their id.
+        "const withRows = (s: Socket) => View.streamInsert(s, 'rows', { id: 1, text: 'a' }, { at: 0 });",
       ].join('\n'),
       "View.click('not a view', 'inc');",
     ]);
