@@ -7,9 +7,10 @@
  * test serves it in place of the first chapter's lazily loaded module, so the real build renders
  * it through the real pipeline without the build knowing about it.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { COURSE_PLAN } from '../../chapters/coursePlan';
 import { SCREENSHOTS, chromiumForFile, watchPageErrors } from './browserSession';
 
 const siteUrl = inject('siteUrl');
@@ -61,7 +62,7 @@ async function serveHostileChapter(): Promise<void> {
 }
 
 describe('table of contents', () => {
-  it('lists the whole course by part, written chapters as links and planned ones as coming', async () => {
+  it('lists the whole course by part and number, written chapters as links and any still planned as coming', async () => {
     await page.goto(siteUrl);
     const contents = page.getByRole('navigation', { name: 'Chapters' });
     await contents.waitFor();
@@ -69,11 +70,20 @@ describe('table of contents', () => {
     const parts = await contents.getByRole('heading', { level: 2 }).allTextContents();
     expect(parts[0]).toBe('Part 0 · Start');
     expect(parts).toContain('Part 10 · Async work behind a live view');
-    const coming = contents.locator('.toc-item--planned');
-    expect(await coming.count()).toBeGreaterThan(0);
-    // A chapter still to come is not a link.
-    expect(await coming.getByRole('link').count()).toBe(0);
-    await expect(coming.first().textContent()).resolves.toContain('coming');
+    // Every slot of the plan is listed, in order, whether it is written yet or not.
+    const numbers = await contents.locator('.toc-item__number').allTextContents();
+    expect(numbers.slice(0, COURSE_PLAN.length)).toEqual(COURSE_PLAN.map((slot) => slot.number));
+    const planned = contents.locator('.toc-item--planned');
+    const plannedCount = await planned.count();
+    // A chapter still to come says so and is not a link; every written one is.
+    expect(await planned.getByRole('link').count()).toBe(0);
+    for (const text of await planned.allTextContents()) expect(text).toContain('coming');
+    const links = await contents.locator('.toc-item').getByRole('link').count();
+    expect(links + plannedCount).toBe(numbers.length);
+    // The app loads every chapters/*.md but the folder's README.
+    const files = readdirSync(new URL('../../../chapters/', import.meta.url));
+    const chapterFiles = files.filter((name) => name.endsWith('.md') && name !== 'README.md');
+    expect(links).toBe(chapterFiles.length);
   });
 
   it('opens from a chapter page by button and by key, marks the open chapter and follows a link', async () => {
