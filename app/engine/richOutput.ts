@@ -140,6 +140,8 @@ export interface ViewOutput {
   readonly patches: readonly ViewPatch[] | null;
   /** A line about the view itself (it stopped, it crashed too often), or null. */
   readonly note: string | null;
+  /** False once the view has stopped for good: no process is left to take its events. */
+  readonly live: boolean;
 }
 
 /** Every kind of rich output. */
@@ -199,6 +201,7 @@ const SHAPES: Record<RichOutput['kind'], Record<string, Field>> = {
     tree: (value) => (value === null ? null : checkViewNode(value)),
     patches: (value) => (value === null ? null : checkViewPatches(value)),
     note: 'string|null',
+    live: 'boolean',
   },
 };
 

@@ -512,6 +512,7 @@ export class ViewHost {
       tree: patches ? null : tree,
       patches,
       note,
+      live: !record.stopped,
     });
   }
 

@@ -117,9 +117,14 @@ export const ViewOutputView = memo(function ViewOutputView({
     >
       <header className="viz-caption">
         {view.name}
-        <span className="viz-badge">live</span>
+        {view.live && <span className="viz-badge">live</span>}
       </header>
-      {view.tree !== null && <div className="viz-view__body">{toReact(view.tree, 0, send)}</div>}
+      {view.tree !== null && (
+        // A stopped view's controls are disabled: no process is left to take their events.
+        <fieldset className="viz-view__body" disabled={!view.live}>
+          {toReact(view.tree, 0, send)}
+        </fieldset>
+      )}
       {view.note && <p className="viz-note">{view.note}</p>}
     </section>
   );

@@ -118,6 +118,23 @@ describe('live views on a chapter page', { timeout: 90_000 }, () => {
     await view.locator('strong.count', { hasText: '1' }).waitFor();
   });
 
+  it('a stopped view loses its live badge and its controls, and keeps its last render', async () => {
+    await openChapter();
+    await run(1, DOWNLOADS);
+    const view = output(1).locator('.viz-view');
+    const refresh = view.getByRole('button', { name: 'Refresh' });
+    await refresh.click();
+    await view.locator('strong.count', { hasText: '1' }).waitFor();
+    await expect(view.locator('.viz-badge').textContent()).resolves.toBe('live');
+    await run(2, `Process.exit(View.pid(v), 'shutdown');`);
+    await view.getByText(/The view stopped/).waitFor();
+    await expect(view.locator('.viz-badge').count()).resolves.toBe(0);
+    await expect(refresh.isDisabled()).resolves.toBe(true);
+    await expect(view.locator('strong.count').textContent()).resolves.toBe('1');
+    await view.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SCREENSHOTS}/view-stopped.png` });
+  });
+
   it('markup in assigns renders as text: no img element, no script run', async () => {
     await openChapter();
     await run(

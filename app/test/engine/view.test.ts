@@ -139,6 +139,20 @@ describe('crash and remount', () => {
     await nb.run('await sleep(10)');
     expect(nb.text.join('')).toContain('crashed 4 times in 5 s and was not restarted');
     expect(nb.pageView().note).toContain('was not restarted');
+    expect(nb.pageView().live).toBe(false);
+  });
+
+  it('is live while its process runs, and says it is not once it stops for good', async () => {
+    const nb = notebook();
+    await nb.run(COUNTER);
+    expect(nb.pageView().live).toBe(true);
+    await nb.run(`await View.click(v, 'Crash'); await sleep(10)`);
+    // A crash remounts: still live.
+    expect(nb.pageView().live).toBe(true);
+    await nb.run(`Process.exit(View.pid(v), 'shutdown'); await sleep(10)`);
+    expect(nb.pageView().note).toContain('The view stopped');
+    expect(nb.pageView().live).toBe(false);
+    expect(nb.pageView().tree).not.toBeNull();
   });
 });
 
@@ -175,7 +189,15 @@ describe('escaping and allow-lists', () => {
   });
 
   it('the page refuses a forged output with a script tag or an event attribute', () => {
-    const base = { kind: 'view', id: 'v', name: 'X', version: 1, patches: null, note: null };
+    const base = {
+      kind: 'view',
+      id: 'v',
+      name: 'X',
+      version: 1,
+      patches: null,
+      note: null,
+      live: true,
+    };
     const el = (tag: string, attrs: Record<string, string>) => ({
       tag,
       attrs,
@@ -376,7 +398,16 @@ describe('the page applies patches only to the version before', () => {
     });
     const out = (version: number, tree: ViewNode | null, patches: ViewOutput['patches']) => ({
       kind: 'rich' as const,
-      output: { kind: 'view' as const, id: 'v', name: 'V', version, tree, patches, note: null },
+      output: {
+        kind: 'view' as const,
+        id: 'v',
+        name: 'V',
+        version,
+        tree,
+        patches,
+        note: null,
+        live: true,
+      },
     });
     let items: readonly CellOutputItem[] = appendOutputItem([], out(1, el(['a']), null));
     items = appendOutputItem(items, out(2, null, [{ op: 'replace', path: [0], node: 'b' }]));
