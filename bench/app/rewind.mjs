@@ -111,11 +111,11 @@ try {
     `  cell done in ${((performance.now() - started) / 1000).toFixed(1)} s: ${output.trim().slice(0, 80)}`,
   );
 
-  const timeline = dock.locator('.rewind-timeline');
-  const track = timeline.locator('input[type="range"]');
+  const timeline = dock.getByRole('region', { name: 'Rewind timeline' });
+  const track = timeline.locator('.rewind__range');
   await track.waitFor();
   await page.waitForFunction(
-    (n) => Number(document.querySelector('.rewind-timeline input[type="range"]')?.max ?? 0) >= n,
+    (n) => Number(document.querySelector('.rewind__range')?.max ?? 0) >= n,
     events - 1,
   );
   const kept = await track.evaluate((input) => ({
@@ -131,7 +131,7 @@ try {
   await page.evaluate(() => {
     const shown = [];
     window.__rewindShown = shown;
-    const readout = document.querySelector('.rewind-timeline__readout');
+    const readout = document.querySelector('.rewind__readout');
     new MutationObserver(() =>
       shown.push({ at: performance.now(), text: readout?.textContent ?? '' }),
     ).observe(readout, { childList: true, subtree: true, characterData: true });
