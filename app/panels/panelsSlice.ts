@@ -125,6 +125,8 @@ export interface PanelsSlice {
   exportTrace(): Promise<ExportedTrace>;
   /** Looks at a trace exported earlier (the text of its file). */
   importTrace(text: string): void;
+  /** Shows (or with null, clears) a message about the trace files near the timeline. */
+  setRewindError(message: string | null): void;
 }
 
 /** The panels at one past moment, with the models the panels draw built from it. */
@@ -532,6 +534,10 @@ export const createPanelsSlice: SliceCreator<PanelsSlice> = (set, get, api) => {
       }
       set({ panelsRewindError: null });
       send({ type: 'rewind/import', json: text });
+    },
+
+    setRewindError(message) {
+      set({ panelsRewindError: message });
     },
   };
 };
