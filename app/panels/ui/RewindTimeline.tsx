@@ -169,6 +169,7 @@ export function RewindTimeline() {
     <section
       className={`rewind${live ? '' : ' rewind--rewound'}${imported ? ' rewind--imported' : ''}`}
       aria-label="Rewind timeline"
+      data-frame-index={frame && index !== null ? frame.index : undefined}
     >
       {imported && (
         <p className="rewind__banner" role="status">
