@@ -222,6 +222,10 @@ export class PanelFeed {
       case 'rewind/import':
         this.importFile(message.json);
         return;
+      case 'rewind/capacity':
+        this.history.setCapacity(message.capacity);
+        if (!this.imported) this.postTimeline();
+        return;
     }
   }
 
@@ -609,6 +613,7 @@ export class PanelHost {
   private feed: PanelFeed | null = null;
   private watch: Extract<PanelsToWorker, { type: 'panels/watch' }> | null = null;
   private inspected: number | null = null;
+  private capacity: Extract<PanelsToWorker, { type: 'rewind/capacity' }> | null = null;
 
   constructor(private readonly options: Omit<PanelFeedOptions, 'runtime'>) {}
 
@@ -619,6 +624,7 @@ export class PanelHost {
     this.feed = feed;
     if (this.watch) feed.handle(this.watch);
     if (this.inspected !== null) feed.handle({ type: 'process/inspect', pid: this.inspected });
+    if (this.capacity) feed.handle(this.capacity);
     this.options.post({ type: 'scheduler/state', ...feed.schedulerState() });
     return feed;
   }
@@ -627,6 +633,7 @@ export class PanelHost {
   handle(message: PanelsToWorker): void {
     if (message.type === 'panels/watch') this.watch = message;
     if (message.type === 'process/inspect') this.inspected = message.pid;
+    if (message.type === 'rewind/capacity') this.capacity = message;
     this.feed?.handle(message);
   }
 }

@@ -100,6 +100,9 @@ export interface TimelineUpdate {
   readonly marks: readonly TimelineMark[];
 }
 
+/** The history sizes a learner may choose: from 10,000 events to 2,000,000. */
+export const HISTORY_CAPACITY_RANGE = { min: 10_000, max: 2_000_000 } as const;
+
 /** Most marks a timeline update carries. */
 export const MAX_TIMELINE_MARKS = 1000;
 
@@ -160,7 +163,9 @@ export type PanelsToWorker =
   /** Ask for the kept history as a JSON file's text (`rewind/exported`). */
   | { readonly type: 'rewind/export' }
   /** Look at a trace exported earlier (the text of its JSON file). */
-  | { readonly type: 'rewind/import'; readonly json: string };
+  | { readonly type: 'rewind/import'; readonly json: string }
+  /** How many events the history keeps at least (`HISTORY_CAPACITY_RANGE`). */
+  | { readonly type: 'rewind/capacity'; readonly capacity: number };
 
 /** Worker -> page: what the panel feed tells the panels' store. */
 export type PanelsFromWorker =
@@ -192,6 +197,7 @@ export const PANELS_TO_WORKER: Readonly<Record<PanelsToWorker['type'], Shape>> =
   'rewind/live': {},
   'rewind/export': {},
   'rewind/import': { json: 'string' },
+  'rewind/capacity': { capacity: checkCapacity },
 };
 
 /** The fields of each worker -> page panel message. */
@@ -295,6 +301,13 @@ function checkIndex(value: unknown): string | null {
   return Number.isSafeInteger(value) && (value as number) >= 0
     ? null
     : `should be a position (a whole number from 0), got ${describeValue(value)}`;
+}
+
+function checkCapacity(value: unknown): string | null {
+  const { min, max } = HISTORY_CAPACITY_RANGE;
+  return Number.isSafeInteger(value) && (value as number) >= min && (value as number) <= max
+    ? null
+    : `should be a whole number of events from ${min} to ${max}, got ${describeValue(value)}`;
 }
 
 function checkSource(value: unknown): string | null {

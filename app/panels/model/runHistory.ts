@@ -161,7 +161,7 @@ export function applyHistoryCorrection(models: HistoryModels, correction: Histor
  * the live models, for checkpoints.
  */
 export class RunHistory {
-  readonly capacity: number;
+  private keep: number;
   readonly source: TimelineUpdate['source'];
   private readonly checkpointEvery: number;
   private readonly maxSnapshotRows: number;
@@ -184,10 +184,22 @@ export class RunHistory {
     private readonly models: () => HistoryModels,
     options: RunHistoryOptions = {},
   ) {
-    this.capacity = options.capacity ?? DEFAULT_HISTORY_CAPACITY;
+    this.keep = options.capacity ?? DEFAULT_HISTORY_CAPACITY;
     this.checkpointEvery = Math.max(1, options.checkpointEvery ?? 2000);
     this.maxSnapshotRows = options.maxSnapshotRows ?? 250_000;
     this.source = options.source ?? 'live';
+  }
+
+  /** Events always kept. */
+  get capacity(): number {
+    return this.keep;
+  }
+
+  /** Changes how many events are kept; a smaller history drops its oldest chunks at once. */
+  setCapacity(capacity: number): void {
+    this.keep = Math.max(1, Math.floor(capacity));
+    this.version++;
+    this.trim();
   }
 
   /** Grows whenever what the timeline shows changes. */
@@ -438,7 +450,7 @@ export class RunHistory {
     while (this.chunks.length > 1) {
       const oldest = this.chunks[0]!;
       const eventsAfter = this.end - this.chunks[1]!.first;
-      const overEvents = eventsAfter >= this.capacity;
+      const overEvents = eventsAfter >= this.keep;
       const overRows = this.snapshotRows > this.maxSnapshotRows;
       if (!overEvents && !overRows) return;
       this.chunks.shift();
@@ -451,6 +463,8 @@ export class RunHistory {
 
   /** A timeline mark for a crash, a supervisor's restart or a supervised exit; else null. */
   private markFor(event: TraceEvent): TimelineMark | null {
+    // Most events are sends and receives: they never mark, so they cost no model lookup.
+    if (event.type !== 'exit' && event.type !== 'spawn') return null;
     const { table, supervision } = this.models();
     if (event.type === 'exit') {
       const pid = event.pid.id;

@@ -14,6 +14,7 @@ import {
 } from '../../../runtime/index';
 import type { Pid, Runtime } from '../../../runtime/index';
 import type { FromWorker } from '../../engine/protocol';
+import { parseFromWorker } from '../../engine/protocol';
 import type { PanelsOpen, PanelsUpdate } from '../../panels/model/panelMessages';
 import type { PanelFeedOptions } from '../../panels/panelFeed';
 import { PanelFeed, PanelHost } from '../../panels/panelFeed';
@@ -456,6 +457,9 @@ describe('rewind', () => {
     feed.handle({ type: 'process/inspect', pid: sup.id });
     expect(frames().at(-1)!.detail).toMatchObject({ id: sup.id, queueLength: 0 });
 
+    // Every message the page gets passes the page's own checks.
+    for (const message of posted) expect(parseFromWorker(message)).toMatchObject({ ok: true });
+
     const count = frames().length;
     feed.handle({ type: 'rewind/live' });
     expect(posted.at(-1)!.type).toBe('rewind/timeline');
@@ -484,6 +488,7 @@ describe('rewind', () => {
       index: timeline.end - 1,
     });
     expect(childPid(frame, sup.id, "'b'")).not.toBeNull();
+    expect(parseFromWorker(frame)).toMatchObject({ ok: true });
 
     // New live events do not move an imported timeline.
     await rt.run(() => spawn(() => receive('never')));
@@ -501,6 +506,23 @@ describe('rewind', () => {
       ),
     });
     feed.dispose();
+  });
+
+  it('keeps the history size the page chose, across a runtime restart', () => {
+    const clock = manualClock();
+    const posted: FromWorker[] = [];
+    const host = new PanelHost({
+      post: (m) => posted.push(m),
+      now: clock.now,
+      timers: clock.timers,
+    });
+    host.attach(createRuntime({ clock: 'virtual' }));
+    host.handle({ type: 'panels/watch', open: ALL, treeToggled: [] });
+    host.handle({ type: 'rewind/capacity', capacity: 250_000 });
+    expect(posted.at(-1)).toMatchObject({ type: 'rewind/timeline', capacity: 250_000 });
+    host.attach(createRuntime({ clock: 'virtual' }));
+    const timelines = posted.filter((m) => m.type === 'rewind/timeline');
+    expect(timelines.at(-1)).toMatchObject({ capacity: 250_000 });
   });
 
   it('starts the history over when the trace is cleared', async () => {

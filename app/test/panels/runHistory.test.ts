@@ -202,6 +202,15 @@ describe('run history', () => {
       compared++;
     }
     expect(compared).toBeGreaterThan(20);
+
+    // A smaller history drops its oldest chunks at once, still keeping what it promises.
+    const kept = timeline.end - timeline.first;
+    history.setCapacity(60);
+    const smaller = history.timeline();
+    expect(smaller.capacity).toBe(60);
+    expect(smaller.end - smaller.first).toBeGreaterThanOrEqual(60);
+    expect(smaller.end - smaller.first).toBeLessThan(kept);
+    expect(smaller.dropped).toBe(smaller.first);
   });
 
   it('marks crashes, restarts and supervised exits where they happened', async () => {
