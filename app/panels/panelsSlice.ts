@@ -32,7 +32,7 @@ import type {
   TimelineUpdate,
   TreeUpdate,
 } from './model/panelMessages';
-import { ALL_CLOSED } from './model/panelMessages';
+import { ALL_CLOSED, HISTORY_CAPACITY_RANGE } from './model/panelMessages';
 import type {
   ProcessDetail,
   ProcessFilter,
@@ -96,6 +96,8 @@ export interface PanelsSlice {
   readonly panelsRewind: PanelsRewind | null;
   /** Why the last import or export failed, for the timeline to show; null when it did not. */
   readonly panelsRewindError: string | null;
+  /** The history size the person chose, or null for the worker's default. */
+  readonly panelsHistoryCapacity: number | null;
 
   /** Applies one message from the worker; `receivedAt` is `performance.timeOrigin + now()`. */
   applyPanelsMessage(message: PanelsFromWorker, receivedAt?: number): void;
@@ -125,6 +127,8 @@ export interface PanelsSlice {
   exportTrace(): Promise<ExportedTrace>;
   /** Looks at a trace exported earlier (the text of its file). */
   importTrace(text: string): void;
+  /** Keeps at least `capacity` events in the history (sent again to a new or restarted runtime). */
+  setHistoryCapacity(capacity: number): void;
   /** Shows (or with null, clears) a message about the trace files near the timeline. */
   setRewindError(message: string | null): void;
 }
@@ -296,6 +300,11 @@ export const createPanelsSlice: SliceCreator<PanelsSlice> = (set, get, api) => {
     });
   };
 
+  const sendCapacity = () => {
+    const capacity = get().panelsHistoryCapacity;
+    if (capacity !== null) send({ type: 'rewind/capacity', capacity });
+  };
+
   const freshCopies = () => ({
     panelsTimeline: null,
     panelsRewindIndex: null,
@@ -330,6 +339,7 @@ export const createPanelsSlice: SliceCreator<PanelsSlice> = (set, get, api) => {
         sendWatch();
         const pid = get().panelsSelectedPid;
         if (pid !== null) send({ type: 'process/inspect', pid });
+        sendCapacity();
       }
     });
     unsubscribe = () => {
@@ -339,6 +349,7 @@ export const createPanelsSlice: SliceCreator<PanelsSlice> = (set, get, api) => {
     sendWatch();
     const pid = get().panelsSelectedPid;
     if (pid !== null) send({ type: 'process/inspect', pid });
+    sendCapacity();
   };
 
   // Follow the runtime slice's client, and re-send the watch when visibility changes.
@@ -404,6 +415,7 @@ export const createPanelsSlice: SliceCreator<PanelsSlice> = (set, get, api) => {
     panelsRewindIndex: null,
     panelsRewind: null,
     panelsRewindError: null,
+    panelsHistoryCapacity: null,
 
     applyPanelsMessage(message, receivedAt = wallNow()) {
       switch (message.type) {
@@ -534,6 +546,13 @@ export const createPanelsSlice: SliceCreator<PanelsSlice> = (set, get, api) => {
       }
       set({ panelsRewindError: null });
       send({ type: 'rewind/import', json: text });
+    },
+
+    setHistoryCapacity(capacity) {
+      const { min, max } = HISTORY_CAPACITY_RANGE;
+      const kept = Math.max(min, Math.min(max, Math.round(capacity)));
+      set({ panelsHistoryCapacity: kept });
+      send({ type: 'rewind/capacity', capacity: kept });
     },
 
     setRewindError(message) {

@@ -25,6 +25,10 @@ const selectLive = (state: AppState) => state.goLive;
 const selectExport = (state: AppState) => state.exportTrace;
 const selectImport = (state: AppState) => state.importTrace;
 const selectSetError = (state: AppState) => state.setRewindError;
+const selectSetCapacity = (state: AppState) => state.setHistoryCapacity;
+
+/** History sizes offered (events kept at least). */
+const CAPACITIES = [10_000, 100_000, 500_000, 2_000_000] as const;
 
 const MARK_NAMES: Readonly<Record<TimelineMark['kind'], string>> = {
   crash: 'Crash',
@@ -67,6 +71,7 @@ export function RewindTimeline() {
   const exportTrace = useAppStore(selectExport);
   const importTrace = useAppStore(selectImport);
   const setError = useAppStore(selectSetError);
+  const setCapacity = useAppStore(selectSetCapacity);
   const route = useRoute();
   const picker = useRef<HTMLInputElement>(null);
   const [saved, setSaved] = useState<string | null>(null);
@@ -241,6 +246,23 @@ export function RewindTimeline() {
         {files}
       </div>
       {!live && frame && <p className="rewind__event">{frame.event}</p>}
+      {!imported && (
+        <label className="rewind__note rewind__capacity">
+          <span>History keeps</span>
+          <select
+            value={String(timeline.capacity)}
+            onChange={(event) => setCapacity(Number(event.target.value))}
+          >
+            {[...new Set([...CAPACITIES, timeline.capacity])]
+              .sort((a, b) => a - b)
+              .map((capacity) => (
+                <option key={capacity} value={String(capacity)}>
+                  {capacity.toLocaleString()} events
+                </option>
+              ))}
+          </select>
+        </label>
+      )}
       {(timeline.dropped > 0 || timeline.skipped > 0) && (
         <p className="rewind__note">
           {timeline.dropped > 0 &&

@@ -438,3 +438,15 @@ describe('panels slice: rewind', () => {
     expect(seeks(next.sent)).toEqual([8]);
   });
 });
+
+describe('panels slice: history size', () => {
+  it('sends the chosen size, clamped, and again to a restarted worker', () => {
+    const { store, sent, emit } = connected();
+    store.getState().setHistoryCapacity(5);
+    expect(sent.at(-1)).toEqual({ type: 'rewind/capacity', capacity: 10_000 });
+    store.getState().setHistoryCapacity(500_000);
+    const count = sent.length;
+    emit({ type: 'status', status: 'starting' });
+    expect(sent.slice(count)).toContainEqual({ type: 'rewind/capacity', capacity: 500_000 });
+  });
+});
