@@ -100,6 +100,8 @@ function useShellShortcuts(): void {
       event.preventDefault();
       if (action === 'contents') ui.setTocOpen(true);
       else if (action === 'keyboardHelp') ui.setKeyboardHelpOpen(true);
+      else if (action === 'rewindBack') ui.stepRewind(-1);
+      else if (action === 'rewindForward') ui.stepRewind(1);
       else void goToNeighbour(action === 'previousChapter' ? 'previous' : 'next');
     };
     window.addEventListener('pointerdown', onPointerDown, true);

@@ -13,7 +13,7 @@ export { inspect } from './inspect';
 export type { InspectOptions } from './inspect';
 export { copyMessage } from './copy';
 export { Term } from './termSize';
-export { _, Pid, Ref, isIoDevice } from './terms';
+export { _, Pid, PrintedTerm, Ref, isIoDevice } from './terms';
 export type { Wildcard } from './terms';
 export { after, matches, on } from './pattern';
 export type { AfterClause, OnClause, Pattern } from './pattern';

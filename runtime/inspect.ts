@@ -3,7 +3,7 @@
  * notation for pids and refs. Bounded in depth and width so a huge or cyclic value never
  * floods a cell.
  */
-import { _, Pid, Ref, isModule, isPlainObject } from './terms';
+import { _, Pid, PrintedTerm, Ref, isModule, isPlainObject } from './terms';
 
 /** Limits for `inspect`. */
 export interface InspectOptions {
@@ -48,7 +48,8 @@ export function inspect(term: unknown, options: InspectOptions = {}): string {
     }
     if (v === null) return 'null';
     const obj = v as object;
-    if (obj instanceof Pid || obj instanceof Ref) return obj.toString();
+    if (obj instanceof Pid || obj instanceof Ref || obj instanceof PrintedTerm)
+      return obj.toString();
     if (obj instanceof Date)
       return `Date(${Number.isNaN(obj.getTime()) ? 'Invalid' : obj.toISOString()})`;
     if (obj instanceof Error) return `${obj.name}(${quote(obj.message)})`;

@@ -33,6 +33,17 @@ export class Pid {
   }
 }
 
+/**
+ * A term known only by how it printed: what a trace read back from a file holds where the run
+ * had a function or a class instance. `inspect` prints it as that text.
+ */
+export class PrintedTerm {
+  constructor(readonly text: string) {}
+  toString(): string {
+    return this.text;
+  }
+}
+
 /** A unique reference, printed like `#Reference<0.0.0.12>`. */
 export class Ref {
   constructor(

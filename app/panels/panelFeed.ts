@@ -17,7 +17,10 @@
  * - the O(processes) snapshots run now and then (`snapshotMs`), or right away after a pause, a
  *   step or a kill, so what they show is exact when the person looks closely;
  * - work is done only for open panels: the sequence model (which prints every message) is fed
- *   only while the sequence panel is open, the forest is built only while the tree is.
+ *   only while the sequence panel is open, the forest is built only while the tree is;
+ * - every event and snapshot applied goes into the run's history (`model/runHistory.ts`), which
+ *   rebuilds the models of any past moment for rewind; so the supervision model is kept while
+ *   any panel is open, not only the tree (its events and snapshots are cheap).
  */
 import type { Runtime, TraceEvent } from '../../runtime/index';
 import type { FromWorker } from '../engine/protocol';
@@ -29,10 +32,11 @@ import type {
   TreeUpdate,
 } from './model/panelMessages';
 import { ALL_CLOSED } from './model/panelMessages';
-import type { ProcessChanges, ProcessTable } from './model/processTable';
+import type { ProcessChanges, ProcessRow, ProcessTable } from './model/processTable';
 import {
   applyProcessEvent,
   applyProcessSnapshot,
+  copyRow,
   createProcessTable,
   inspectProcess,
   snapshotProcesses,
@@ -53,6 +57,8 @@ import {
   snapshotSupervisors,
   supervisionForest,
 } from './model/supervisionTree';
+import { RunHistory, describeEvent } from './model/runHistory';
+import { exportTrace, importTrace } from './model/traceFile';
 
 /** Sequence items kept in the worker's window, and the most the page is ever sent at once. */
 export const SEQUENCE_WINDOW = 1000;
@@ -87,6 +93,10 @@ export interface PanelFeedOptions {
   readonly snapshotMs?: number;
   /** Least time between two trees sent (default 250 ms). */
   readonly treeIntervalMs?: number;
+  /** Events the rewind history keeps at least (default 100,000). */
+  readonly historyCapacity?: number;
+  /** Least time between two timeline updates (default 250 ms). */
+  readonly timelineIntervalMs?: number;
 }
 
 function wallNow(): number {
@@ -105,6 +115,7 @@ export class PanelFeed {
   private readonly maxBacklog: number;
   private readonly snapshotMs: number;
   private readonly treeIntervalMs: number;
+  private readonly timelineIntervalMs: number;
 
   private open: PanelsOpen = ALL_CLOSED;
   private toggled = new Set<string>();
@@ -115,6 +126,13 @@ export class PanelFeed {
   private sequence: SequenceModel = createSequenceModel(SEQUENCE_WINDOW);
   private supervision: SupervisionModel = createSupervisionModel();
   private unsubscribe: (() => void) | null = null;
+  private readonly history: RunHistory;
+  /** A trace loaded from a file, shown instead of the live history until `rewind/live`. */
+  private imported: RunHistory | null = null;
+  /** The position the page is rewound to, or null while it shows the present. */
+  private rewindAt: number | null = null;
+  private timelineSent = -1;
+  private lastTimeline = -Infinity;
 
   private queue: TraceEvent[] = [];
   /** Where the next event to apply is in `queue` (the queue is cut in batches, not per event). */
@@ -145,6 +163,10 @@ export class PanelFeed {
     this.maxBacklog = options.maxBacklog ?? 20_000;
     this.snapshotMs = options.snapshotMs ?? 1000;
     this.treeIntervalMs = options.treeIntervalMs ?? 250;
+    this.timelineIntervalMs = options.timelineIntervalMs ?? 250;
+    this.history = new RunHistory(() => ({ table: this.table, supervision: this.supervision }), {
+      capacity: options.historyCapacity,
+    });
   }
 
   /** Carries out one panel message from the page. */
@@ -156,6 +178,7 @@ export class PanelFeed {
       case 'process/inspect':
         this.inspected = message.pid;
         this.postDetails();
+        if (this.rewindAt !== null) this.postFrame();
         return;
       case 'process/kill':
         this.kill(message.pid, message.reason);
@@ -179,9 +202,104 @@ export class PanelFeed {
         this.rt.trace.clear();
         this.sequence = createSequenceModel(SEQUENCE_WINDOW);
         this.reset.add('sequence');
+        this.history.clear();
+        if (!this.imported) this.rewindAt = null;
+        this.postTimeline();
         this.flushSoon(0);
         return;
+      case 'rewind/seek':
+        this.rewindAt = message.index;
+        this.postFrame();
+        return;
+      case 'rewind/live':
+        this.rewindAt = null;
+        this.imported = null;
+        this.postTimeline();
+        return;
+      case 'rewind/export':
+        this.exportShown();
+        return;
+      case 'rewind/import':
+        this.importFile(message.json);
+        return;
+      case 'rewind/capacity':
+        this.history.setCapacity(message.capacity);
+        if (!this.imported) this.postTimeline();
+        return;
     }
+  }
+
+  /** The history the timeline shows: an imported trace, or the live one. */
+  private shownHistory(): RunHistory {
+    return this.imported ?? this.history;
+  }
+
+  private postTimeline(): void {
+    const history = this.shownHistory();
+    this.timelineSent = history.changes;
+    this.lastTimeline = this.now();
+    this.post({ type: 'rewind/timeline', ...history.timeline() });
+  }
+
+  /** The panels at the rewound position, built from the history's nearest checkpoint. */
+  private postFrame(): void {
+    if (this.rewindAt === null) return;
+    const history = this.shownHistory();
+    const moment = history.momentAt(this.rewindAt);
+    if (!moment) {
+      this.post({ type: 'rewind/error', message: 'There is no history to rewind yet.' });
+      return;
+    }
+    const { table, supervision, event, index } = moment;
+    const rows: ProcessRow[] = [];
+    for (const row of table.rows.values()) rows.push(copyRow(row));
+    const forest = supervisionForest(supervision, table, { toggled: this.toggled });
+    const names: [number, string][] = [];
+    for (const [name, id] of table.names) names.push([id, name]);
+    const detail =
+      this.inspected === null
+        ? null
+        : history.detailAt(index, this.inspected, table.rows.get(this.inspected));
+    this.post({
+      type: 'rewind/frame',
+      source: history.source,
+      index,
+      seq: event.seq,
+      time: event.time,
+      event: describeEvent(event),
+      rows,
+      tree: {
+        roots: forest.roots.map(pruneCollapsed),
+        unlinked: forest.unlinked,
+        version: forest.version,
+      },
+      sequence: history.sequenceAt(index, names),
+      detail,
+    });
+  }
+
+  private exportShown(): void {
+    try {
+      const { json, events } = exportTrace(this.shownHistory());
+      this.post({ type: 'rewind/exported', json, events });
+    } catch (e) {
+      this.post({
+        type: 'rewind/error',
+        message: `Could not export the trace: ${e instanceof Error ? e.message : String(e)}`,
+      });
+    }
+  }
+
+  private importFile(json: string): void {
+    const result = importTrace(json);
+    if (!result.ok) {
+      this.post({ type: 'rewind/error', message: result.message });
+      return;
+    }
+    this.imported = result.history;
+    this.rewindAt = Math.max(result.history.first, result.history.end - 1);
+    this.postTimeline();
+    this.postFrame();
   }
 
   /** The scheduler's state as the controls show it. */
@@ -218,8 +336,10 @@ export class PanelFeed {
       this.supervision = createSupervisionModel();
       this.sequence = createSequenceModel(SEQUENCE_WINDOW);
       this.reset = new Set(['tree', 'processes', 'sequence']);
+      this.history.restart();
       this.unsubscribe = this.rt.trace.subscribe((event) => this.enqueue(event));
       this.takeSnapshot();
+      if (!this.imported) this.postTimeline();
     } else {
       if (open.sequence && !was.sequence) {
         this.sequence = createSequenceModel(SEQUENCE_WINDOW);
@@ -232,6 +352,7 @@ export class PanelFeed {
       }
     }
     if (open.tree) this.treeSent = -1;
+    if (this.rewindAt !== null) this.postFrame();
     this.flushSoon(0);
   }
 
@@ -257,9 +378,8 @@ export class PanelFeed {
       return true;
     }
     const started = this.now();
-    const { table, sequence, supervision } = this;
+    const { table, sequence, supervision, history } = this;
     const seq = this.open.sequence;
-    const tree = this.open.tree;
     while (this.head < this.queue.length) {
       // Check the clock every 256 events: reading it costs more than applying most events.
       const end = Math.min(this.queue.length, this.head + 256);
@@ -267,9 +387,10 @@ export class PanelFeed {
       this.eventsSinceTree += end - this.head;
       for (; this.head < end; this.head++) {
         const event = this.queue[this.head]!;
+        history.recordEvent(event);
         applyProcessEvent(table, event);
         if (seq) applySequenceEvent(sequence, event);
-        if (tree) applySupervisionEvent(supervision, event);
+        applySupervisionEvent(supervision, event);
       }
       if (this.now() - started >= this.sliceMs) break;
     }
@@ -280,8 +401,10 @@ export class PanelFeed {
   }
 
   private takeSnapshot(): void {
-    applyProcessSnapshot(this.table, snapshotProcesses(this.rt));
-    if (this.open.tree) this.readSupervisors();
+    const snapshot = snapshotProcesses(this.rt);
+    applyProcessSnapshot(this.table, snapshot);
+    this.history.recordCorrection({ kind: 'processes', snapshot });
+    this.readSupervisors();
     if (this.open.sequence) {
       const names: [number, string][] = [];
       for (const [name, id] of this.table.names) names.push([id, name]);
@@ -293,7 +416,9 @@ export class PanelFeed {
 
   /** O(processes), but cheap: unchanged supervisors are skipped by identity. */
   private readSupervisors(): void {
-    applySupervisorSnapshots(this.supervision, snapshotSupervisors(this.rt));
+    const snapshot = snapshotSupervisors(this.rt);
+    applySupervisorSnapshots(this.supervision, snapshot);
+    this.history.recordCorrection({ kind: 'supervisors', snapshot });
     this.eventsSinceTree = 0;
   }
 
@@ -328,14 +453,20 @@ export class PanelFeed {
       const snapshotDue =
         this.eventsSinceSnapshot > 0 && now - this.lastSnapshot >= this.snapshotMs;
       if (snapshotDue) this.takeSnapshot();
-      else if (this.open.tree && this.eventsSinceTree > 0) this.readSupervisors();
+      else if (this.eventsSinceTree > 0) this.readSupervisors();
     }
+    const timelineDue =
+      !this.imported &&
+      this.history.changes !== this.timelineSent &&
+      now - this.lastTimeline >= this.timelineIntervalMs;
+    if (timelineDue) this.postTimeline();
     const more =
       !drained ||
       this.table.changed.size > 0 ||
       this.table.removed.size > 0 ||
       (this.open.tree && this.treeVersion() !== this.treeSent) ||
-      this.eventsSinceSnapshot > 0;
+      this.eventsSinceSnapshot > 0 ||
+      (!this.imported && this.history.changes !== this.timelineSent);
     if (!drained) this.flushSoon(0);
     else if (more) this.flushSoon(this.intervalMs);
   }
@@ -482,6 +613,7 @@ export class PanelHost {
   private feed: PanelFeed | null = null;
   private watch: Extract<PanelsToWorker, { type: 'panels/watch' }> | null = null;
   private inspected: number | null = null;
+  private capacity: Extract<PanelsToWorker, { type: 'rewind/capacity' }> | null = null;
 
   constructor(private readonly options: Omit<PanelFeedOptions, 'runtime'>) {}
 
@@ -492,6 +624,7 @@ export class PanelHost {
     this.feed = feed;
     if (this.watch) feed.handle(this.watch);
     if (this.inspected !== null) feed.handle({ type: 'process/inspect', pid: this.inspected });
+    if (this.capacity) feed.handle(this.capacity);
     this.options.post({ type: 'scheduler/state', ...feed.schedulerState() });
     return feed;
   }
@@ -500,6 +633,7 @@ export class PanelHost {
   handle(message: PanelsToWorker): void {
     if (message.type === 'panels/watch') this.watch = message;
     if (message.type === 'process/inspect') this.inspected = message.pid;
+    if (message.type === 'rewind/capacity') this.capacity = message;
     this.feed?.handle(message);
   }
 }

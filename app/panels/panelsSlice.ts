@@ -12,6 +12,12 @@
  * `runtimeClient`; panel messages reach it straight from the client (`connectPanels`), past the
  * notebook's operations. The slice follows that field, so a new chapter, a restarted or replaced worker
  * all get the current watch request, and their first update replaces the copies.
+ *
+ * Rewind: the worker keeps the run's history and answers `rewind/seek` with a frame, the panels at
+ * one past moment. While a frame is shown (`panelsRewind`), live updates still go to the live
+ * copies, so Live is instant; panels read the `selectShown*` helpers, which pick the frame's
+ * models while rewound. Seeks are coalesced: one in flight, and the newest wanted position goes
+ * out when its frame arrives, so dragging the timeline never queues hundreds of frames.
  */
 import type { WorkerClient } from '../session/workerClient';
 import type { AppState, SliceCreator } from '../store/storeTypes';
@@ -21,10 +27,12 @@ import type {
   PanelsOpen,
   PanelsToWorker,
   PanelsUpdate,
+  RewindFrame,
   SchedulerState,
+  TimelineUpdate,
   TreeUpdate,
 } from './model/panelMessages';
-import { ALL_CLOSED } from './model/panelMessages';
+import { ALL_CLOSED, HISTORY_CAPACITY_RANGE } from './model/panelMessages';
 import type {
   ProcessDetail,
   ProcessFilter,
@@ -80,6 +88,16 @@ export interface PanelsSlice {
   readonly panelsTreeToggled: readonly string[];
   readonly panelsScheduler: SchedulerState;
   readonly panelsLag: PanelsLag;
+  /** The run's history as the timeline draws it; null before the worker sent one. */
+  readonly panelsTimeline: TimelineUpdate | null;
+  /** The position the page wants shown, null when live (moves at once while dragging). */
+  readonly panelsRewindIndex: number | null;
+  /** The past moment the panels show, null when live (or before the first frame arrived). */
+  readonly panelsRewind: PanelsRewind | null;
+  /** Why the last import or export failed, for the timeline to show; null when it did not. */
+  readonly panelsRewindError: string | null;
+  /** The history size the person chose, or null for the worker's default. */
+  readonly panelsHistoryCapacity: number | null;
 
   /** Applies one message from the worker; `receivedAt` is `performance.timeOrigin + now()`. */
   applyPanelsMessage(message: PanelsFromWorker, receivedAt?: number): void;
@@ -99,7 +117,63 @@ export interface PanelsSlice {
   setSchedulerSpeed(rate: number): void;
   killProcess(pid: number, reason?: string): void;
   clearTrace(): void;
+  /** Shows the panels at event `index` (clamped to the kept history). */
+  seekRewind(index: number): void;
+  /** Moves `delta` events from the shown one; from live, one step back is the newest event. */
+  stepRewind(delta: number): void;
+  /** Back to the running system (and away from an imported trace). */
+  goLive(): void;
+  /** The kept history as the text of a JSON file. */
+  exportTrace(): Promise<ExportedTrace>;
+  /** Looks at a trace exported earlier (the text of its file). */
+  importTrace(text: string): void;
+  /** Keeps at least `capacity` events in the history (sent again to a new or restarted runtime). */
+  setHistoryCapacity(capacity: number): void;
+  /** Shows (or with null, clears) a message about the trace files near the timeline. */
+  setRewindError(message: string | null): void;
 }
+
+/** The panels at one past moment, with the models the panels draw built from it. */
+export interface PanelsRewind {
+  readonly frame: RewindFrame;
+  readonly table: ProcessTable;
+  readonly sequence: SequenceModel;
+  /** Grows with every frame shown. */
+  readonly version: number;
+}
+
+/** A trace exported by the worker. */
+export interface ExportedTrace {
+  readonly json: string;
+  readonly events: number;
+}
+
+/** The largest trace file the page sends to the worker (its text is parsed there in one go). */
+export const MAX_TRACE_FILE_BYTES = 64 * 1024 * 1024;
+
+/** The process table the panels show: the frame's while rewound, else the live copy. */
+export const selectShownTable = (state: AppState): ProcessTable =>
+  state.panelsRewind?.table ?? state.panelsTable;
+/** Moves whenever the shown table changes (with it, when the frame changes). */
+export const selectShownTableVersion = (state: AppState): number =>
+  state.panelsRewind ? -state.panelsRewind.version : state.panelsTableVersion;
+export const selectShownSequence = (state: AppState): SequenceModel =>
+  state.panelsRewind?.sequence ?? state.panelsSequence;
+export const selectShownSequenceVersion = (state: AppState): number =>
+  state.panelsRewind ? -state.panelsRewind.version : state.panelsSequenceVersion;
+export const selectShownTree = (state: AppState): TreeUpdate =>
+  state.panelsRewind?.frame.tree ?? state.panelsTree;
+/** The selected process's details: as they were at the frame's moment while rewound. */
+export const selectShownDetail = (state: AppState): ProcessDetail | null => {
+  if (!state.panelsRewind) return state.panelsDetail;
+  const detail = state.panelsRewind.frame.detail;
+  return detail !== null && detail.id === state.panelsSelectedPid ? detail : null;
+};
+/** The trace number of the event shown while rewound (later items are dimmed), else null. */
+export const selectRewindSeq = (state: AppState): number | null =>
+  state.panelsRewind?.frame.seq ?? null;
+/** True while the panels show a past moment or an imported trace. */
+export const selectRewound = (state: AppState): boolean => state.panelsRewindIndex !== null;
 
 /** The name of the User Timing measure each applied update records (the benchmark reads it). */
 export const LAG_MEASURE = 'actorbook:panels-lag';
@@ -109,6 +183,21 @@ const SEQUENCE_CAPACITY = 1000;
 
 const EMPTY_TREE: TreeUpdate = { roots: [], unlinked: 0, version: 0 };
 const NO_LAG: PanelsLag = { lastMs: null, maxMs: 0, skipped: 0, updates: 0 };
+
+/** The frame's rows and sequence items as the models the panels draw. */
+function frameModels(frame: RewindFrame): { table: ProcessTable; sequence: SequenceModel } {
+  const table = createProcessTable();
+  applyProcessChanges(table, { version: frame.index, upserts: frame.rows, removed: [] });
+  const sequence = createSequenceModel(Math.max(SEQUENCE_CAPACITY, frame.sequence.items.length));
+  applySequenceChanges(sequence, {
+    version: frame.index,
+    added: frame.sequence.items,
+    updated: [],
+    firstSeq: 0,
+    names: frame.sequence.names,
+  });
+  return { table, sequence };
+}
 
 /** The choices of the filter and sort, turned into the model's filter. */
 export function processFilterOf(options: ProcessListOptions): ProcessFilter {
@@ -141,6 +230,63 @@ export const createPanelsSlice: SliceCreator<PanelsSlice> = (set, get, api) => {
 
   const send = (message: PanelsToWorker) => client?.sendPanels(message);
 
+  // Seek coalescing: whether a seek awaits its frame, and the position it asked for.
+  let seekInFlight = false;
+  let seekSent: number | null = null;
+  // Exports awaiting the worker's answer.
+  let exports: { resolve(trace: ExportedTrace): void; reject(error: Error): void }[] = [];
+
+  const settleExports = (outcome: ExportedTrace | Error) => {
+    const waiting = exports;
+    exports = [];
+    for (const entry of waiting)
+      if (outcome instanceof Error) entry.reject(outcome);
+      else entry.resolve(outcome);
+  };
+
+  const requestSeek = (index: number) => {
+    seekInFlight = true;
+    seekSent = index;
+    send({ type: 'rewind/seek', index });
+  };
+
+  /** Back to live on the page only (the worker is told by `goLive`, or already is). */
+  const leaveRewind = () => {
+    seekInFlight = false;
+    seekSent = null;
+    set({ panelsRewindIndex: null, panelsRewind: null });
+  };
+
+  const applyFrame = (frame: RewindFrame) => {
+    seekInFlight = false;
+    const wanted = get().panelsRewindIndex;
+    // A frame that arrives after Live (an answer to an earlier seek) is not shown.
+    if (wanted === null) return;
+    const previous = get().panelsRewind;
+    set({
+      panelsRewind: { frame, ...frameModels(frame), version: (previous?.version ?? 0) + 1 },
+    });
+    // Latest wins: while this frame was coming, the person may have dragged further.
+    if (wanted !== seekSent) requestSeek(wanted);
+  };
+
+  const applyTimeline = (timeline: TimelineUpdate) => {
+    const fields = timeline;
+    set({ panelsTimeline: timeline });
+    const index = get().panelsRewindIndex;
+    if (fields.end <= fields.first) {
+      // Nothing left to look at (a cleared trace, a new run): the panels are live again.
+      if (index !== null) leaveRewind();
+      return;
+    }
+    if (fields.source === 'imported' && index === null) {
+      // An import succeeded: the worker follows with a frame at its last event.
+      seekInFlight = true;
+      seekSent = fields.end - 1;
+      set({ panelsRewindIndex: fields.end - 1, panelsRewindError: null });
+    }
+  };
+
   /** What the worker should work for: nothing while the panels are hidden or folded. */
   const effectiveOpen = (state: AppState): PanelsOpen =>
     state.panelsVisible === false || state.panelsCollapsed ? ALL_CLOSED : state.panelsOpen;
@@ -154,7 +300,16 @@ export const createPanelsSlice: SliceCreator<PanelsSlice> = (set, get, api) => {
     });
   };
 
+  const sendCapacity = () => {
+    const capacity = get().panelsHistoryCapacity;
+    if (capacity !== null) send({ type: 'rewind/capacity', capacity });
+  };
+
   const freshCopies = () => ({
+    panelsTimeline: null,
+    panelsRewindIndex: null,
+    panelsRewind: null,
+    panelsRewindError: null,
     panelsTable: createProcessTable(),
     panelsSequence: createSequenceModel(SEQUENCE_CAPACITY),
     panelsTree: EMPTY_TREE,
@@ -168,16 +323,23 @@ export const createPanelsSlice: SliceCreator<PanelsSlice> = (set, get, api) => {
     unsubscribe?.();
     unsubscribe = null;
     client = next;
+    seekInFlight = false;
+    seekSent = null;
+    settleExports(new Error('The chapter runtime restarted before the trace was exported.'));
     set(freshCopies());
     if (!next) return;
     const disconnect = next.connectPanels((message) => get().applyPanelsMessage(message));
     const unlisten = next.subscribe((event) => {
       if (event.type === 'status' && event.status === 'starting') {
         // A stuck worker was replaced: its copies are void; tell the new one what to watch.
+        seekInFlight = false;
+        seekSent = null;
+        settleExports(new Error('The chapter runtime restarted before the trace was exported.'));
         set(freshCopies());
         sendWatch();
         const pid = get().panelsSelectedPid;
         if (pid !== null) send({ type: 'process/inspect', pid });
+        sendCapacity();
       }
     });
     unsubscribe = () => {
@@ -187,6 +349,7 @@ export const createPanelsSlice: SliceCreator<PanelsSlice> = (set, get, api) => {
     sendWatch();
     const pid = get().panelsSelectedPid;
     if (pid !== null) send({ type: 'process/inspect', pid });
+    sendCapacity();
   };
 
   // Follow the runtime slice's client, and re-send the watch when visibility changes.
@@ -248,6 +411,11 @@ export const createPanelsSlice: SliceCreator<PanelsSlice> = (set, get, api) => {
     panelsTreeToggled: [],
     panelsScheduler: { paused: false, rate: 1 },
     panelsLag: NO_LAG,
+    panelsTimeline: null,
+    panelsRewindIndex: null,
+    panelsRewind: null,
+    panelsRewindError: null,
+    panelsHistoryCapacity: null,
 
     applyPanelsMessage(message, receivedAt = wallNow()) {
       switch (message.type) {
@@ -259,6 +427,19 @@ export const createPanelsSlice: SliceCreator<PanelsSlice> = (set, get, api) => {
           return;
         case 'scheduler/state':
           set({ panelsScheduler: { paused: message.paused, rate: message.rate } });
+          return;
+        case 'rewind/timeline':
+          applyTimeline(message);
+          return;
+        case 'rewind/frame':
+          applyFrame(message);
+          return;
+        case 'rewind/exported':
+          settleExports({ json: message.json, events: message.events });
+          return;
+        case 'rewind/error':
+          set({ panelsRewindError: message.message });
+          settleExports(new Error(message.message));
           return;
       }
     },
@@ -319,5 +500,69 @@ export const createPanelsSlice: SliceCreator<PanelsSlice> = (set, get, api) => {
     clearTrace() {
       send({ type: 'trace/clear' });
     },
+
+    seekRewind(index) {
+      const timeline = get().panelsTimeline;
+      if (!timeline || timeline.end <= timeline.first) return;
+      const clamped = Math.max(timeline.first, Math.min(timeline.end - 1, Math.round(index)));
+      if (clamped === get().panelsRewindIndex) return;
+      set({ panelsRewindIndex: clamped });
+      if (!seekInFlight) requestSeek(clamped);
+    },
+
+    stepRewind(delta) {
+      const { panelsTimeline: timeline, panelsRewindIndex: index } = get();
+      if (!timeline || timeline.end <= timeline.first) return;
+      // From live, the present is just past the newest event: one step back shows that event.
+      const from = index ?? timeline.end;
+      const to = Math.max(timeline.first, Math.min(timeline.end - 1, from + delta));
+      if (index === null && delta >= 0) return;
+      get().seekRewind(to);
+    },
+
+    goLive() {
+      const { panelsRewindIndex: index, panelsTimeline: timeline } = get();
+      if (index === null && timeline?.source !== 'imported') return;
+      leaveRewind();
+      // An imported timeline is not the run's: hide it until the worker sends the live one.
+      if (timeline?.source === 'imported') set({ panelsTimeline: null });
+      send({ type: 'rewind/live' });
+    },
+
+    exportTrace() {
+      if (!client) return Promise.reject(new Error('No chapter runtime to export from.'));
+      const promise = new Promise<ExportedTrace>((resolve, reject) => {
+        exports.push({ resolve, reject });
+      });
+      set({ panelsRewindError: null });
+      send({ type: 'rewind/export' });
+      return promise;
+    },
+
+    importTrace(text) {
+      if (text.length > MAX_TRACE_FILE_BYTES) {
+        set({ panelsRewindError: tooLargeMessage(text.length) });
+        return;
+      }
+      set({ panelsRewindError: null });
+      send({ type: 'rewind/import', json: text });
+    },
+
+    setHistoryCapacity(capacity) {
+      const { min, max } = HISTORY_CAPACITY_RANGE;
+      const kept = Math.max(min, Math.min(max, Math.round(capacity)));
+      set({ panelsHistoryCapacity: kept });
+      send({ type: 'rewind/capacity', capacity: kept });
+    },
+
+    setRewindError(message) {
+      set({ panelsRewindError: message });
+    },
   };
 };
+
+/** The message for a trace file too large to open. */
+export function tooLargeMessage(bytes: number): string {
+  const mb = (n: number) => `${Math.round(n / (1024 * 1024))} MB`;
+  return `This file is ${mb(bytes)}; a trace file can be at most ${mb(MAX_TRACE_FILE_BYTES)}.`;
+}

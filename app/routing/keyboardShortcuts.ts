@@ -4,7 +4,8 @@
  * focus is in a text field, a select, an editable element or a code editor.
  */
 
-export type ShortcutAction = 'previousChapter' | 'nextChapter' | 'contents' | 'keyboardHelp';
+export type ShortcutAction =
+  'previousChapter' | 'nextChapter' | 'contents' | 'keyboardHelp' | 'rewindBack' | 'rewindForward';
 
 /** The shortcuts, as the keyboard help lists them. */
 export const SHORTCUTS: ReadonlyArray<{
@@ -15,6 +16,8 @@ export const SHORTCUTS: ReadonlyArray<{
   { keys: ['['], action: 'previousChapter', does: 'Previous chapter' },
   { keys: [']'], action: 'nextChapter', does: 'Next chapter' },
   { keys: ['t', '/'], action: 'contents', does: 'Open the table of contents' },
+  { keys: [','], action: 'rewindBack', does: 'Rewind the live panels one event' },
+  { keys: ['.'], action: 'rewindForward', does: 'Step the rewound panels forward one event' },
   { keys: ['?'], action: 'keyboardHelp', does: 'Show these shortcuts' },
 ];
 
@@ -36,14 +39,18 @@ export function shortcutFor(press: KeyPress): ShortcutAction | null {
   return SHORTCUTS.find((shortcut) => shortcut.keys.includes(press.key))?.action ?? null;
 }
 
-/** Whether keys pressed on this element are the user's typing (inputs, editors, dialogs' fields). */
+/**
+ * Whether keys pressed on this element are the user's typing (inputs, editors, dialogs' fields).
+ * Inputs that take no text (a slider, a checkbox, a button) are not: the timeline's slider keeps
+ * the step keys.
+ */
 export function isTypingTarget(target: EventTarget | null): boolean {
   if (!target || typeof (target as Element).closest !== 'function') return false;
   const element = target as HTMLElement;
   if (element.isContentEditable) return true;
   return (
     element.closest(
-      'input, textarea, select, [contenteditable=""], [contenteditable="true"], [role="textbox"], .monaco-editor, .code-editor',
+      'input:not([type="range"], [type="checkbox"], [type="radio"], [type="button"], [type="file"]), textarea, select, [contenteditable=""], [contenteditable="true"], [role="textbox"], .monaco-editor, .code-editor',
     ) !== null
   );
 }

@@ -1,7 +1,7 @@
 // @ts-check
-// What the app benchmarks (coldLoad.mjs, panels.mjs) share: reading flags, the header that says
-// which machine the figures come from, and the static site they measure (built fresh with the
-// repo's Vite config, or an existing build with --reuse).
+// What the app benchmarks (coldLoad.mjs, panels.mjs, rewind.mjs) share: reading flags, the header
+// that says which machine the figures come from, the static site they measure (built fresh with
+// the repo's Vite config, or an existing build with --reuse), and running a cell on a page.
 import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -57,4 +57,32 @@ export async function prepareSite({ outDir, reuse }) {
     logLevel: 'warn',
     build: { outDir, emptyOutDir: true },
   });
+}
+
+/**
+ * A function that types `code` into cell `n` of the open chapter, runs it and returns its output.
+ * @param {import('playwright-core').Page} page
+ * @param {string} screenshotPath where to save the page when a cell gives no output
+ */
+export function cellRunner(page, screenshotPath) {
+  const cell = (/** @type {number} */ n) =>
+    page.getByRole('region', { name: `Cell ${n}`, exact: true });
+  return async (/** @type {number} */ n, /** @type {string} */ code) => {
+    await cell(n).locator('.code-editor').first().click();
+    await cell(n).locator('.monaco-editor.focused').waitFor();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.insertText(code);
+    await cell(n)
+      .getByRole('button', { name: `Run cell ${n}`, exact: true })
+      .click();
+    await cell(n)
+      .getByText(/Ran in|Failed/)
+      .waitFor();
+    const output = page.getByRole('log', { name: `Output of cell ${n}`, exact: true });
+    if ((await output.count()) === 0) {
+      await page.screenshot({ path: screenshotPath });
+      throw new Error(`cell ${n} has no output: ${await cell(n).textContent()}`);
+    }
+    return (await output.textContent()) ?? '';
+  };
 }

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import process from 'node:process';
 import { preview } from 'vite';
 import { launchChromium } from '../../scripts/chromium.mjs';
-import { argValue, benchHeader, prepareSite, root, say } from './benchSite.mjs';
+import { argValue, benchHeader, cellRunner, prepareSite, root, say } from './benchSite.mjs';
 
 const distArg = argValue('--dist');
 const reuse = process.argv.includes('--reuse') || distArg !== undefined;
@@ -90,25 +90,7 @@ try {
   const dock = page.getByRole('complementary', { name: 'Live panels' });
   await dock.waitFor();
 
-  const cell = (n) => page.getByRole('region', { name: `Cell ${n}`, exact: true });
-  const run = async (n, code) => {
-    await cell(n).locator('.code-editor').first().click();
-    await cell(n).locator('.monaco-editor.focused').waitFor();
-    await page.keyboard.press('Control+A');
-    await page.keyboard.insertText(code);
-    await cell(n)
-      .getByRole('button', { name: `Run cell ${n}`, exact: true })
-      .click();
-    await cell(n)
-      .getByText(/Ran in|Failed/)
-      .waitFor();
-    const output = page.getByRole('log', { name: `Output of cell ${n}`, exact: true });
-    if ((await output.count()) === 0) {
-      await page.screenshot({ path: join(root, 'test-results', 'bench-panels-cell.png') });
-      throw new Error(`cell ${n} has no output: ${await cell(n).textContent()}`);
-    }
-    return (await output.textContent()) ?? '';
-  };
+  const run = cellRunner(page, join(root, 'test-results', 'bench-panels-cell.png'));
   const sentSoFar = async (n) => {
     const text = await run(n, 'load.sent');
     return Number(/(\d+)/.exec(text)?.[1] ?? NaN);

@@ -16,8 +16,8 @@ import {
   describeValue,
   isRecord,
 } from '../../engine/validation';
-import type { ProcessChanges, ProcessDetail } from './processTable';
-import type { SequenceChanges } from './sequenceModel';
+import type { ProcessChanges, ProcessDetail, ProcessRow } from './processTable';
+import type { SequenceChanges, SequenceItem } from './sequenceModel';
 import type { TreeNode } from './supervisionTree';
 
 /** The live panels, in the order the dock shows them. A new panel starts here. */
@@ -64,6 +64,73 @@ export interface PanelsUpdate {
   readonly backlog: number;
 }
 
+/** What a mark on the rewind timeline stands for. */
+export type TimelineMarkKind = 'crash' | 'restart' | 'exit';
+
+/** One mark on the timeline: an event worth finding again. */
+export interface TimelineMark {
+  /** The event's position in the run (see `TimelineUpdate`). */
+  readonly index: number;
+  readonly kind: TimelineMarkKind;
+  readonly pid: number;
+  readonly time: number;
+  /** One line for the mark's tooltip: who, and why. */
+  readonly text: string;
+}
+
+/**
+ * The run's history as the timeline draws it. Positions count the run's events from 0: the
+ * history holds positions `first` to `end - 1` (older ones were dropped to bound memory).
+ */
+export interface TimelineUpdate {
+  /** 'live': the running runtime's history; 'imported': a trace loaded from a file. */
+  readonly source: 'live' | 'imported';
+  readonly first: number;
+  readonly end: number;
+  /** Clock times (ms) of the oldest and newest kept events; 0 when there are none. */
+  readonly firstTime: number;
+  readonly endTime: number;
+  /** Events dropped from the start because the history is full (the same as `first`). */
+  readonly dropped: number;
+  /** Events the panels skipped when the runtime outran them: the history has a gap there. */
+  readonly skipped: number;
+  /** The most events kept. */
+  readonly capacity: number;
+  /** Marks within the kept history, oldest first (at most `MAX_TIMELINE_MARKS`, the newest). */
+  readonly marks: readonly TimelineMark[];
+}
+
+/** The history sizes a learner may choose: from 10,000 events to 2,000,000. */
+export const HISTORY_CAPACITY_RANGE = { min: 10_000, max: 2_000_000 } as const;
+
+/** Most marks a timeline update carries. */
+export const MAX_TIMELINE_MARKS = 1000;
+
+/** The panels at one past moment: the answer to `rewind/seek`. */
+export interface RewindFrame {
+  readonly type: 'rewind/frame';
+  readonly source: 'live' | 'imported';
+  /** The position shown, and that event's trace number and clock time. */
+  readonly index: number;
+  readonly seq: number;
+  readonly time: number;
+  /** The event at `index`, in one line. */
+  readonly event: string;
+  /** Every process alive at that moment (the processes panel's rows then). */
+  readonly rows: readonly ProcessRow[];
+  readonly tree: TreeUpdate;
+  /**
+   * The sequence trace around the moment: items up to the event as they stood then, followed
+   * by up to a few hundred later items (the page dims those, from `seq` on).
+   */
+  readonly sequence: {
+    readonly items: readonly SequenceItem[];
+    readonly names: readonly (readonly [number, string])[];
+  };
+  /** The inspected process at that moment (its mailbox then), or null. */
+  readonly detail: ProcessDetail | null;
+}
+
 /** The scheduler as the controls show it. */
 export interface SchedulerState {
   readonly paused: boolean;
@@ -88,7 +155,17 @@ export type PanelsToWorker =
   | { readonly type: 'scheduler/step' }
   | { readonly type: 'scheduler/speed'; readonly rate: number }
   /** Forget the sequence trace so far. */
-  | { readonly type: 'trace/clear' };
+  | { readonly type: 'trace/clear' }
+  /** Show the panels as they were after event `index` (clamped to the kept history). */
+  | { readonly type: 'rewind/seek'; readonly index: number }
+  /** Back to the running system (and away from an imported trace). */
+  | { readonly type: 'rewind/live' }
+  /** Ask for the kept history as a JSON file's text (`rewind/exported`). */
+  | { readonly type: 'rewind/export' }
+  /** Look at a trace exported earlier (the text of its JSON file). */
+  | { readonly type: 'rewind/import'; readonly json: string }
+  /** How many events the history keeps at least (`HISTORY_CAPACITY_RANGE`). */
+  | { readonly type: 'rewind/capacity'; readonly capacity: number };
 
 /** Worker -> page: what the panel feed tells the panels' store. */
 export type PanelsFromWorker =
@@ -99,7 +176,12 @@ export type PanelsFromWorker =
       readonly pid: number;
       readonly detail: ProcessDetail | null;
     }
-  | ({ readonly type: 'scheduler/state' } & SchedulerState);
+  | ({ readonly type: 'scheduler/state' } & SchedulerState)
+  | ({ readonly type: 'rewind/timeline' } & TimelineUpdate)
+  | RewindFrame
+  | { readonly type: 'rewind/exported'; readonly json: string; readonly events: number }
+  /** Why an import or export could not be done, for the timeline to show. */
+  | { readonly type: 'rewind/error'; readonly message: string };
 
 /** The fields of each page -> worker panel message (the protocol checks them on arrival). */
 export const PANELS_TO_WORKER: Readonly<Record<PanelsToWorker['type'], Shape>> = {
@@ -111,6 +193,11 @@ export const PANELS_TO_WORKER: Readonly<Record<PanelsToWorker['type'], Shape>> =
   'scheduler/step': {},
   'scheduler/speed': { rate: checkRate },
   'trace/clear': {},
+  'rewind/seek': { index: checkIndex },
+  'rewind/live': {},
+  'rewind/export': {},
+  'rewind/import': { json: 'string' },
+  'rewind/capacity': { capacity: checkCapacity },
 };
 
 /** The fields of each worker -> page panel message. */
@@ -127,6 +214,37 @@ export const PANELS_FROM_WORKER: Readonly<Record<PanelsFromWorker['type'], Shape
   },
   'process/details': { pid: checkPid, detail: checkDetail },
   'scheduler/state': { paused: 'boolean', rate: checkRate },
+  'rewind/timeline': {
+    source: checkSource,
+    first: checkIndex,
+    end: checkIndex,
+    firstTime: 'number',
+    endTime: 'number',
+    dropped: checkIndex,
+    skipped: checkIndex,
+    capacity: checkIndex,
+    marks: (marks) =>
+      checkItems(marks, { index: checkIndex, kind: checkMarkKind, pid: checkPid, text: 'string' }),
+  },
+  'rewind/frame': {
+    source: checkSource,
+    index: checkIndex,
+    seq: 'number',
+    time: 'number',
+    event: 'string',
+    rows: (rows) => checkItems(rows, ROW_SHAPE),
+    tree: (tree) => (tree === null ? 'should be a tree' : checkTreeUpdate(tree)),
+    sequence: (sequence) =>
+      isRecord(sequence)
+        ? checkShape(sequence, {
+            items: (items) => checkItems(items, ITEM_SHAPE),
+            names: checkNames,
+          })
+        : `should be an object, got ${describeValue(sequence)}`,
+    detail: checkDetail,
+  },
+  'rewind/exported': { json: 'string', events: checkIndex },
+  'rewind/error': { message: 'string' },
 };
 
 /** True for a (validated) page -> worker message the panel feed takes. */
@@ -179,17 +297,52 @@ function checkReset(value: unknown): string | null {
   return index < 0 ? null : `[${index}] should be a panel name, got ${describeValue(value[index])}`;
 }
 
+function checkIndex(value: unknown): string | null {
+  return Number.isSafeInteger(value) && (value as number) >= 0
+    ? null
+    : `should be a position (a whole number from 0), got ${describeValue(value)}`;
+}
+
+function checkCapacity(value: unknown): string | null {
+  const { min, max } = HISTORY_CAPACITY_RANGE;
+  return Number.isSafeInteger(value) && (value as number) >= min && (value as number) <= max
+    ? null
+    : `should be a whole number of events from ${min} to ${max}, got ${describeValue(value)}`;
+}
+
+function checkSource(value: unknown): string | null {
+  return value === 'live' || value === 'imported'
+    ? null
+    : `should be 'live' or 'imported', got ${describeValue(value)}`;
+}
+
+function checkMarkKind(value: unknown): string | null {
+  return value === 'crash' || value === 'restart' || value === 'exit'
+    ? null
+    : `should be a mark kind, got ${describeValue(value)}`;
+}
+
+function checkNames(names: unknown): string | null {
+  return Array.isArray(names) &&
+    names.every((n) => Array.isArray(n) && typeof n[0] === 'number' && typeof n[1] === 'string')
+    ? null
+    : 'should be [pid, name] pairs';
+}
+
+const ROW_SHAPE: Shape = {
+  id: checkPid,
+  pid: 'string',
+  status: 'string',
+  queueLength: 'number',
+  links: (links) => (links instanceof Set ? null : 'should be a Set'),
+};
+
+const ITEM_SHAPE: Shape = { type: 'string', seq: 'number', label: 'string' };
+
 function checkProcessChanges(value: unknown): string | null {
   return checkNullOr(value, {
     version: 'number',
-    upserts: (rows) =>
-      checkItems(rows, {
-        id: checkPid,
-        pid: 'string',
-        status: 'string',
-        queueLength: 'number',
-        links: (links) => (links instanceof Set ? null : 'should be a Set'),
-      }),
+    upserts: (rows) => checkItems(rows, ROW_SHAPE),
     removed: checkNumbers,
   });
 }
@@ -197,14 +350,10 @@ function checkProcessChanges(value: unknown): string | null {
 function checkSequenceChanges(value: unknown): string | null {
   return checkNullOr(value, {
     version: 'number',
-    added: (items) => checkItems(items, { type: 'string', seq: 'number', label: 'string' }),
+    added: (items) => checkItems(items, ITEM_SHAPE),
     updated: (items) => checkItems(items, { type: 'string', seq: 'number', state: 'string' }),
     firstSeq: 'number',
-    names: (names) =>
-      Array.isArray(names) &&
-      names.every((n) => Array.isArray(n) && typeof n[0] === 'number' && typeof n[1] === 'string')
-        ? null
-        : 'should be [pid, name] pairs',
+    names: checkNames,
   });
 }
 

@@ -1,7 +1,7 @@
 /**
  * The live panels beside the notebook: the scheduler controls, then the supervision tree, the
  * processes and mailboxes, and the sequence trace, each a section the person can fold (a folded
- * section costs the worker nothing). A right-hand column on wide screens, a bottom drawer on
+ * section costs the worker nothing), and under them the rewind timeline. A right-hand column on wide screens, a bottom drawer on
  * narrow ones; the whole dock folds to its header, and hides when the shell hides the panels
  * (projector mode does by default).
  *
@@ -16,6 +16,7 @@ import type { AppState } from '../../store/appStore';
 import { useAppStore } from '../../store/appStore';
 import { PanelControls } from './PanelControls';
 import { ProcessPanel } from './ProcessPanel';
+import { RewindTimeline } from './RewindTimeline';
 import { SequencePanel } from './SequencePanel';
 import { TreePanel } from './TreePanel';
 import './panels.css';
@@ -84,6 +85,7 @@ export function PanelDock() {
               );
             })}
           </div>
+          <RewindTimeline />
         </div>
       )}
     </aside>

@@ -22,7 +22,13 @@ import { IO_DEVICE, filterProcesses, sortProcesses } from '../model/processTable
 import type { AppState } from '../../store/appStore';
 import { useAppStore } from '../../store/appStore';
 import type { StatusFilter } from '../panelsSlice';
-import { processFilterOf } from '../panelsSlice';
+import {
+  processFilterOf,
+  selectRewound,
+  selectShownDetail,
+  selectShownTable,
+  selectShownTableVersion,
+} from '../panelsSlice';
 import { pidText } from '../model/describe';
 import { useFontScale } from './useFontScale';
 import './panels.css';
@@ -57,8 +63,8 @@ const STATUS_FILTERS: readonly StatusFilter[] = [
   'exiting',
 ];
 
-const selectTable = (state: AppState) => state.panelsTable;
-const selectVersion = (state: AppState) => state.panelsTableVersion;
+const selectTable = selectShownTable;
+const selectVersion = selectShownTableVersion;
 const selectList = (state: AppState) => state.panelsList;
 const selectSelected = (state: AppState) => state.panelsSelectedPid;
 const selectSelect = (state: AppState) => state.selectProcess;
@@ -292,7 +298,7 @@ const ProcessRowView = memo(function ProcessRowView({
   );
 });
 
-const selectDetail = (state: AppState) => state.panelsDetail;
+const selectDetail = selectShownDetail;
 const selectKill = (state: AppState) => state.killProcess;
 
 /** The selected process: its mailbox (oldest first, newest last) and what it waits for. */
@@ -302,6 +308,7 @@ function ProcessDetails({ pid }: { pid: number }) {
   useAppStore(selectVersion);
   const select = useAppStore(selectSelect);
   const kill = useAppStore(selectKill);
+  const rewound = useAppStore(selectRewound);
   const row = table.rows.get(pid);
   const title = row?.name ? `${row.name} ${pidText(pid)}` : pidText(pid);
   const gone = !row && detail === null;
@@ -314,8 +321,12 @@ function ProcessDetails({ pid }: { pid: number }) {
           type="button"
           className="panel-button panel-button--danger"
           onClick={() => kill(pid, 'kill')}
-          disabled={gone}
-          title="Process.exit(pid, 'kill'): an exit signal no process can trap"
+          disabled={gone || rewound}
+          title={
+            rewound
+              ? 'The panels show a past moment: press Live to act on the running processes'
+              : "Process.exit(pid, 'kill'): an exit signal no process can trap"
+          }
         >
           Kill
         </button>
@@ -329,7 +340,9 @@ function ProcessDetails({ pid }: { pid: number }) {
         </button>
       </header>
       {gone ? (
-        <p className="panel-empty">This process has exited.</p>
+        <p className="panel-empty">
+          {rewound ? 'This process is not alive at this moment.' : 'This process has exited.'}
+        </p>
       ) : (
         <>
           <p className="process-details__facts">

@@ -7,6 +7,12 @@ import type { SequenceItem } from '../model/sequenceModel';
 import { participantsOf, toMermaid, visibleItems } from '../model/sequenceModel';
 import type { AppState } from '../../store/appStore';
 import { useAppStore } from '../../store/appStore';
+import {
+  selectRewindSeq,
+  selectShownSequence,
+  selectShownSequenceVersion,
+  selectShownTable,
+} from '../panelsSlice';
 import { SequenceView } from './SequenceView';
 import './panels.css';
 
@@ -16,14 +22,25 @@ import './panels.css';
  * export still writes the whole window.
  */
 const SHOWN_ITEMS = 120;
+/** Rewound: items shown after the moment (dimmed), the rest of `SHOWN_ITEMS` lead up to it. */
+const LATER_ITEMS = 30;
 
-const selectModel = (state: AppState) => state.panelsSequence;
-const selectVersion = (state: AppState) => state.panelsSequenceVersion;
+/** The items to draw: the newest when live; when rewound, those around the moment `seq`. */
+export function itemsAround(items: readonly SequenceItem[], seq: number | null): SequenceItem[] {
+  if (seq === null) return items.slice(Math.max(0, items.length - SHOWN_ITEMS));
+  let end = 0;
+  while (end < items.length && items[end]!.seq <= seq) end++;
+  const start = Math.max(0, end - (SHOWN_ITEMS - LATER_ITEMS));
+  return items.slice(start, end + LATER_ITEMS);
+}
+
+const selectModel = selectShownSequence;
+const selectVersion = selectShownSequenceVersion;
 const selectPids = (state: AppState) => state.panelsSequencePids;
 const selectSetPids = (state: AppState) => state.setSequencePids;
 const selectSelected = (state: AppState) => state.panelsSelectedPid;
 const selectSelect = (state: AppState) => state.selectProcess;
-const selectTable = (state: AppState) => state.panelsTable;
+const selectTable = selectShownTable;
 
 /** Reads "worker, 83, #PID<0.84.0>" into pid numbers, by registered name or number. */
 function parsePids(text: string, names: ReadonlyMap<string, number>): number[] {
@@ -47,6 +64,7 @@ export function SequencePanel() {
   const selected = useAppStore(selectSelected);
   const select = useAppStore(selectSelect);
   const table = useAppStore(selectTable);
+  const currentSeq = useAppStore(selectRewindSeq);
   const [filterText, setFilterText] = useState('');
   const [hovered, setHovered] = useState<SequenceItem | null>(null);
   const [mermaid, setMermaid] = useState<string | null>(null);
@@ -55,9 +73,9 @@ export function SequencePanel() {
   const view = useMemo(() => (pids.length > 0 ? { pids } : {}), [pids]);
   const { items, participants, names } = useMemo(() => {
     void version; // the model is mutated in place; its version says when to recompute
-    const items = visibleItems(model, { ...view, last: SHOWN_ITEMS });
+    const items = itemsAround(visibleItems(model, view), currentSeq);
     return { items, participants: participantsOf(model, items), names: new Map(model.names) };
-  }, [model, version, view]);
+  }, [model, version, view, currentSeq]);
 
   const applyFilter = (text: string) => {
     setFilterText(text);
@@ -107,7 +125,8 @@ export function SequencePanel() {
           items={items}
           participants={participants}
           names={names}
-          live
+          live={currentSeq === null}
+          currentSeq={currentSeq}
           selectedPid={selected}
           onHoverItem={setHovered}
           onSelectParticipant={(id) => id !== null && select(id)}

@@ -52,6 +52,11 @@ export interface SequenceViewProps {
   live?: boolean;
   /** What the drawing shows, for screen readers. */
   label?: string;
+  /**
+   * The trace number of the moment shown (rewind): later items are dimmed, the item with this
+   * number is highlighted and scrolled into view. Null or absent: every item drawn alike.
+   */
+  currentSeq?: number | null;
 }
 
 /** Messages that wait more rows than this in a mailbox are drawn with a wait segment. */
@@ -70,6 +75,7 @@ export function SequenceView({
   compact = false,
   live = false,
   label = 'Sequence trace',
+  currentSeq = null,
 }: SequenceViewProps) {
   const scale = useFontScale();
   const metrics = useMemo(
@@ -124,6 +130,22 @@ export function SequenceView({
     },
     [],
   );
+
+  // Rewound: bring the moment's row (or the last one before it) into the middle of the view.
+  useEffect(() => {
+    const element = scroller.current;
+    if (currentSeq === null || !element) return;
+    let row = -1;
+    layout.rows.forEach((r, i) => {
+      if (r.seq <= currentSeq) row = i;
+    });
+    if (row < 0) return;
+    const y = rowY(layout, row) + headerHeight;
+    if (y < element.scrollTop + headerHeight || y > element.scrollTop + element.clientHeight - 20)
+      element.scrollTop = Math.max(0, y - element.clientHeight / 2);
+    readScroll();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [currentSeq, layout, headerHeight]);
 
   useEffect(() => {
     const element = scroller.current;
@@ -246,6 +268,15 @@ export function SequenceView({
               entry={entry}
               layout={layout}
               hovered={hover?.entry.item.seq === entry.item.seq}
+              moment={
+                currentSeq === null
+                  ? null
+                  : entry.item.seq === currentSeq
+                    ? 'current'
+                    : entry.item.seq > currentSeq
+                      ? 'later'
+                      : null
+              }
               onPointer={onItemPointer}
               onFocus={onItemFocus}
               onLeave={() => showHover(null)}
@@ -294,6 +325,8 @@ interface ItemShapeProps {
   entry: PlacedItem;
   layout: SequenceLayout;
   hovered: boolean;
+  /** Rewound: the item is the moment shown, or after it (dimmed). */
+  moment: 'current' | 'later' | null;
   onPointer(entry: PlacedItem, event: ReactPointerEvent): void;
   onFocus(entry: PlacedItem, event: ReactFocusEvent<SVGGElement>): void;
   onLeave(): void;
@@ -309,6 +342,7 @@ const SequenceItemShape = memo(function SequenceItemShape({
   entry,
   layout,
   hovered,
+  moment,
   onPointer,
   onFocus,
   onLeave,
@@ -322,7 +356,7 @@ const SequenceItemShape = memo(function SequenceItemShape({
   const caption = itemCaption(item);
   const className = `seq-item seq-item--${shape} seq-item--${state} seq-item--${item.label.toLowerCase()}${
     hovered ? ' is-hovered' : ''
-  }`;
+  }${moment ? ` is-${moment}` : ''}`;
   const common = {
     className,
     role: 'listitem',

@@ -1,15 +1,18 @@
-/** The supervision tree panel: the live forest from the worker, drawn by SupervisionTreeView. */
+/**
+ * The supervision tree panel: the forest from the worker (live, or at the moment the timeline
+ * shows), drawn by SupervisionTreeView.
+ */
 import type { AppState } from '../../store/appStore';
 import { useAppStore } from '../../store/appStore';
+import { selectShownTree } from '../panelsSlice';
 import { SupervisionTreeView } from './SupervisionTreeView';
 
-const selectTree = (state: AppState) => state.panelsTree;
 const selectSelected = (state: AppState) => state.panelsSelectedPid;
 const selectSelect = (state: AppState) => state.selectProcess;
 const selectToggle = (state: AppState) => state.toggleTreeNode;
 
 export function TreePanel() {
-  const tree = useAppStore(selectTree);
+  const tree = useAppStore(selectShownTree);
   const selected = useAppStore(selectSelected);
   const select = useAppStore(selectSelect);
   const toggle = useAppStore(selectToggle);

@@ -14,6 +14,7 @@ import {
 } from '../../../runtime/index';
 import type { Pid, Runtime } from '../../../runtime/index';
 import type { FromWorker } from '../../engine/protocol';
+import { parseFromWorker } from '../../engine/protocol';
 import type { PanelsOpen, PanelsUpdate } from '../../panels/model/panelMessages';
 import type { PanelFeedOptions } from '../../panels/panelFeed';
 import { PanelFeed, PanelHost } from '../../panels/panelFeed';
@@ -381,3 +382,165 @@ describe('panel feed', () => {
     second.shutdown();
   });
 });
+
+describe('rewind', () => {
+  type Timeline = Extract<FromWorker, { type: 'rewind/timeline' }>;
+  type Frame = Extract<FromWorker, { type: 'rewind/frame' }>;
+
+  /** A one_for_one supervisor with two workers, watched; returns the supervisor's pid. */
+  async function supervised(rt: Runtime, feed: PanelFeed) {
+    feed.handle({ type: 'panels/watch', open: ALL, treeToggled: [] });
+    const Worker = GenServer.define({ init: (n: number) => ['ok', n] });
+    return new Promise<Pid>((resolve) => {
+      void rt.run(async () => {
+        const [, sup] = (await Supervisor.startLink(
+          [
+            { id: 'a', start: [Worker, 'startLink', [1]] },
+            { id: 'b', start: [Worker, 'startLink', [2]] },
+          ],
+          { strategy: 'one_for_one' },
+        )) as ['ok', Pid];
+        resolve(sup);
+        await receive('never');
+      });
+    });
+  }
+
+  const childPid = (frame: { tree: { roots: readonly TreeNodeLike[] } }, sup: number, id: string) =>
+    frame.tree.roots.find((r) => r.pid === sup)!.children.find((c) => c.childId === id)!.pid;
+  interface TreeNodeLike {
+    readonly pid: number | null;
+    readonly childId: string | null;
+    readonly children: readonly TreeNodeLike[];
+  }
+
+  it('shows the tree before a crash and after its restart, then goes live', async () => {
+    const rt = createRuntime({ clock: 'virtual' });
+    const { feed, clock, posted } = setUp(rt);
+    const sup = await supervised(rt, feed);
+    clock.advance(300);
+    const frames = () => posted.filter((m): m is Frame => m.type === 'rewind/frame');
+    const timeline = () =>
+      posted.filter((m): m is Timeline => m.type === 'rewind/timeline').at(-1)!;
+    const tree = updatesTree(posted).at(-1)!;
+    const oldPid = childPid({ tree }, sup.id, "'a'")!;
+
+    rt.exitPid(null, rt.pidOf(oldPid)!, 'kill');
+    await settle();
+    clock.advance(300);
+    const { marks, first, end } = timeline();
+    expect(first).toBe(0);
+    const crash = marks.find((m) => m.kind === 'crash' && m.pid === oldPid)!;
+    const restart = marks.find((m) => m.kind === 'restart' && m.index > crash.index)!;
+    expect(crash.text).toContain("crashed: 'killed'");
+
+    feed.handle({ type: 'rewind/seek', index: crash.index - 1 });
+    const before = frames().at(-1)!;
+    expect(before.index).toBe(crash.index - 1);
+    expect(childPid(before, sup.id, "'a'")).toBe(oldPid);
+    expect(before.rows.some((row) => row.id === oldPid)).toBe(true);
+
+    feed.handle({ type: 'rewind/seek', index: restart.index });
+    const after = frames().at(-1)!;
+    expect(after.event).toContain(`spawned #PID<0.${restart.pid}.0>`);
+    expect(after.rows.some((row) => row.id === oldPid)).toBe(false);
+    expect(after.rows.some((row) => row.id === restart.pid)).toBe(true);
+    // Later sequence items are there for the page to dim: the crash's exit is before, the
+    // supervisor's answer to it after.
+    expect(after.sequence.items.some((item) => item.seq > after.seq)).toBe(true);
+
+    // Clamped into the history, both ways.
+    feed.handle({ type: 'rewind/seek', index: end + 1000 });
+    expect(frames().at(-1)!.index).toBe(timeline().end - 1);
+
+    // Inspecting a process while rewound answers with its mailbox then.
+    feed.handle({ type: 'process/inspect', pid: sup.id });
+    expect(frames().at(-1)!.detail).toMatchObject({ id: sup.id, queueLength: 0 });
+
+    // Every message the page gets passes the page's own checks.
+    for (const message of posted) expect(parseFromWorker(message)).toMatchObject({ ok: true });
+
+    const count = frames().length;
+    feed.handle({ type: 'rewind/live' });
+    expect(posted.at(-1)!.type).toBe('rewind/timeline');
+    feed.handle({ type: 'process/inspect', pid: null });
+    expect(frames()).toHaveLength(count);
+    feed.dispose();
+  });
+
+  it('exports the history and shows a loaded one until Live; refuses a bad file', async () => {
+    const rt = createRuntime({ clock: 'virtual' });
+    const { feed, clock, posted } = setUp(rt);
+    const sup = await supervised(rt, feed);
+    clock.advance(300);
+    feed.handle({ type: 'rewind/export' });
+    const exported = posted.at(-1) as Extract<FromWorker, { type: 'rewind/exported' }>;
+    expect(exported.type).toBe('rewind/exported');
+    expect(exported.events).toBeGreaterThan(10);
+
+    feed.handle({ type: 'rewind/import', json: exported.json });
+    const [timeline, frame] = posted.slice(-2) as [Timeline, Frame];
+    expect(timeline).toMatchObject({ type: 'rewind/timeline', source: 'imported' });
+    expect(timeline.end - timeline.first).toBe(exported.events);
+    expect(frame).toMatchObject({
+      type: 'rewind/frame',
+      source: 'imported',
+      index: timeline.end - 1,
+    });
+    expect(childPid(frame, sup.id, "'b'")).not.toBeNull();
+    expect(parseFromWorker(frame)).toMatchObject({ ok: true });
+
+    // New live events do not move an imported timeline.
+    await rt.run(() => spawn(() => receive('never')));
+    clock.advance(300);
+    const timelines = posted.filter((m): m is Timeline => m.type === 'rewind/timeline');
+    expect(timelines.at(-1)!.source).toBe('imported');
+    feed.handle({ type: 'rewind/live' });
+    expect(posted.at(-1)).toMatchObject({ type: 'rewind/timeline', source: 'live' });
+
+    feed.handle({ type: 'rewind/import', json: '{"format":"actorbook-trace","version":1}' });
+    expect(posted.at(-1)).toMatchObject({
+      type: 'rewind/error',
+      message: expect.stringMatching(
+        /not an Actorbook trace Actorbook can read: entries should be a list/,
+      ),
+    });
+    feed.dispose();
+  });
+
+  it('keeps the history size the page chose, across a runtime restart', () => {
+    const clock = manualClock();
+    const posted: FromWorker[] = [];
+    const host = new PanelHost({
+      post: (m) => posted.push(m),
+      now: clock.now,
+      timers: clock.timers,
+    });
+    host.attach(createRuntime({ clock: 'virtual' }));
+    host.handle({ type: 'panels/watch', open: ALL, treeToggled: [] });
+    host.handle({ type: 'rewind/capacity', capacity: 250_000 });
+    expect(posted.at(-1)).toMatchObject({ type: 'rewind/timeline', capacity: 250_000 });
+    host.attach(createRuntime({ clock: 'virtual' }));
+    const timelines = posted.filter((m) => m.type === 'rewind/timeline');
+    expect(timelines.at(-1)).toMatchObject({ capacity: 250_000 });
+  });
+
+  it('starts the history over when the trace is cleared', async () => {
+    const rt = createRuntime({ clock: 'virtual' });
+    const { feed, clock, posted } = setUp(rt);
+    await supervised(rt, feed);
+    clock.advance(300);
+    feed.handle({ type: 'trace/clear' });
+    const cleared = posted.filter((m): m is Timeline => m.type === 'rewind/timeline').at(-1)!;
+    expect(cleared.first).toBe(cleared.end);
+    expect(cleared.dropped).toBe(cleared.end);
+    expect(cleared.marks).toEqual([]);
+    feed.handle({ type: 'rewind/seek', index: 0 });
+    expect(posted.at(-1)).toMatchObject({ type: 'rewind/error' });
+    feed.dispose();
+  });
+});
+
+function updatesTree(posted: FromWorker[]) {
+  return posted.flatMap((m) => (m.type === 'panels/update' && m.tree ? [m.tree] : []));
+}

@@ -5,8 +5,18 @@ import type {
   PanelsFromWorker,
   PanelsToWorker,
   PanelsUpdate,
+  RewindFrame,
+  TimelineUpdate,
 } from '../../panels/model/panelMessages';
+import type { ProcessRow } from '../../panels/model/processTable';
 import { takeProcessChanges } from '../../panels/model/processTable';
+import {
+  MAX_TRACE_FILE_BYTES,
+  selectShownDetail,
+  selectShownSequence,
+  selectShownTable,
+  selectShownTree,
+} from '../../panels/panelsSlice';
 import { takeSequenceChanges } from '../../panels/model/sequenceModel';
 import { createAppStore } from '../../store/appStore';
 import { watchedRuntime } from './harness';
@@ -203,5 +213,240 @@ describe('panels slice', () => {
     store.setState({ runtimeClient: null });
     expect(next.listeners.size).toBe(0);
     expect(next.connectedToPanels()).toBe(false);
+  });
+});
+
+function timeline(fields: Partial<TimelineUpdate> = {}): PanelsFromWorker {
+  return {
+    type: 'rewind/timeline',
+    source: 'live',
+    first: 0,
+    end: 100,
+    firstTime: 0,
+    endTime: 500,
+    dropped: 0,
+    skipped: 0,
+    capacity: 100_000,
+    marks: [],
+    ...fields,
+  };
+}
+
+function row(id: number, status: ProcessRow['status'] = 'waiting'): ProcessRow {
+  return {
+    id,
+    pid: `#PID<0.${id}.0>`,
+    label: 'run',
+    name: null,
+    status,
+    queueLength: 0,
+    reductions: 1,
+    links: new Set(),
+    monitors: new Map(),
+    monitoredBy: new Map(),
+    behaviour: null,
+    parent: null,
+    trapExit: false,
+    spawnedAt: 0,
+  };
+}
+
+/** A frame as the worker answers a seek: one process alive, `pid`, at event `index`. */
+function frame(index: number, pid = 80, fields: Partial<RewindFrame> = {}): RewindFrame {
+  return {
+    type: 'rewind/frame',
+    source: 'live',
+    index,
+    seq: index + 1,
+    time: index * 5,
+    event: `event ${index}`,
+    rows: [row(pid)],
+    tree: { roots: [], unlinked: pid, version: index },
+    sequence: {
+      items: [
+        {
+          type: 'spawn',
+          seq: index + 1,
+          time: 0,
+          label: 'SPAWN',
+          from: null,
+          to: pid,
+          linked: false,
+          text: 'run',
+        },
+      ],
+      names: [],
+    },
+    detail: null,
+    ...fields,
+  };
+}
+
+const seeks = (sent: readonly PanelsToWorker[]) =>
+  sent.filter((m) => m.type === 'rewind/seek').map((m) => (m as { index: number }).index);
+
+describe('panels slice: rewind', () => {
+  it('keeps one seek in flight while dragging and sends the newest position when its frame arrives', () => {
+    const { store, sent, arrive } = connected();
+    arrive(timeline());
+    const s = store.getState();
+    s.seekRewind(10);
+    s.seekRewind(20);
+    s.seekRewind(30);
+    expect(seeks(sent)).toEqual([10]);
+    expect(store.getState().panelsRewindIndex).toBe(30);
+    arrive(frame(10));
+    expect(store.getState().panelsRewind?.frame.index).toBe(10);
+    expect(seeks(sent)).toEqual([10, 30]);
+    arrive(frame(30));
+    // Nothing newer was wanted: no further seek.
+    expect(seeks(sent)).toEqual([10, 30]);
+    expect(store.getState().panelsRewind?.frame.index).toBe(30);
+    // Positions outside the kept history are clamped to it.
+    s.seekRewind(500);
+    expect(seeks(sent).at(-1)).toBe(99);
+  });
+
+  it('steps back from live to the newest event, and does not step forward past the present', () => {
+    const { store, sent, arrive } = connected();
+    store.getState().stepRewind(1);
+    arrive(timeline({ first: 40, end: 100, dropped: 40 }));
+    store.getState().stepRewind(1);
+    expect(seeks(sent)).toEqual([]);
+    store.getState().stepRewind(-1);
+    expect(seeks(sent)).toEqual([99]);
+    arrive(frame(99));
+    store.getState().stepRewind(-1);
+    arrive(frame(98));
+    store.getState().stepRewind(-100);
+    expect(seeks(sent)).toEqual([99, 98, 40]);
+  });
+
+  it('shows the frame instead of the live copies, which still take live updates', () => {
+    const { store, arrive } = connected();
+    arrive(timeline());
+    arrive(
+      update({
+        processes: { version: 1, upserts: [row(90, 'running')], removed: [] },
+        tree: { roots: [], unlinked: 1, version: 1 },
+      }),
+    );
+    store.getState().selectProcess(80);
+    store.getState().seekRewind(5);
+    const detail = {
+      id: 80,
+      pid: '#PID<0.80.0>',
+      name: null,
+      label: 'run',
+      status: 'waiting' as const,
+      behaviour: null,
+      queueLength: 1,
+      messages: ["'then'"],
+      omitted: 0,
+      waitingFor: null,
+    };
+    arrive(frame(5, 80, { detail }));
+    let state = store.getState();
+    expect([...selectShownTable(state).rows.keys()]).toEqual([80]);
+    expect(selectShownTree(state).unlinked).toBe(80);
+    expect(selectShownSequence(state).items.map((i) => i.seq)).toEqual([6]);
+    expect(selectShownDetail(state)?.messages).toEqual(["'then'"]);
+
+    arrive(update({ processes: { version: 2, upserts: [row(91)], removed: [] } }));
+    state = store.getState();
+    // The live copy moved on; the panels still show the moment.
+    expect([...state.panelsTable.rows.keys()].sort()).toEqual([90, 91]);
+    expect([...selectShownTable(state).rows.keys()]).toEqual([80]);
+
+    store.getState().goLive();
+    state = store.getState();
+    expect([...selectShownTable(state).rows.keys()].sort()).toEqual([90, 91]);
+    expect(selectShownTree(state).unlinked).toBe(1);
+  });
+
+  it('goes live at once, tells the worker, and ignores a frame still on its way', () => {
+    const { store, sent, arrive } = connected();
+    arrive(timeline());
+    store.getState().seekRewind(50);
+    store.getState().goLive();
+    expect(sent.at(-1)).toEqual({ type: 'rewind/live' });
+    expect(store.getState().panelsRewindIndex).toBeNull();
+    arrive(frame(50));
+    expect(store.getState().panelsRewind).toBeNull();
+    // A cleared trace leaves rewind too.
+    store.getState().seekRewind(20);
+    arrive(frame(20));
+    arrive(timeline({ end: 0, endTime: 0 }));
+    expect(store.getState().panelsRewindIndex).toBeNull();
+    expect(store.getState().panelsRewind).toBeNull();
+  });
+
+  it('exports, imports, and shows why an import failed', async () => {
+    const { store, sent, arrive } = connected();
+    const exported = store.getState().exportTrace();
+    expect(sent.at(-1)).toEqual({ type: 'rewind/export' });
+    arrive({ type: 'rewind/exported', json: '{"events":[]}', events: 12 });
+    await expect(exported).resolves.toEqual({ json: '{"events":[]}', events: 12 });
+
+    store.getState().importTrace('not json');
+    expect(sent.at(-1)).toEqual({ type: 'rewind/import', json: 'not json' });
+    arrive({ type: 'rewind/error', message: 'This file is not an Actorbook trace.' });
+    expect(store.getState().panelsRewindError).toBe('This file is not an Actorbook trace.');
+    expect(store.getState().panelsRewindIndex).toBeNull();
+
+    // Too large: refused on the page, with a message.
+    const count = sent.length;
+    store.getState().importTrace('x'.repeat(MAX_TRACE_FILE_BYTES + 1));
+    expect(sent.length).toBe(count);
+    expect(store.getState().panelsRewindError).toMatch(/at most 64 MB/);
+
+    // A good import: the imported timeline, then a frame at its last event.
+    store.getState().importTrace('{}');
+    expect(store.getState().panelsRewindError).toBeNull();
+    arrive(timeline({ source: 'imported', end: 7 }));
+    expect(store.getState().panelsRewindIndex).toBe(6);
+    arrive(frame(6, 70, { source: 'imported' }));
+    expect([...selectShownTable(store.getState()).rows.keys()]).toEqual([70]);
+    store.getState().goLive();
+    expect(store.getState().panelsTimeline).toBeNull();
+    expect(sent.at(-1)).toEqual({ type: 'rewind/live' });
+  });
+
+  it('starts rewind over with a new client or a restarted worker', async () => {
+    const { store, emit, arrive } = connected();
+    arrive(timeline());
+    store.getState().seekRewind(3);
+    arrive(frame(3));
+    const pending = store.getState().exportTrace();
+    emit({ type: 'status', status: 'starting' });
+    await expect(pending).rejects.toThrow(/restarted/);
+    let state = store.getState();
+    expect(state.panelsTimeline).toBeNull();
+    expect(state.panelsRewind).toBeNull();
+    expect(state.panelsRewindIndex).toBeNull();
+
+    arrive(timeline());
+    store.getState().seekRewind(4);
+    const next = fakeClient();
+    store.setState({ runtimeClient: next.client });
+    state = store.getState();
+    expect(state.panelsTimeline).toBeNull();
+    expect(state.panelsRewindIndex).toBeNull();
+    // The new worker's first seek goes out at once: nothing is left in flight from the old one.
+    next.arrive(timeline());
+    store.getState().seekRewind(8);
+    expect(seeks(next.sent)).toEqual([8]);
+  });
+});
+
+describe('panels slice: history size', () => {
+  it('sends the chosen size, clamped, and again to a restarted worker', () => {
+    const { store, sent, emit } = connected();
+    store.getState().setHistoryCapacity(5);
+    expect(sent.at(-1)).toEqual({ type: 'rewind/capacity', capacity: 10_000 });
+    store.getState().setHistoryCapacity(500_000);
+    const count = sent.length;
+    emit({ type: 'status', status: 'starting' });
+    expect(sent.slice(count)).toContainEqual({ type: 'rewind/capacity', capacity: 500_000 });
   });
 });

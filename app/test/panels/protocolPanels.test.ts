@@ -22,6 +22,11 @@ describe('panel messages, page -> worker', () => {
       { type: 'scheduler/step' },
       { type: 'scheduler/speed', rate: 0.25 },
       { type: 'trace/clear' },
+      { type: 'rewind/seek', index: 1234 },
+      { type: 'rewind/live' },
+      { type: 'rewind/export' },
+      { type: 'rewind/import', json: '{}' },
+      { type: 'rewind/capacity', capacity: 100_000 },
     ];
     for (const message of messages) {
       expect(parseToWorker(message)).toEqual({ ok: true, message });
@@ -39,6 +44,21 @@ describe('panel messages, page -> worker', () => {
         treeToggled: ['a', 3],
       }),
     ).toMatchObject({ ok: false, error: /"treeToggled" \[1\] should be a string/ });
+  });
+
+  it('rejects a rewind position that is not a whole number and a history size out of range', () => {
+    for (const index of [-1, 2.5, '3', null]) {
+      expect(parseToWorker({ type: 'rewind/seek', index })).toMatchObject({
+        ok: false,
+        error: /"index" should be a position/,
+      });
+    }
+    for (const capacity of [0, 9_999, 2_000_001, 1e9, 50_000.5]) {
+      expect(parseToWorker({ type: 'rewind/capacity', capacity })).toMatchObject({
+        ok: false,
+        error: /"capacity" should be a whole number of events from 10000 to 2000000/,
+      });
+    }
   });
 
   it('rejects a pid that is not a whole number and a speed outside (0, 16]', () => {

@@ -21,13 +21,21 @@ describe('shortcutFor', () => {
     expect(press('x')).toBeNull();
   });
 
+  it('maps , and . to stepping the rewind timeline, also from its slider', () => {
+    expect(press(',')).toBe('rewindBack');
+    expect(press('.')).toBe('rewindForward');
+    document.body.innerHTML = `<input type="range" id="track"><input type="checkbox" id="box">`;
+    expect(press(',', document.getElementById('track'))).toBe('rewindBack');
+    expect(press('.', document.getElementById('box'))).toBe('rewindForward');
+  });
+
   it('leaves keys alone while the reader types in a field or a code editor', () => {
     document.body.innerHTML = `
-      <input id="field"><textarea id="area"></textarea>
+      <input id="field"><input type="search" id="search"><textarea id="area"></textarea>
       <div contenteditable="true" id="editable"></div>
       <div class="monaco-editor"><div id="inside-monaco"></div></div>
       <div class="code-editor"><div role="textbox" id="static-editor"></div></div>`;
-    for (const id of ['field', 'area', 'editable', 'inside-monaco', 'static-editor']) {
+    for (const id of ['field', 'search', 'area', 'editable', 'inside-monaco', 'static-editor']) {
       expect(press('[', document.getElementById(id))).toBeNull();
     }
   });
