@@ -7,7 +7,7 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
-import { build } from 'vite';
+import { build, preview } from 'vite';
 import { CHROMIUM_PATH } from '../../scripts/chromium.mjs';
 
 /** The repository root. */
@@ -57,6 +57,21 @@ export async function prepareSite({ outDir, reuse }) {
     logLevel: 'warn',
     build: { outDir, emptyOutDir: true },
   });
+}
+
+/**
+ * Serves the static site in `outDir` on a free port of 127.0.0.1 with the repo's Vite config.
+ * @param {string} outDir
+ */
+export async function serveSite(outDir) {
+  const server = await preview({
+    root,
+    configFile: join(root, 'vite.config.ts'),
+    logLevel: 'warn',
+    build: { outDir },
+    preview: { port: 0, strictPort: false },
+  });
+  return { server, siteUrl: server.resolvedUrls?.local[0] };
 }
 
 /**

@@ -13,9 +13,16 @@
 /* global window, document, performance, requestAnimationFrame, PerformanceObserver -- in the page */
 import { join } from 'node:path';
 import process from 'node:process';
-import { preview } from 'vite';
 import { launchChromium } from '../../scripts/chromium.mjs';
-import { argValue, benchHeader, cellRunner, prepareSite, root, say } from './benchSite.mjs';
+import {
+  argValue,
+  benchHeader,
+  cellRunner,
+  prepareSite,
+  root,
+  say,
+  serveSite,
+} from './benchSite.mjs';
 
 const distArg = argValue('--dist');
 const reuse = process.argv.includes('--reuse') || distArg !== undefined;
@@ -31,14 +38,7 @@ const TARGET_LAG_MS = 250;
 benchHeader('Actorbook live panels benchmark');
 await prepareSite({ outDir, reuse });
 
-const server = await preview({
-  root,
-  configFile: join(root, 'vite.config.ts'),
-  logLevel: 'warn',
-  build: { outDir },
-  preview: { port: 0, strictPort: false },
-});
-const siteUrl = server.resolvedUrls?.local[0];
+const { server, siteUrl } = await serveSite(outDir);
 const browser = await launchChromium();
 
 // Counters the page keeps from its first script on: frames, long tasks and lag measures.

@@ -14,9 +14,16 @@
 /* global window, document, performance, MutationObserver -- in the page */
 import { join } from 'node:path';
 import process from 'node:process';
-import { preview } from 'vite';
 import { launchChromium } from '../../scripts/chromium.mjs';
-import { argValue, benchHeader, cellRunner, prepareSite, root, say } from './benchSite.mjs';
+import {
+  argValue,
+  benchHeader,
+  cellRunner,
+  prepareSite,
+  root,
+  say,
+  serveSite,
+} from './benchSite.mjs';
 
 const reuse = process.argv.includes('--reuse');
 const events = Number(argValue('--events') ?? 100_000);
@@ -29,14 +36,7 @@ const TARGET_TASK_MS = 16;
 benchHeader('Actorbook rewind benchmark');
 await prepareSite({ outDir, reuse });
 
-const server = await preview({
-  root,
-  configFile: join(root, 'vite.config.ts'),
-  logLevel: 'warn',
-  build: { outDir },
-  preview: { port: 0, strictPort: false },
-});
-const siteUrl = server.resolvedUrls?.local[0];
+const { server, siteUrl } = await serveSite(outDir);
 const browser = await launchChromium();
 
 // Four events per round trip (two sends, two receives); a pause every 50 round trips keeps the
